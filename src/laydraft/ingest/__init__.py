@@ -1,0 +1,16 @@
+"""Turn what editors have (pasted text, files, reading lists) into ``Abstract`` records.
+
+Public interface, used by the CLI, the web app and the batch runner:
+
+- ``parse_text(text, source=None) -> Abstract``: one pasted abstract.
+- ``read_abstract(path, max_bytes) -> Abstract``: exactly one record from a file, or ``-`` for stdin.
+- ``iter_records(path, max_bytes) -> Iterator[Abstract | RecordError]``: a reading list, streamed;
+  a bad record is yielded as a ``RecordError`` so the others go on.
+"""
+
+from __future__ import annotations
+
+from .reader import iter_records, read_abstract
+from .text import parse_text
+
+__all__ = ["iter_records", "parse_text", "read_abstract"]

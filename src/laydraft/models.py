@@ -1,0 +1,261 @@
+"""The contract between stages: every stage takes and returns these types, never loose dicts.
+
+``LaySummary``'s field descriptions are written for the model: they become the JSON schema it
+sees under structured outputs. Word limits live in config (``WordLimits``) and are enforced by
+validation when a ``WordLimits`` is passed as validation context, so the same model serves the
+strict schema the API sees and the stricter check laydraft applies to what comes back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+SectionCategory = Literal["background", "objective", "methods", "results", "conclusions", "other"]
+SUMMARY_SECTIONS: tuple[str, ...] = ("what_was_found", "why_it_matters", "limitations")
+SUMMARY_FIELDS: tuple[str, ...] = ("headline", *SUMMARY_SECTIONS)
+SECTION_TITLES: dict[str, str] = {
+    "headline": "Headline",
+    "what_was_found": "What was found",
+    "why_it_matters": "Why it matters",
+    "limitations": "Limitations",
+}
+
+_WORD = re.compile(r"\b[\w’'-]+\b")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them (hyphenated and apostrophe words count once)."""
+    return len(_WORD.findall(text))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class AbstractSection(BaseModel):
+    """A labelled part of a structured abstract (``BACKGROUND:``, ``Methods.``, ...)."""
+
+    label: str
+    category: SectionCategory = "other"
+    text: str
+
+
+class SourcePosition(BaseModel):
+    """Where a record came from, for error messages and for resuming a batch."""
+
+    file: str = "-"
+    record: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}, record {self.record}"
+
+
+class Abstract(BaseModel):
+    """A study abstract and the metadata a published page needs."""
+
+    text: str = Field(min_length=1)
+    title: str | None = None
+    journal: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    published: str | None = Field(
+        default=None, description="Publication date as given by the source (ISO when known)."
+    )
+    url: str | None = None
+    sections: list[AbstractSection] = Field(default_factory=list)
+    source: SourcePosition | None = None
+    flags: list[str] = Field(
+        default_factory=list,
+        description="Notes from ingest a reviewer should see (e.g. text addressing the model).",
+    )
+
+    def stable_key(self) -> str:
+        """A key that survives re-ingesting the same record: DOI, else PMID, else the text."""
+        if self.doi:
+            return "doi:" + self.doi.strip().lower()
+        if self.pmid:
+            return "pmid:" + self.pmid.strip()
+        normalised = " ".join(self.text.split()).lower()
+        return "text:" + hashlib.sha256(normalised.encode()).hexdigest()[:32]
+
+
+class WordRange(BaseModel):
+    min: int = Field(ge=0)
+    max: int = Field(gt=0)
+
+
+class WordLimits(BaseModel):
+    """Word ranges per summary field; loaded from the ``[limits]`` table of the config."""
+
+    headline: WordRange = WordRange(min=5, max=25)
+    what_was_found: WordRange = WordRange(min=40, max=200)
+    why_it_matters: WordRange = WordRange(min=30, max=160)
+    limitations: WordRange = WordRange(min=20, max=140)
+
+    def for_field(self, name: str) -> WordRange:
+        rng: WordRange = getattr(self, name)
+        return rng
+
+
+class LaySummary(BaseModel):
+    """A plain-language summary of one study, for patients and caregivers."""
+
+    model_config = ConfigDict(extra="forbid", title="LaySummary")
+
+    headline: str = Field(
+        description=(
+            "One plain sentence that states the main finding, hedged as the study design "
+            "requires. No jargon, no abbreviations, no question marks."
+        )
+    )
+    what_was_found: str = Field(
+        description=(
+            "Who was studied, how many people, what was measured, then the main results in "
+            "plain words. Only numbers that appear in the abstract. Use 'linked to' rather than "
+            "'causes' unless the study was a randomised trial."
+        )
+    )
+    why_it_matters: str = Field(
+        description=(
+            "Why patients and caregivers might care, in plain words. Do not tell readers to "
+            "start, stop or change any treatment; point them to their care team instead."
+        )
+    )
+    limitations: str = Field(
+        description=(
+            "The study's main limits explained in plain words (for example what a "
+            "retrospective or small study cannot show) and who the results may not apply to."
+        )
+    )
+
+    @field_validator("headline", "what_was_found", "why_it_matters", "limitations")
+    @classmethod
+    def _within_word_limits(cls, value: str, info: ValidationInfo) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        limits = info.context.get("limits") if isinstance(info.context, dict) else None
+        if isinstance(limits, WordLimits) and info.field_name:
+            rng = limits.for_field(info.field_name)
+            words = count_words(value)
+            if words < rng.min:
+                raise ValueError(f"has {words} words; write at least {rng.min}")
+            if words > rng.max:
+                raise ValueError(f"has {words} words; keep it to {rng.max} or fewer")
+        return value
+
+    @classmethod
+    def validate_with_limits(cls, data: Any, limits: WordLimits | None) -> LaySummary:
+        """Validate a dict (or JSON string) against the schema and the configured word limits."""
+        context = {"limits": limits} if limits else None
+        if isinstance(data, str | bytes):
+            return cls.model_validate_json(data, context=context)
+        return cls.model_validate(data, context=context)
+
+    def sections(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in SUMMARY_FIELDS}
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class Finding(BaseModel):
+    """Something a reviewer should look at, located in one field of the summary."""
+
+    check: str
+    severity: Severity
+    section: str | None = Field(
+        default=None, description="Summary field the finding points into, or None for the whole."
+    )
+    start: int | None = None
+    end: int | None = None
+    message: str
+    suggestion: str | None = None
+
+
+class Usage(BaseModel):
+    """Tokens billed for one or more API calls."""
+
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
+
+
+class Attempt(BaseModel):
+    """One HTTP call made for a draft: what happened and what it cost. Never the key."""
+
+    number: int
+    outcome: str = Field(description="'ok', or the error/failure kind (rate_limited, ...).")
+    http_status: int | None = None
+    error_code: str | None = None
+    request_id: str | None = None
+    latency_ms: int = 0
+    usage: Usage = Usage()
+    cost_usd: float = 0.0
+    detail: str | None = None
+
+
+class Provenance(BaseModel):
+    """Who or what wrote a version: drafter, model, prompt version, tokens, cost, time."""
+
+    drafter: str
+    model: str | None = None
+    prompt_fingerprint: str
+    usage: Usage = Usage()
+    cost_usd: float | None = None
+    cost_is_estimate: bool = False
+    cached: bool = False
+    attempts: list[Attempt] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def tokens_in(self) -> int:
+        return self.usage.prompt_tokens
+
+    @property
+    def tokens_out(self) -> int:
+        return self.usage.completion_tokens
+
+
+class DraftStatus(StrEnum):
+    pending_review = "pending_review"
+    in_review = "in_review"
+    changes_requested = "changes_requested"
+    approved = "approved"
+    rejected = "rejected"
+    published = "published"
+
+
+class Draft(BaseModel):
+    """A drafted lay summary of one abstract, as queued for review.
+
+    ``id`` is None until the store assigns one. ``version`` is the number of the version whose
+    summary this is; version 1 is always the drafter's original.
+    """
+
+    id: int | None = None
+    abstract: Abstract
+    summary: LaySummary
+    provenance: Provenance
+    findings: list[Finding] = Field(default_factory=list)
+    status: DraftStatus = DraftStatus.pending_review
+    version: int = 1
+    reviewer: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
