@@ -259,3 +259,19 @@ class Draft(BaseModel):
     reviewer: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class QueueItem(BaseModel):
+    """One row of the review queue, as `laydraft queue list` shows it."""
+
+    id: int
+    title: str | None
+    status: DraftStatus
+    version: int
+    reviewer: str | None
+    drafter: str
+    model: str | None
+    errors: int = 0
+    warnings: int = 0
+    created_at: datetime
+    updated_at: datetime

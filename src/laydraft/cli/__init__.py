@@ -1,0 +1,13 @@
+"""The command line: a thin layer over the library, one module per command group."""
+
+from __future__ import annotations
+
+from . import draft, queue, settings  # noqa: F401  (registers the commands)
+from .app import cli
+
+
+def main() -> None:
+    cli(prog_name="laydraft")
+
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,83 @@
+"""The command group, its shared context, and the one place errors become exits.
+
+Errors from the library arrive as LaydraftError and leave as one line on stderr with exit
+code 2 (bad input or usage) or 1 (the model, network or something else failed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from .. import __version__
+from ..config import Settings, load_settings
+from ..errors import LaydraftError
+from ..store import Store
+
+
+class Context:
+    """What every command needs: settings (with flag overrides) and, lazily, the store."""
+
+    def __init__(self, config: str | None, db: str | None, debug: bool) -> None:
+        self.config_file = config
+        self.db = db
+        self.debug = debug
+
+    def settings(self, **overrides: Any) -> Settings:
+        return load_settings(self.config_file, {"database": self.db, **overrides})
+
+    def store(self, settings: Settings | None = None) -> Store:
+        return Store((settings or self.settings()).database_url())
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"laydraft: error: {message}", err=True)
+    sys.exit(code)
+
+
+class LaydraftGroup(click.Group):
+    """Turns library errors into one-line messages instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = "--debug" in sys.argv
+        try:
+            return super().invoke(ctx)
+        except LaydraftError as exc:
+            if debug:
+                raise
+            fail(str(exc), exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            fail("interrupted; nothing half-written was kept", 130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if debug:
+                raise
+            fail(f"unexpected {exc.__class__.__name__}: {exc} (run with --debug for details)", 1)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(cls=LaydraftGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="laydraft")
+@click.option("--config", "config", metavar="PATH", help="Your config file (or LAYDRAFT_CONFIG).")
+@click.option("--db", metavar="PATH|URL", help="Review queue database for this command.")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, db: str | None, debug: bool) -> None:
+    """Draft plain-language summaries of research abstracts for human review.
+
+    \b
+    Example:
+      laydraft draft abstract.txt        draft one abstract and queue it
+      laydraft queue list                see what is waiting for review
+    """
+    ctx.obj = Context(config, db, debug)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))

@@ -1,0 +1,94 @@
+"""Prompt templates: render the Jinja2 files in ``prompts/`` into chat messages.
+
+Templates use StrictUndefined so a missing variable is an error, not silently empty text.
+The fingerprint hashes the rendered instructions (not the abstract) plus the output schema,
+so a reviewer can tell which prompt version wrote a draft and the cache can tell when it changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pydantic import BaseModel
+
+from .config import Settings
+from .errors import ConfigError
+from .models import Abstract, LaySummary
+
+SYSTEM_TEMPLATE = "system.j2"
+USER_TEMPLATE = "user.j2"
+
+
+class Message(BaseModel):
+    role: str
+    content: str
+
+
+class RenderedPrompt(BaseModel):
+    """The messages for one draft request and the fingerprint of the prompt version."""
+
+    messages: list[Message]
+    fingerprint: str
+
+    def as_openai(self) -> list[dict[str, str]]:
+        return [m.model_dump() for m in self.messages]
+
+
+def environment(prompts_dir: Path) -> jinja2.Environment:
+    if not prompts_dir.is_dir():
+        raise ConfigError(f"prompts_dir {prompts_dir} is not a folder of templates")
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(prompts_dir)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+        autoescape=False,
+    )
+
+
+def render_template(settings: Settings, name: str, **variables: Any) -> str:
+    """Render one template with the settings every template may use."""
+    env = environment(settings.prompts_path())
+    context = {
+        "audience": settings.audience,
+        "target_grade": settings.target_grade,
+        "limits": settings.limits,
+        **variables,
+    }
+    try:
+        return env.get_template(name).render(**context).strip()
+    except jinja2.TemplateNotFound as exc:
+        raise ConfigError(f"prompt template {name} is missing from {settings.prompts_path()}") from exc
+    except jinja2.UndefinedError as exc:
+        raise ConfigError(f"prompt template {name} uses an unknown variable: {exc.message}") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"prompt template {name} line {exc.lineno}: {exc.message}") from exc
+
+
+def schema_fingerprint() -> str:
+    schema = json.dumps(LaySummary.model_json_schema(), sort_keys=True)
+    return hashlib.sha256(schema.encode()).hexdigest()
+
+
+def fingerprint(static_parts: list[str]) -> str:
+    """A short hash of the instructions and the output schema."""
+    digest = hashlib.sha256()
+    for part in [*static_parts, schema_fingerprint()]:
+        digest.update(part.encode())
+        digest.update(b"\x00")
+    return "p-" + digest.hexdigest()[:12]
+
+
+def render_draft_prompt(settings: Settings, abstract: Abstract) -> RenderedPrompt:
+    """System instructions first and the abstract last, so providers can cache the prefix."""
+    system = render_template(settings, SYSTEM_TEMPLATE)
+    user = render_template(settings, USER_TEMPLATE, abstract=abstract)
+    # The user template without the abstract is part of the prompt version too.
+    skeleton = render_template(settings, USER_TEMPLATE, abstract=Abstract(text="{abstract}"))
+    return RenderedPrompt(
+        messages=[Message(role="system", content=system), Message(role="user", content=user)],
+        fingerprint=fingerprint([system, skeleton]),
+    )

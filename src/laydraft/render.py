@@ -1,0 +1,72 @@
+"""Plain-text views of drafts and the queue for the terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .models import SECTION_TITLES, SUMMARY_SECTIONS, Draft, Finding, QueueItem
+
+_MARK = {"error": "✗", "warning": "!", "info": "·"}
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
+
+
+def _finding_line(finding: Finding, text: str) -> str:
+    where = ""
+    if finding.start is not None and finding.end is not None:
+        where = f' "{text[finding.start:finding.end]}"'
+    line = f"    {_MARK[finding.severity.value]} {finding.severity.value} [{finding.check}]{where}: "
+    line += finding.message
+    if finding.suggestion:
+        line += f" (suggestion: {finding.suggestion})"
+    return line
+
+
+def _findings_for(draft: Draft, section: str | None) -> list[str]:
+    text = draft.summary.sections().get(section or "", "")
+    return [_finding_line(f, text) for f in draft.findings if f.section == section]
+
+
+def provenance_line(draft: Draft) -> str:
+    p = draft.provenance
+    drafter = "offline drafter (built in, no network)" if p.drafter == "offline" else p.drafter
+    cost = "unknown" if p.cost_usd is None else f"${p.cost_usd:.6f}".rstrip("0").rstrip(".")
+    parts = [
+        f"drafter: {drafter}" + (f", model {p.model}" if p.model else ""),
+        f"prompt {p.prompt_fingerprint}",
+        f"tokens {p.tokens_in} in / {p.tokens_out} out" + (" (cached)" if p.cached else ""),
+        f"cost {cost}",
+    ]
+    return " · ".join(parts)
+
+
+def draft_text(draft: Draft) -> str:
+    """Headline, the three sections with their findings, and the provenance line."""
+    lines = [draft.summary.headline, "=" * min(len(draft.summary.headline), 88)]
+    lines += _findings_for(draft, "headline")
+    for name in SUMMARY_SECTIONS:
+        lines += ["", SECTION_TITLES[name], _wrap(getattr(draft.summary, name))]
+        lines += _findings_for(draft, name)
+    overall = _findings_for(draft, None)
+    if overall:
+        lines += ["", "Whole draft", *overall]
+    lines += ["", provenance_line(draft)]
+    if draft.id is not None:
+        lines.append(f"draft #{draft.id} · version {draft.version} · {draft.status.value}"
+                     + (f" · reviewer {draft.reviewer}" if draft.reviewer else ""))
+    return "\n".join(lines)
+
+
+def queue_table(items: list[QueueItem]) -> str:
+    if not items:
+        return "The queue is empty."
+    header = f"{'id':>5}  {'status':<17} {'ver':>3}  {'findings':<9} {'drafter':<8} {'created':<16} title"
+    rows = [header]
+    for item in items:
+        flags = f"{item.errors}✗ {item.warnings}!"
+        title = (item.title or "(untitled)")[:60]
+        rows.append(f"{item.id:>5}  {item.status.value:<17} {item.version:>3}  {flags:<9} "
+                    f"{item.drafter:<8} {item.created_at:%Y-%m-%d %H:%M} {title}")
+    return "\n".join(rows)
