@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from replay import Cassette, Recorder
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = REPO_ROOT / "fixtures"
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+RECORD = os.environ.get("LAYDRAFT_RECORD") == "1"
+# Only record mode may see a real key; it is read here, before the environment is cleared.
+_RECORDING_KEY = os.environ.get("OPENAI_API_KEY") if RECORD else None
+FAKE_KEY = "sk-test-not-a-real-key"
 
 
 @pytest.fixture(autouse=True)
 def hermetic_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every user directory and the database at tmp_path; clear laydraft/openai env vars."""
-    import os
-
     for name in list(os.environ):
         if name.startswith(("LAYDRAFT_", "OPENAI_", "AZURE_OPENAI", "NCBI_")):
             monkeypatch.delenv(name, raising=False)
@@ -26,6 +32,32 @@ def hermetic_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("LAYDRAFT_DATABASE", str(tmp_path / "queue.db"))
     return tmp_path
+
+
+@pytest.fixture
+def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A key in the environment: the real one in record mode, else an obviously fake one."""
+    key = _RECORDING_KEY or FAKE_KEY
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    return key
+
+
+@pytest.fixture
+def cassette() -> Iterator[Callable[[str], Cassette | Recorder]]:
+    """Open ``fixtures/http/NAME.json`` as a transport; unused recordings fail the test."""
+    opened: list[Cassette | Recorder] = []
+
+    def open_cassette(name: str) -> Cassette | Recorder:
+        path = FIXTURES / "http" / f"{name}.json"
+        transport: Cassette | Recorder = Recorder(path) if RECORD else Cassette(path)
+        opened.append(transport)
+        return transport
+
+    yield open_cassette
+    for transport in opened:
+        transport.close()
+        unused = transport.unused()
+        assert not unused, f"{transport.path.name}: recorded interactions {unused} were never requested"
 
 
 @pytest.fixture

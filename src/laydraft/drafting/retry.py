@@ -83,7 +83,7 @@ class WaitRetryAfter:
 
     def __init__(self, max_wait: float) -> None:
         self.max_wait = max_wait
-        self.fallback = wait_exponential_jitter(initial=0.5, max=max_wait, jitter=0.5)
+        self.fallback = wait_exponential_jitter(multiplier=0.5, max=max_wait, jitter=0.5)
 
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
