@@ -275,3 +275,70 @@ class QueueItem(BaseModel):
     warnings: int = 0
     created_at: datetime
     updated_at: datetime
+
+
+class VersionKind(StrEnum):
+    """How a version came to be: the drafter's original, a person's edit, or a re-draft."""
+
+    draft = "draft"
+    edit = "edit"
+    redraft = "redraft"
+
+
+class Version(BaseModel):
+    """One saved version of a draft's summary, with the findings computed for it."""
+
+    draft_id: int
+    version: int
+    kind: VersionKind = VersionKind.draft
+    author: str
+    based_on: int | None = None
+    note: str | None = None
+    summary: LaySummary
+    findings: list[Finding] = Field(default_factory=list)
+    provenance: Provenance
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(BaseModel):
+    """A reviewer's note on a draft, optionally pinned to one section of the summary."""
+
+    id: int | None = None
+    draft_id: int
+    version: int
+    author: str
+    section: str | None = None
+    text: str = Field(min_length=1)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(BaseModel):
+    """One recorded action: who did what to which draft, when, and what it changed."""
+
+    id: int | None = None
+    draft_id: int
+    actor: str
+    action: str
+    from_status: DraftStatus | None = None
+    to_status: DraftStatus | None = None
+    from_version: int | None = None
+    to_version: int | None = None
+    note: str | None = None
+    at: datetime = Field(default_factory=utcnow)
+
+
+class DraftState(BaseModel):
+    """A draft's workflow state without its text: status, claim and current version."""
+
+    id: int
+    status: DraftStatus
+    current_version: int
+    reviewer: str | None = None
+    claimed_at: datetime | None = None
+    claim_expires: datetime | None = None
+    published_at: datetime | None = None
+
+    def claim_live(self, now: datetime) -> bool:
+        """True while a reviewer holds an unexpired claim."""
+        return (self.status is DraftStatus.in_review and self.claim_expires is not None
+                and self.claim_expires > now)
