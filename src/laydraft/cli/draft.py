@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import click
 
-from ..config import API_KEY_ENV
-from ..drafting import make_drafter
+from ..cache import CachingDrafter, ResponseCache
+from ..config import API_KEY_ENV, Settings
+from ..drafting import Drafter, make_drafter
+from ..drafting.structured import base_messages
 from ..errors import UsageError
 from ..ingest import read_abstract
+from ..models import Abstract
 from ..pipeline import draft_abstract
+from ..prompts import render_draft_prompt
 from ..render import draft_text
 from ..resources import example_abstract_path
+from ..store import Store
+from ..tokens import estimated_cost, plan_tokens
 from .app import Context, cli, echo_json, pass_context
 
 
@@ -30,9 +36,13 @@ def _offline_notice() -> None:
 @click.option("--drafter", type=click.Choice(["auto", "openai", "offline"]), default=None,
               help="Force a drafter (default from config: auto).")
 @click.option("--model", default=None, help="Model name for this draft.")
+@click.option("--dry-run", is_flag=True,
+              help="Show the prompt's token count and the most it may cost; send nothing.")
+@click.option("--no-cache", is_flag=True,
+              help="Ask the model again even if this abstract was drafted with these settings.")
 @pass_context
 def draft(obj: Context, source: str | None, example: bool, as_json: bool, no_queue: bool,
-          drafter: str | None, model: str | None) -> None:
+          drafter: str | None, model: str | None, dry_run: bool, no_cache: bool) -> None:
     """Draft a lay summary of one abstract and queue it for review.
 
     Reads FILE, or standard input when FILE is '-' (paste, then Ctrl-D).
@@ -42,6 +52,7 @@ def draft(obj: Context, source: str | None, example: bool, as_json: bool, no_que
       laydraft draft abstract.txt
       pbpaste | laydraft draft -
       laydraft draft --example --no-queue
+      laydraft draft abstract.txt --dry-run
     """
     settings = obj.settings(drafter=drafter, model=model)
     if example:
@@ -50,8 +61,14 @@ def draft(obj: Context, source: str | None, example: bool, as_json: bool, no_que
         raise UsageError("give a file to draft, or '-' to read standard input "
                          "(try: laydraft draft --example)")
     abstract = read_abstract(source, settings.max_input_bytes)
+    if dry_run:
+        _dry_run(settings, abstract, as_json)
+        return
     store = None if no_queue else obj.store(settings)
-    made = draft_abstract(settings, abstract, make_drafter(settings))
+    chosen = make_drafter(settings)
+    if settings.cache and not no_cache and chosen.name != "offline":
+        chosen = _with_cache(chosen, settings, store or obj.store(settings))
+    made = draft_abstract(settings, abstract, chosen)
     if store is not None:
         made = store.add(made)
     if as_json:
@@ -62,3 +79,27 @@ def draft(obj: Context, source: str | None, example: bool, as_json: bool, no_que
             click.echo("(not queued: --no-queue)")
     if made.provenance.drafter == "offline":
         _offline_notice()
+
+
+def _with_cache(drafter: Drafter, settings: Settings, store: Store) -> Drafter:
+    return CachingDrafter(drafter, ResponseCache(store.transaction), settings)
+
+
+def _dry_run(settings: Settings, abstract: Abstract, as_json: bool) -> None:
+    """Count and price the request that `draft` would send; raises BudgetError when it cannot."""
+    prompt = render_draft_prompt(settings, abstract)
+    plan = plan_tokens(settings, base_messages(settings, prompt.as_openai()))
+    cost = estimated_cost(settings, plan)
+    if as_json:
+        echo_json({"model": settings.model, "prompt_tokens": plan.prompt.tokens,
+                   "exact": plan.prompt.exact, "encoding": plan.prompt.encoding,
+                   "max_answer_tokens": plan.max_answer, "context_window": plan.context_window,
+                   "max_tokens_per_draft": plan.budget, "estimated_cost_usd": cost})
+        return
+    price = "unknown (no price for this model in [prices])" if cost is None else f"${cost:.6f}"
+    click.echo(f"model {settings.model} · prompt {plan.prompt.label} · answer up to "
+               f"{plan.max_answer} tokens · fits {plan.context_window}-token window and "
+               f"max_tokens_per_draft = {plan.budget}")
+    click.echo(f"estimated cost at most {price} (prompt + the longest answer allowed; repairs "
+               "and retries cost more)")
+    click.echo("(dry run: nothing was sent)")

@@ -1,60 +1,85 @@
-"""Drafts through any OpenAI-compatible chat-completions server, with structured outputs.
+"""Drafts through any OpenAI-compatible chat-completions server, sync and async.
 
 This is the only module that imports ``openai``. The HTTP client is injectable, so tests replay
-recorded exchanges through the real SDK; retries belong to the tenacity policy in ``retry.py``.
+recorded exchanges through the real SDK; retries belong to the tenacity policy in ``retry.py``;
+the request bodies, answer parsing and repair loop live in ``session.py`` and ``structured.py``,
+shared by ``OpenAIDrafter`` and ``AsyncOpenAIDrafter``, which differ only in how they call.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import openai
-from pydantic import ValidationError
 
 from ..config import API_KEY_ENV, Settings
-from ..errors import DraftFailed, ModelAPIError
-from ..models import Abstract, Attempt, LaySummary, Provenance, Usage
+from ..errors import ModelAPIError
+from ..models import Abstract, Attempt, Usage
 from ..prompts import RenderedPrompt
-from ..tokens import cost_of, max_answer_tokens
 from . import DraftOutput
-from .retry import error_code, retry_policy
+from .retry import async_retry_policy, error_code, is_retryable, retry_policy
+from .session import NAME, DraftSession
+from .structured import response_format
 
-NAME = "openai"
+__all__ = ["NAME", "AsyncOpenAIDrafter", "OpenAIDrafter", "build_client", "response_format"]
 
 
-def build_client(settings: Settings, http_client: Any | None = None) -> openai.OpenAI:
-    """An SDK client with retries off (tenacity owns them) and the key from the environment."""
+def _client_arguments(settings: Settings) -> dict[str, Any]:
     key = settings.api_key()
     if not key and not settings.base_url:
         raise ModelAPIError(
             f"no API key: set {API_KEY_ENV} in the environment, or set base_url for a local server"
         )
-    return openai.OpenAI(
-        api_key=key or "not-needed-for-local-servers",
-        base_url=settings.base_url or None,
-        timeout=settings.request_timeout,
-        max_retries=0,
-        http_client=http_client,
-    )
-
-
-def response_format() -> dict[str, Any]:
     return {
-        "type": "json_schema",
-        "json_schema": {
-            "name": "LaySummary",
-            "strict": True,
-            "schema": LaySummary.model_json_schema(),
-        },
+        "api_key": key or "not-needed-for-local-servers",
+        "base_url": settings.base_url or None,
+        "timeout": settings.request_timeout,
+        "max_retries": 0,
     }
 
 
+def build_client(settings: Settings, http_client: Any | None = None) -> openai.OpenAI:
+    """An SDK client with retries off (tenacity owns them) and the key from the environment."""
+    return openai.OpenAI(**_client_arguments(settings), http_client=http_client)
+
+
+def build_async_client(settings: Settings, http_client: Any | None = None) -> openai.AsyncOpenAI:
+    return openai.AsyncOpenAI(**_client_arguments(settings), http_client=http_client)
+
+
+def _api_message(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    inner = body.get("error", body) if isinstance(body, dict) else None
+    message = inner.get("message") if isinstance(inner, dict) else None
+    if message:
+        return str(message)
+    text = body if isinstance(body, str) else getattr(exc.response, "text", "") or exc.message
+    return " ".join(str(text).split())[:300]
+
+
+def _structured_output_hint(settings: Settings, message: str, param: str | None) -> str | None:
+    """For a 400 about the output mode: which other ``structured_output`` to try."""
+    lowered = f"{message} {param or ''}".lower()
+    mode = settings.structured_output
+    if mode in ("json_schema", "json_object") and ("response_format" in lowered
+                                                   or "json_schema" in lowered):
+        other = "json_object" if mode == "json_schema" else "tools"
+        return (f"this server does not support structured_output = \"{mode}\" (400: {message}): "
+                f"set structured_output = \"{other}\" in your config")
+    if mode == "tools" and "tool" in lowered:
+        return ("this server does not support forced tool calls (400: "
+                f"{message}): set structured_output = \"json_object\" in your config")
+    return None
+
+
 def explain_status_error(exc: openai.APIStatusError, settings: Settings) -> ModelAPIError:
-    """A message that says what to fix, for errors retrying cannot help."""
+    """A message that says what to fix, for errors retrying cannot help (or no longer helps)."""
     code = error_code(exc)
     status = exc.status_code
+    message = _api_message(exc)
+    param = exc.body.get("error", {}).get("param") if isinstance(exc.body, dict) else None
     if status == 401:
         text = f"the API key was refused (401): check {API_KEY_ENV} in your environment"
     elif status == 403:
@@ -64,21 +89,69 @@ def explain_status_error(exc: openai.APIStatusError, settings: Settings) -> Mode
                 "config or --model to a model the server serves")
     elif status == 429 and code == "insufficient_quota":
         text = ("the account has run out of quota (429 insufficient_quota); retrying cannot "
-                "help: add credit or use another key")
+                "help, so laydraft did not retry: add credit or use another key")
+    elif status == 400 and code == "context_length_exceeded":
+        text = (f"the prompt is too long for {settings.model} (400: {message}): shorten the "
+                "abstract, or set context_window in your config to the model's real window")
+    elif status == 400 and (hint := _structured_output_hint(settings, message, param)):
+        text = hint
+    elif status == 429:
+        text = (f"still rate limited (429) after retrying for up to {settings.retry_deadline:g}s: "
+                "wait a minute and try again, or raise retry_deadline in your config")
+    elif status >= 500 or is_retryable(exc):
+        text = (f"the model server kept failing ({status}: {message}) after retrying for up to "
+                f"{settings.retry_deadline:g}s: try again later")
     else:
-        text = f"the model server refused the request ({status}): {_api_message(exc)}"
+        text = f"the model server refused the request ({status}): {message}"
     return ModelAPIError(text, status=status, code=code)
 
 
-def _api_message(exc: openai.APIStatusError) -> str:
-    body = exc.body if isinstance(exc.body, dict) else {}
-    inner = body.get("error", body)
-    message = inner.get("message") if isinstance(inner, dict) else None
-    return str(message or exc.message)
+def _unreachable(exc: Exception, client: Any, tries: int) -> ModelAPIError:
+    return ModelAPIError(
+        f"could not reach the model server at {client.base_url} after {tries} attempt"
+        f"{'s' if tries != 1 else ''} ({exc.__class__.__name__}): check base_url and your "
+        "connection, or raise request_timeout in your config", code="unreachable")
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _failed_attempt(exc: Exception, number: int, started: float) -> Attempt | None:
+    """The audit row for a call that raised, or None when it is not an API failure."""
+    if isinstance(exc, openai.APIStatusError):
+        return Attempt(
+            number=number, outcome="http_error", http_status=exc.status_code,
+            error_code=error_code(exc), request_id=exc.response.headers.get("x-request-id"),
+            latency_ms=_elapsed_ms(started), detail=_api_message(exc)[:300],
+        )
+    if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError):
+        outcome = "timeout" if isinstance(exc, openai.APITimeoutError) else "connection_error"
+        return Attempt(number=number, outcome=outcome, latency_ms=_elapsed_ms(started),
+                       detail=exc.__class__.__name__)
+    return None
+
+
+def _ok_attempt(session: DraftSession, raw: Any, completion: Any, started: float) -> Attempt:
+    usage = _usage(completion)
+    return Attempt(
+        number=len(session.attempts) + 1, outcome="ok", http_status=raw.status_code,
+        request_id=raw.headers.get("x-request-id"), latency_ms=_elapsed_ms(started),
+        usage=usage, cost_usd=session.cost_for(usage, getattr(completion, "model", None)),
+    )
+
+
+def _final_error(session: DraftSession, exc: Exception, client: Any) -> Exception:
+    """What a call that failed for good becomes: a ModelAPIError carrying the attempts."""
+    if isinstance(exc, openai.APIStatusError):
+        return session.with_audit(explain_status_error(exc, session.settings))
+    if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError):
+        return session.with_audit(_unreachable(exc, client, len(session.attempts)))
+    return exc
 
 
 class OpenAIDrafter:
-    """Chat completions with the LaySummary schema as strict structured output."""
+    """Chat completions with the LaySummary schema, retries, repairs and an audit trail."""
 
     name = NAME
 
@@ -92,79 +165,80 @@ class OpenAIDrafter:
         self.client = build_client(settings, http_client)
         self.sleep = sleep
 
-    def _request(self, prompt: RenderedPrompt) -> dict[str, Any]:
-        return {
-            "model": self.settings.model,
-            "messages": prompt.as_openai(),
-            "temperature": self.settings.temperature,
-            "max_tokens": max_answer_tokens(self.settings),
-            "response_format": response_format(),
-        }
-
-    def _attempt(self, request: dict[str, Any], attempts: list[Attempt]) -> Any:
-        """One HTTP call, recorded in ``attempts`` whatever happens."""
-        number = len(attempts) + 1
+    def _attempt(self, session: DraftSession) -> Any:
+        """One HTTP call, recorded in the session's attempts whatever happens."""
         started = time.monotonic()
         try:
-            raw = self.client.chat.completions.with_raw_response.create(**request)
-        except openai.APIStatusError as exc:
-            attempts.append(Attempt(
-                number=number, outcome="http_error", http_status=exc.status_code,
-                error_code=error_code(exc), request_id=exc.response.headers.get("x-request-id"),
-                latency_ms=int((time.monotonic() - started) * 1000), detail=_api_message(exc)[:300],
-            ))
+            raw = self.client.chat.completions.with_raw_response.create(**session.request)
+            completion = raw.parse()
+        except Exception as exc:
+            if (row := _failed_attempt(exc, len(session.attempts) + 1, started)) is not None:
+                session.attempts.append(row)
             raise
-        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-            outcome = "timeout" if isinstance(exc, openai.APITimeoutError) else "connection_error"
-            attempts.append(Attempt(number=number, outcome=outcome,
-                                    latency_ms=int((time.monotonic() - started) * 1000)))
-            raise
-        completion = raw.parse()
-        usage = _usage(completion)
-        attempts.append(Attempt(
-            number=number, outcome="ok", http_status=raw.status_code,
-            request_id=raw.headers.get("x-request-id"),
-            latency_ms=int((time.monotonic() - started) * 1000), usage=usage,
-            cost_usd=cost_of(usage, self.settings.price_for(completion.model)) or 0.0,
-        ))
+        session.attempts.append(_ok_attempt(session, raw, completion, started))
         return completion
 
-    def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
-        attempts: list[Attempt] = []
-        request = self._request(prompt)
-        policy = retry_policy(deadline=self.settings.retry_deadline,
+    def _call(self, session: DraftSession) -> Any:
+        policy = retry_policy(deadline=session.deadline_left(),
                               max_wait=self.settings.retry_max_wait, sleep=self.sleep)
         try:
-            completion = policy(self._attempt, request, attempts)
-        except openai.APIStatusError as exc:
-            raise explain_status_error(exc, self.settings) from exc
-        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-            raise ModelAPIError(
-                f"could not reach the model server at {self.client.base_url} after "
-                f"{len(attempts)} attempts: {exc.__class__.__name__}"
-            ) from exc
-        summary = self._parse(completion, attempts)
-        return DraftOutput(summary=summary, provenance=self._provenance(completion, prompt, attempts))
+            return policy(self._attempt, session)
+        except (openai.APIStatusError, openai.APITimeoutError, openai.APIConnectionError) as exc:
+            raise _final_error(session, exc, self.client) from exc
 
-    def _parse(self, completion: Any, attempts: list[Attempt]) -> LaySummary:
-        message = completion.choices[0].message
-        if getattr(message, "refusal", None):
-            raise DraftFailed(f"the model refused: {message.refusal}", reason="refused",
-                              attempts=attempts)
+    def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
+        """A valid summary, or DraftFailed / ModelAPIError / BudgetError; never half an answer."""
+        session = DraftSession(self.settings, prompt)
+        while True:
+            summary = session.handle(self._call(session))
+            if summary is not None:
+                return session.output(summary)
+
+
+class AsyncOpenAIDrafter:
+    """The async twin of ``OpenAIDrafter`` for the batch runner; same parsing, same policy."""
+
+    name = NAME
+
+    def __init__(
+        self,
+        settings: Settings,
+        http_client: Any | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.client = build_async_client(settings, http_client)
+        self.sleep = sleep
+
+    async def _attempt(self, session: DraftSession) -> Any:
+        started = time.monotonic()
         try:
-            return LaySummary.validate_with_limits(message.content or "", self.settings.limits)
-        except ValidationError as exc:
-            raise DraftFailed(f"the model's answer did not validate: {exc.errors()[0]['msg']}",
-                              reason="invalid_output", attempts=attempts) from exc
+            raw = await self.client.chat.completions.with_raw_response.create(**session.request)
+            completion = raw.parse()
+        except Exception as exc:
+            if (row := _failed_attempt(exc, len(session.attempts) + 1, started)) is not None:
+                session.attempts.append(row)
+            raise
+        session.attempts.append(_ok_attempt(session, raw, completion, started))
+        return completion
 
-    def _provenance(self, completion: Any, prompt: RenderedPrompt,
-                    attempts: list[Attempt]) -> Provenance:
-        usage = sum((a.usage for a in attempts), Usage())
-        price = self.settings.price_for(completion.model)
-        return Provenance(
-            drafter=NAME, model=completion.model, prompt_fingerprint=prompt.fingerprint,
-            usage=usage, cost_usd=cost_of(usage, price), attempts=attempts,
-        )
+    async def _call(self, session: DraftSession) -> Any:
+        policy = async_retry_policy(deadline=session.deadline_left(),
+                                    max_wait=self.settings.retry_max_wait, sleep=self.sleep)
+        try:
+            return await policy(self._attempt, session)
+        except (openai.APIStatusError, openai.APITimeoutError, openai.APIConnectionError) as exc:
+            raise _final_error(session, exc, self.client) from exc
+
+    async def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
+        session = DraftSession(self.settings, prompt)
+        while True:
+            summary = session.handle(await self._call(session))
+            if summary is not None:
+                return session.output(summary)
+
+    async def aclose(self) -> None:
+        await self.client.close()
 
 
 def _usage(completion: Any) -> Usage:
