@@ -6,6 +6,12 @@ Public interface, used by the CLI, the web app and the batch runner:
 - ``read_abstract(path, max_bytes) -> Abstract``: exactly one record from a file, or ``-`` for stdin.
 - ``iter_records(path, max_bytes) -> Iterator[Abstract | RecordError]``: a reading list, streamed;
   a bad record is yielded as a ``RecordError`` so the others go on.
+
+Formats (chosen by content, then extension; ``detect.py``): plain text and Markdown, pasted
+HTML, PubMed XML (efetch and baseline, gzip too), MEDLINE/NBIB, RIS and Web of Science, BibTeX,
+PMC JATS, CSV/TSV and JSONL reading lists. ``online.fetch_pubmed`` / ``online.fetch_doi`` look a
+record up with NCBI E-utilities. Every record passes through ``record.build_abstract``, which
+cleans the text, finds sections and flags text that addresses the model (``suspicious.py``).
 """
 
 from __future__ import annotations

@@ -1,0 +1,77 @@
+"""BibTeX entries with an ``abstract`` field, via bibtexparser v2.
+
+LaTeX in fields (``{\\"u}``, ``\\textpm``, ``$\\beta$``) is decoded to Unicode so the abstract
+reads as published. BibTeX files are read whole: bibtexparser has no streaming API, and
+reference-manager exports are small.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import bibtexparser
+from bibtexparser import model
+from bibtexparser.middlewares import LatexDecodingMiddleware
+
+from .dates import iso_date, parse_date
+from .record import RawRecord
+
+
+def iter_bibtex(text: str) -> Iterator[RawRecord]:
+    """One RawRecord per entry; a block bibtexparser could not parse is a problem record."""
+    library = _parse_quietly(text)
+    for block in library.blocks:
+        if isinstance(block, model.Entry):
+            yield _record(block)
+        elif isinstance(block, model.ParsingFailedBlock):
+            yield RawRecord(problem=f"malformed BibTeX entry: {_reason(block)}; check its "
+                                    "braces and commas")
+
+
+def _parse_quietly(text: str) -> bibtexparser.Library:
+    """Parse without bibtexparser's own warning on stderr: failed blocks are reported by us."""
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return bibtexparser.parse_string(
+            text, append_middleware=[LatexDecodingMiddleware(keep_math_mode=False)]
+        )
+    finally:
+        logger.setLevel(level)
+
+
+def _reason(block: model.ParsingFailedBlock) -> str:
+    reason = getattr(block.error, "abort_reason", None) or str(block.error) or "unreadable"
+    line = (block.start_line or 0) + 1
+    return f"{reason.strip().rstrip('.')} (entry starting on line {line})"
+
+
+def _field(entry: model.Entry, name: str) -> str | None:
+    for field in entry.fields:
+        if field.key.lower() == name and str(field.value).strip():
+            return str(field.value).strip()
+    return None
+
+
+def _published(entry: model.Entry) -> str | None:
+    date = _field(entry, "date")
+    if date:
+        return parse_date(date)
+    return iso_date(_field(entry, "year"), _field(entry, "month"), _field(entry, "day"))
+
+
+def _record(entry: model.Entry) -> RawRecord:
+    abstract = _field(entry, "abstract")
+    return RawRecord(
+        abstract=abstract or "",
+        title=_field(entry, "title") or "",
+        journal=_field(entry, "journal") or _field(entry, "journaltitle"),
+        doi=_field(entry, "doi"),
+        pmid=_field(entry, "pmid"),
+        published=_published(entry),
+        url=_field(entry, "url"),
+        problem=None if abstract else f"entry '{entry.key}' has no abstract field; add one "
+        "or export the reference with its abstract",
+    )
