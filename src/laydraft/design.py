@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -54,33 +55,106 @@ class StudyDesign(BaseModel):
     def small(self) -> bool:
         return self.participants is not None and self.participants < 100
 
+    @property
+    def main_limits(self) -> list[str]:
+        """Names of the limits a summary of this design should explain to readers."""
+        names = []
+        if self.retrospective:
+            names.append("retrospective")
+        if self.observational:
+            names.append("observational")
+        if self.kind is DesignKind.animal:
+            names.append("animal")
+        if self.kind is DesignKind.in_vitro:
+            names.append("in_vitro")
+        if self.small:
+            names.append("small")
+        if self.single_centre:
+            names.append("single_centre")
+        return names
+
 
 _KIND_PATTERNS: list[tuple[DesignKind, re.Pattern[str]]] = [
-    (DesignKind.systematic_review, re.compile(r"systematic review|meta-analys[ie]s|we included \d+ (?:studies|trials)", re.I)),
-    (DesignKind.randomised_trial, re.compile(r"randomi[sz]ed|randomly assigned|placebo-controlled", re.I)),
-    (DesignKind.in_vitro, re.compile(r"\bin vitro\b|cell lines?\b|cultured cells", re.I)),
-    (DesignKind.animal, re.compile(r"\b(?:mice|mouse|rats?|murine|rodents?|zebrafish|primates)\b", re.I)),
-    (DesignKind.case_control, re.compile(r"case-control|case control", re.I)),
-    (DesignKind.cross_sectional, re.compile(r"cross-sectional|survey", re.I)),
-    (DesignKind.case_series, re.compile(r"case series|case reports?\b", re.I)),
-    (DesignKind.cohort, re.compile(r"cohort|retrospective|prospective|registry|observational|longitudinal", re.I)),
+    (DesignKind.systematic_review, re.compile(
+        r"systematic(?:al)? review|meta-?analys[ie]s|pooled analysis of \w+ (?:studies|trials)|"
+        r"we included \w+ (?:studies|trials|RCTs)|(?:studies|trials) (?:were|was) included",
+        re.I)),
+    (DesignKind.randomised_trial, re.compile(
+        r"randomi[sz]ed|randomly (?:assigned|allocated)|placebo-controlled|\bRCT\b", re.I)),
+    (DesignKind.in_vitro, re.compile(
+        r"\bin vitro\b|cell lines?\b|cultured (?:cells|neurons)|organoids?\b", re.I)),
+    (DesignKind.animal, re.compile(
+        r"\b(?:mice|mouse|rats?|murine|rodents?|zebrafish|primates|macaques?|rabbits|"
+        r"piglets|canine|porcine|in vivo|animal models?)\b", re.I)),
+    (DesignKind.case_control, re.compile(r"case[- ]control", re.I)),
+    (DesignKind.cross_sectional, re.compile(r"cross[- ]sectional|survey|questionnaire study", re.I)),
+    (DesignKind.case_series, re.compile(r"case series|case reports?\b|we (?:report|describe) "
+                                        r"(?:a|an|one|two|three) (?:patients?|cases?)", re.I)),
+    (DesignKind.cohort, re.compile(
+        r"cohort|retrospective|prospective|registry|observational|longitudinal|"
+        r"follow-up study|medical records|chart review", re.I)),
 ]
+_HUMAN = re.compile(r"\b(?:patients|participants|people|volunteers|women|men|children|adults|"
+                    r"persons|individuals)\b", re.I)
 _PARTICIPANTS = re.compile(
-    r"\b(\d{1,3}(?:,\d{3})*|\d+)\s+(?:\w+\s+){0,3}?(?:patients|participants|people|subjects|"
-    r"individuals|adults|children|women|men|cases)\b",
+    r"\b(\d{1,3}(?:,\d{3})+|\d+)\s+"
+    r"(?:(?!\d|(?:days?|weeks?|months?|years?|of|in|and|or)\b)[\w-]+\s+){0,3}?"
+    r"(?:patients|participants|people|"
+    r"subjects|individuals|adults|children|women|men|cases|infants|volunteers)\b"
+    r"|\b[nN]\s*=\s*(\d{1,3}(?:,\d{3})+|\d+)",
     re.I,
 )
-_SINGLE_CENTRE = re.compile(r"single[- ](?:centre|center|site|institution)", re.I)
+_SINGLE_CENTRE = re.compile(
+    r"single[- ](?:centre|center|site|institution|hospital|clinic)|"
+    r"\b(?:one|a single|our) (?:tertiary |university |academic )?"
+    r"(?:centre|center|hospital|clinic|institution)\b",
+    re.I,
+)
+_RETROSPECTIVE = re.compile(
+    r"retrospective(?:ly)?|chart review|review of (?:medical |clinical |patient )?records|"
+    r"(?:medical|clinical|health) records (?:were|of)",
+    re.I,
+)
+_DURATION = re.compile(
+    r"(?:follow(?:ed)?[- ]up|for|over|during|lasting|period of|duration of)\s+(?:a\s+)?"
+    r"(?:median\s+|mean\s+|up to\s+|of\s+)*(\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\b",
+    re.I,
+)
+_WEEKS = {"day": 1 / 7, "week": 1.0, "month": 52.1775 / 12, "year": 52.1775}
+
+
+def _kind(text: str) -> DesignKind:
+    kinds = [k for k, pattern in _KIND_PATTERNS if pattern.search(text)]
+    if not kinds:
+        return DesignKind.unknown
+    animal_only = DesignKind.animal in kinds and not _HUMAN.search(text)
+    if animal_only and kinds[0] in (DesignKind.randomised_trial, DesignKind.cohort):
+        return DesignKind.animal  # "mice were randomly assigned" is still an animal study
+    return kinds[0]
+
+
+def _participants(text: str) -> int | None:
+    counts = [int((m.group(1) or m.group(2)).replace(",", "")) for m in _PARTICIPANTS.finditer(text)]
+    return max(counts) if counts else None
+
+
+def _duration_weeks(text: str) -> float | None:
+    spans = [float(m.group(1)) * _WEEKS[m.group(2).lower().rstrip("s")]
+             for m in _DURATION.finditer(text)]
+    return round(max(spans), 1) if spans else None
+
+
+@lru_cache(maxsize=1024)
+def _detect(text: str) -> StudyDesign:
+    return StudyDesign(
+        kind=_kind(text),
+        retrospective=bool(_RETROSPECTIVE.search(text)),
+        participants=_participants(text),
+        single_centre=bool(_SINGLE_CENTRE.search(text)),
+        duration_weeks=_duration_weeks(text),
+    )
 
 
 def detect_design(abstract: Abstract) -> StudyDesign:
-    """Classify the study from its abstract with transparent keyword rules."""
-    text = abstract.text
-    kind = next((k for k, pattern in _KIND_PATTERNS if pattern.search(text)), DesignKind.unknown)
-    counts = [int(m.group(1).replace(",", "")) for m in _PARTICIPANTS.finditer(text)]
-    return StudyDesign(
-        kind=kind,
-        retrospective=bool(re.search(r"retrospective(?:ly)?", text, re.I)),
-        participants=max(counts) if counts else None,
-        single_centre=bool(_SINGLE_CENTRE.search(text)),
-    )
+    """Classify the study from its abstract with transparent keyword rules (cached by text)."""
+    return _detect(abstract.text).model_copy()

@@ -1,24 +1,45 @@
 """Automatic findings for reviewers: each check is a pure function of (Abstract, LaySummary).
 
-``run_checks`` is the one entry point the rest of laydraft uses.
+``run_checks`` is the one entry point the rest of laydraft uses. One module per check:
+
+- ``numbers``: every figure traceable to the abstract (errors);
+- ``claims``: causal wording for the design (warnings), animal or cell results told as human
+  results (errors);
+- ``advice``: telling readers what to do with their treatment (warnings);
+- ``jargon``: unexplained technical words and abbreviations (warnings);
+- ``completeness``: sections present, word ranges, headline shape, the design's limits;
+- ``readability``: reading grade overall (info) and per section above target (warnings).
 """
 
 from __future__ import annotations
 
-from ..models import Abstract, Finding, LaySummary, Severity, WordLimits, count_words
+from collections.abc import Callable
+
+from ..models import Abstract, Finding, LaySummary, WordLimits
+from .advice import check_advice
+from .claims import check_claims
+from .completeness import make_completeness_check
+from .jargon import check_jargon
+from .numbers import check_numbers
+from .readability import ReadingLevel, make_readability_check, readability
+
+Check = Callable[[Abstract, LaySummary], list[Finding]]
+
+__all__ = ["Check", "ReadingLevel", "checks_for", "readability", "run_checks"]
+
+_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def _length(summary: LaySummary, limits: WordLimits) -> list[Finding]:
-    findings = []
-    for name, text in summary.sections().items():
-        rng = limits.for_field(name)
-        words = count_words(text)
-        if not rng.min <= words <= rng.max:
-            findings.append(Finding(
-                check="length", severity=Severity.warning, section=name,
-                message=f"{words} words; the configured range is {rng.min} to {rng.max}",
-            ))
-    return findings
+def checks_for(target_grade: float = 8, limits: WordLimits | None = None) -> list[Check]:
+    """Every check, configured with the target grade and word ranges."""
+    return [
+        check_numbers,
+        check_claims,
+        check_advice,
+        check_jargon,
+        make_completeness_check(limits),
+        make_readability_check(target_grade),
+    ]
 
 
 def run_checks(
@@ -29,6 +50,5 @@ def run_checks(
     limits: WordLimits | None = None,
 ) -> list[Finding]:
     """Every check's findings for one summary of one abstract, errors first."""
-    findings = _length(summary, limits or WordLimits())
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(findings, key=lambda f: order[f.severity.value])
+    findings = [f for check in checks_for(target_grade, limits) for f in check(abstract, summary)]
+    return sorted(findings, key=lambda f: _ORDER[f.severity.value])

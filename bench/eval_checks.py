@@ -1,0 +1,238 @@
+"""Evaluate the reviewer checks on real abstract / plain-language summary pairs.
+
+    python bench/eval_checks.py [--data PATH] [--seed N] [--show N]
+
+Over ``cochrane_pairs.jsonl`` (default ``../shared/data`` next to the repository) it prints:
+
+- median reading grade of the human summaries and of the abstracts;
+- false-positive rate of the numbers check: the share of human summaries (which paraphrase
+  and round) that get an untraceable-number error; target <= 5%;
+- detection rate: in each human summary containing a digit figure, one figure is altered
+  (a percentage shifted by 10 to 25 points, any other number one digit changed; seeded RNG)
+  and the error must point at the altered figure; target >= 95%;
+- the same figures for the offline drafter's drafts, when ``laydraft.drafting.offline`` exists.
+
+Only numbers-check errors count: the human text is fed as ``what_was_found`` of a summary
+whose other fields are empty, and no other check runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from laydraft.checks.numbers import check_numbers
+from laydraft.checks.readability import readability
+from laydraft.models import Abstract, LaySummary, Severity
+from laydraft.numbers import extract_numbers
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
+FALSE_POSITIVE_TARGET = 0.05
+DETECTION_TARGET = 0.95
+
+
+class Pair(BaseModel):
+    abstract: str
+    lay_summary: str
+
+
+class Figures(BaseModel):
+    pairs: int
+    median_grade_human: float
+    median_grade_abstract: float
+    false_positive_rate: float
+    altered: int
+    detection_rate: float
+    offline: dict[str, float] | None = None
+
+    def meets_targets(self) -> bool:
+        return (self.false_positive_rate <= FALSE_POSITIVE_TARGET
+                and self.detection_rate >= DETECTION_TARGET)
+
+
+def load_pairs(data_dir: Path) -> list[Pair]:
+    path = data_dir / "cochrane_pairs.jsonl"
+    with path.open(encoding="utf-8") as handle:
+        return [Pair.model_validate_json(line) for line in handle if line.strip()]
+
+
+def as_summary(text: str) -> LaySummary:
+    """Plain text as the one section of a summary, without validation of the empty rest."""
+    return LaySummary.model_construct(
+        headline="", what_was_found=text, why_it_matters="", limitations=""
+    )
+
+
+def number_errors(abstract: str, text: str) -> list[tuple[int, int]]:
+    findings = check_numbers(Abstract(text=abstract), as_summary(text))
+    return [(f.start or 0, f.end or 0) for f in findings
+            if f.severity is Severity.error and f.section == "what_was_found"]
+
+
+def alter_number(text: str, rng: random.Random) -> tuple[str, int, int] | None:
+    """One digit figure altered: (new text, start, end of the altered figure) or None."""
+    mentions = [m for m in extract_numbers(text)
+                if not m.spelled and m.kind not in ("year", "date") and re.search(r"\d", m.text)]
+    if not mentions:
+        return None
+    mention = rng.choice(mentions)
+    digits = [m for m in re.finditer(r"\d+(?:\.\d+)?", mention.text)]
+    number = rng.choice(digits)
+    start, end = mention.start + number.start(), mention.start + number.end()
+    old = number.group()
+    if mention.unit == "percent":
+        value = float(old)
+        shift = rng.randint(10, 25)
+        new_value = value + shift if value + shift <= 100 else value - shift
+        if new_value < 0:
+            new_value = value + shift
+        new = f"{new_value:.{len(old.split('.')[1]) if '.' in old else 0}f}"
+    else:
+        positions = [i for i, c in enumerate(old) if c.isdigit()]
+        pos = rng.choice(positions)
+        choices = [d for d in "0123456789" if d != old[pos] and not (d == "0" and pos == 0)]
+        new = old[:pos] + rng.choice(choices) + old[pos + 1:]
+    return text[:start] + new + text[end:], start, start + len(new)
+
+
+def false_positive_rate(pairs: list[Pair]) -> float:
+    flagged = sum(1 for p in pairs if number_errors(p.abstract, p.lay_summary))
+    return flagged / len(pairs)
+
+
+def detection(pairs: list[Pair], seed: int = 5) -> tuple[int, float]:
+    rng = random.Random(seed)
+    altered = detected = 0
+    for pair in pairs:
+        change = alter_number(pair.lay_summary, rng)
+        if change is None:
+            continue
+        text, start, end = change
+        altered += 1
+        if any(s < end and start < e for s, e in number_errors(pair.abstract, text)):
+            detected += 1
+    return altered, detected / altered if altered else 0.0
+
+
+def median_grade(texts: Iterable[str]) -> float:
+    return statistics.median(readability(t).grade for t in texts)
+
+
+def offline_figures(pairs: list[Pair]) -> dict[str, float] | None:
+    """Figures for the offline drafter's drafts, or None while it does not exist yet.
+
+    Each abstract is drafted offline and every check runs on the draft: the share of drafts
+    with a numbers error (should be 0: the drafter copies figures), with any error, and the
+    median reading grade of the drafts.
+    """
+    try:
+        from laydraft.drafting.offline import OfflineDrafter  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    from laydraft.checks import run_checks
+    from laydraft.config import Settings
+
+    drafter: Any = OfflineDrafter(Settings())
+    numbers = errors = 0
+    grades = []
+    for pair in pairs:
+        abstract = Abstract(text=pair.abstract)
+        summary = _offline_summary(drafter, abstract)
+        findings = run_checks(abstract, summary)
+        errs = [f for f in findings if f.severity is Severity.error]
+        numbers += any(f.check == "numbers" for f in errs)
+        errors += bool(errs)
+        grades.append(readability(" ".join(summary.sections().values())).grade)
+    return {
+        "numbers_error_rate": numbers / len(pairs),
+        "any_error_rate": errors / len(pairs),
+        "median_grade": statistics.median(grades),
+    }
+
+
+def _offline_summary(drafter: Any, abstract: Abstract) -> LaySummary:
+    summary = drafter.summarise(abstract)
+    assert isinstance(summary, LaySummary)
+    return summary
+
+
+def evaluate(data_dir: Path = DEFAULT_DATA, seed: int = 5) -> Figures:
+    pairs = load_pairs(data_dir)
+    altered, rate = detection(pairs, seed)
+    return Figures(
+        pairs=len(pairs),
+        median_grade_human=median_grade(p.lay_summary for p in pairs),
+        median_grade_abstract=median_grade(p.abstract for p in pairs),
+        false_positive_rate=false_positive_rate(pairs),
+        altered=altered,
+        detection_rate=rate,
+        offline=offline_figures(pairs),
+    )
+
+
+def report(figures: Figures) -> Iterator[str]:
+    yield f"pairs: {figures.pairs}"
+    yield f"median reading grade, human lay summaries: {figures.median_grade_human:.1f}"
+    yield f"median reading grade, abstracts: {figures.median_grade_abstract:.1f}"
+    yield (f"numbers check false-positive rate on human summaries: "
+           f"{figures.false_positive_rate:.1%} (target <= {FALSE_POSITIVE_TARGET:.0%})")
+    yield (f"numbers check detection of altered figures: {figures.detection_rate:.1%} "
+           f"of {figures.altered} (target >= {DETECTION_TARGET:.0%})")
+    if figures.offline is None:
+        yield "offline drafter: not available yet (laydraft.drafting.offline)"
+    else:
+        yield "offline drafter: " + json.dumps({k: round(v, 3) for k, v in figures.offline.items()})
+
+
+def show_failures(data_dir: Path, count: int, seed: int) -> Iterator[str]:
+    """Examples of false positives and missed alterations, for tuning by hand."""
+    pairs = load_pairs(data_dir)
+    shown = 0
+    for pair in pairs:
+        spans = number_errors(pair.abstract, pair.lay_summary)
+        if spans and shown < count:
+            shown += 1
+            yield "FP: " + " | ".join(pair.lay_summary[max(0, s - 30):e + 10] for s, e in spans)
+    rng = random.Random(seed)
+    shown = 0
+    for pair in pairs:
+        change = alter_number(pair.lay_summary, rng)
+        if change is None:
+            continue
+        text, start, end = change
+        hit = any(s < end and start < e for s, e in number_errors(pair.abstract, text))
+        if not hit and shown < count:
+            shown += 1
+            yield f"MISS: ...{text[max(0, start - 40):end + 20]}... altered {text[start:end]!r}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of the data")
+    parser.add_argument("--seed", type=int, default=5, help="seed for the altered figures")
+    parser.add_argument("--show", type=int, default=0, help="print N failures of each kind")
+    args = parser.parse_args(argv)
+    if not (args.data / "cochrane_pairs.jsonl").exists():
+        print(f"no cochrane_pairs.jsonl in {args.data}; pass --data PATH", file=sys.stderr)
+        return 2
+    if args.show:
+        for line in show_failures(args.data, args.show, args.seed):
+            print(line)
+    figures = evaluate(args.data, args.seed)
+    for line in report(figures):
+        print(line)
+    return 0 if figures.meets_targets() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Every figure in a draft must be traceable to the abstract (see ``laydraft.numbers``).
+
+Untraceable figures are errors: a wrong number is the mistake a lay reader can least detect.
+Dates and calendar years are warnings instead: a search or publication date usually comes from the
+record's metadata rather than the abstract text, so it is for the reviewer to confirm.
+Spelled-out small numbers (one to ten) are checked only when they are quantities with a unit,
+percentage or multiplier ("two years", "five per cent", "three times"); otherwise they are
+ordinary words ("one study", "two groups") and are not flagged.
+"""
+
+from __future__ import annotations
+
+from ..models import Abstract, Finding, LaySummary, Severity
+from ..numbers import NumberIndex, NumberMention, extract_numbers, index_for
+
+NAME = "numbers"
+
+
+def source_index(abstract: Abstract) -> NumberIndex:
+    """The numbers an abstract supports: its text plus title and publication date."""
+    extra = tuple(x for x in (abstract.title, abstract.published) if x)
+    return index_for(abstract.text, extra)
+
+
+def untraceable(index: NumberIndex, text: str) -> list[NumberMention]:
+    """The quantities in ``text`` that ``index`` cannot account for."""
+    return [m for m in extract_numbers(text) if m.quantity and index.trace(m) is None]
+
+
+def check_numbers(abstract: Abstract, summary: LaySummary) -> list[Finding]:
+    index = source_index(abstract)
+    findings = []
+    for section, text in summary.sections().items():
+        for mention in untraceable(index, text):
+            if mention.kind in ("year", "date"):
+                findings.append(Finding(
+                    check=NAME, severity=Severity.warning, section=section,
+                    start=mention.start, end=mention.end,
+                    message=f"The date '{mention.text}' is not in the abstract.",
+                    suggestion="Confirm the date against the record, or remove it.",
+                ))
+                continue
+            findings.append(Finding(
+                check=NAME, severity=Severity.error, section=section,
+                start=mention.start, end=mention.end,
+                message=(f"'{mention.text}' cannot be traced to the abstract, "
+                         "even allowing for rounding or a change of units."),
+                suggestion="Use the figure as the abstract gives it, or remove it.",
+            ))
+    return findings

@@ -1,0 +1,121 @@
+"""Reading level of a draft: school grade per section and overall, against a target grade.
+
+``readability(text)`` is shared with the layers that display a draft. Syllables come from
+pyphen's hyphenation dictionary (the fallback textstat itself uses) checked against a
+vowel-group count, because textstat's own syllable counter looks words up in NLTK's CMU
+dictionary and downloads it on first use, which would fail offline and in tests.
+Flesch-Kincaid and SMOG use those counts; Coleman-Liau (letters, not syllables) comes from
+textstat unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+import pyphen
+import textstat
+from pydantic import BaseModel, Field
+
+from ..models import Abstract, Finding, LaySummary, Severity
+from ..sentences import split_sentences
+
+NAME = "readability"
+LONG_WORD_LETTERS = 7
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*%?")
+_VOWEL_GROUP = re.compile(r"[aeiouy]+")
+_HYPHENATOR = pyphen.Pyphen(lang="en_US")
+
+
+class ReadingLevel(BaseModel):
+    """How hard a text is to read; ``grade`` is the Flesch-Kincaid US school grade."""
+
+    grade: float = Field(description="Flesch-Kincaid grade level.")
+    smog: float = Field(description="SMOG grade (words of three or more syllables).")
+    coleman_liau: float = Field(description="Coleman-Liau index (letters per word).")
+    words: int
+    sentences: int
+    words_per_sentence: float
+    long_word_share: float = Field(description=f"Share of words of {LONG_WORD_LETTERS}+ letters.")
+
+
+@lru_cache(maxsize=65536)
+def syllables(word: str) -> int:
+    """Syllables in one word: the larger of pyphen's count and a vowel-group count."""
+    word = word.lower().strip("'’-")
+    if not word or not word[0].isalpha():
+        return 1
+    groups = len(_VOWEL_GROUP.findall(word))
+    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and groups > 1:
+        groups -= 1
+    hyphenated = sum(len(_HYPHENATOR.positions(part)) + 1 for part in word.split("-") if part)
+    return max(1, groups, hyphenated)
+
+
+@lru_cache(maxsize=4096)
+def readability(text: str) -> ReadingLevel:
+    """Reading level of ``text`` (cached: drafts are displayed and checked repeatedly)."""
+    words = _WORD.findall(text)
+    n_words = len(words)
+    n_sentences = max(1, len(split_sentences(text))) if text.strip() else 0
+    if not n_words:
+        return ReadingLevel(grade=0, smog=0, coleman_liau=0, words=0, sentences=n_sentences,
+                            words_per_sentence=0, long_word_share=0)
+    counts = [syllables(w) for w in words]
+    per_sentence = n_words / n_sentences
+    fk = 0.39 * per_sentence + 11.8 * sum(counts) / n_words - 15.59
+    poly = sum(1 for c in counts if c >= 3)
+    smog = 1.043 * (poly * 30 / n_sentences) ** 0.5 + 3.1291
+    long_words = sum(1 for w in words if sum(ch.isalpha() for ch in w) >= LONG_WORD_LETTERS)
+    return ReadingLevel(
+        grade=round(fk, 1),
+        smog=round(smog, 1),
+        coleman_liau=round(float(textstat.coleman_liau_index(text)), 1),
+        words=n_words,
+        sentences=n_sentences,
+        words_per_sentence=round(per_sentence, 1),
+        long_word_share=round(long_words / n_words, 3),
+    )
+
+
+def _describe(level: ReadingLevel) -> str:
+    return (f"grade {level.grade:.1f} (SMOG {level.smog:.1f}, Coleman-Liau "
+            f"{level.coleman_liau:.1f}); {level.words_per_sentence:.0f} words a sentence, "
+            f"{level.long_word_share:.0%} long words")
+
+
+def make_readability_check(
+    target_grade: float = 8,
+) -> Callable[[Abstract, LaySummary], list[Finding]]:
+    """The readability check for a target grade (config ``target_grade``)."""
+
+    def check_readability(abstract: Abstract, summary: LaySummary) -> list[Finding]:
+        sections = summary.sections()
+        overall = readability(" ".join(t.strip() for t in sections.values() if t.strip()))
+        findings = [Finding(
+            check=NAME, severity=Severity.info,
+            message=f"Reading level {_describe(overall)}; target grade {target_grade:g}.",
+        )]
+        for name, text in sections.items():
+            level = readability(text)
+            if level.words and level.grade > target_grade:
+                findings.append(Finding(
+                    check=NAME, severity=Severity.warning, section=name,
+                    start=0, end=len(text),
+                    message=f"Reads at {_describe(level)}; above target grade {target_grade:g}.",
+                    suggestion=_advise(level),
+                ))
+        return findings
+
+    return check_readability
+
+
+def _advise(level: ReadingLevel) -> str:
+    if level.words_per_sentence > 18:
+        return "Split long sentences (aim for 15 words or fewer) and use shorter words."
+    return "Swap long words for everyday ones (e.g. 'use' for 'utilise', 'help' for 'assist')."
+
+
+check_readability = make_readability_check()

@@ -1,0 +1,165 @@
+"""Number extraction and tracing: every paraphrase the numbers check must accept or reject."""
+
+from __future__ import annotations
+
+import pytest
+
+from laydraft.numbers import NumberIndex, extract_numbers
+
+SOURCE = (
+    "We enrolled 212 adults with relapsing multiple sclerosis at 14 centres. After 24 months, "
+    "92.3% of the treated group had no relapse, compared with 71.0% of the placebo group. "
+    "The relapse rate ratio was 0.41 (95% CI 0.30 to 0.56). Sensitivity was 0.74. "
+    "In all, 7,843 scans were read. Fatigue improved in 25% of patients and 131 of 212 "
+    "reported better sleep. Half-life was 6 days. Mean age was 38.6 years; 48 of 96 "
+    "women stopped early. The risk of falls was 20% with the drug and 40% with placebo. "
+    "Hazard ratio 2.1. A total of 1.2 million doses were given over 26 weeks."
+)
+
+
+def values(text: str) -> list[tuple[float, ...]]:
+    return [m.values for m in extract_numbers(text)]
+
+
+@pytest.mark.parametrize(("text", "expected", "kind"), [
+    ("212 adults", (212.0,), "count"),
+    ("1,024 people", (1024.0,), "count"),
+    ("0.41", (0.41,), "decimal"),
+    ("92.3%", (92.3,), "percent"),
+    ("40 per cent", (40.0,), "percent"),
+    ("40-60 years", (40.0, 60.0), "range"),
+    ("from 2 to 14 years", (2.0, 14.0), "range"),
+    ("131/212", (131.0, 212.0), "fraction"),
+    ("ninety-four people", (94.0,), "count"),
+    ("one hundred and twenty people", (120.0,), "count"),
+    ("half of them", (0.5,), "fraction"),
+    ("a third of people", (1 / 3,), "fraction"),
+    ("two thirds", (2 / 3,), "fraction"),
+    ("one in five", (0.2,), "ratio"),
+    ("7 out of 10 people", (0.7,), "ratio"),
+    ("twice as likely", (2.0,), "multiplier"),
+    ("three times more", (3.0,), "multiplier"),
+    ("a 4-fold rise", (4.0,), "multiplier"),
+    ("a dozen trials", (12.0,), "count"),
+    ("1.2 million doses", (1_200_000.0,), "count"),
+    ("in 2015", (2015.0,), "year"),
+    ("up to 23 July 2018", (23.0, 2018.0), "date"),
+])
+def test_extracts_value_and_kind(text: str, expected: tuple[float, ...], kind: str) -> None:
+    (mention,) = extract_numbers(text)
+    assert mention.values == pytest.approx(expected)
+    assert mention.kind == kind
+    assert text[mention.start:mention.end] == mention.text
+
+
+@pytest.mark.parametrize("text", [
+    "COVID-19 and FEV1 and IL-6", "a third trial", "the half-life of the drug",
+])
+def test_ignores_numbers_inside_names_and_ordinals(text: str) -> None:
+    assert extract_numbers(text) == []
+
+
+def test_month_names_are_case_sensitive() -> None:
+    (mention,) = extract_numbers("12 may be enough")
+    assert mention.kind == "count"
+
+
+def test_small_number_words_are_not_quantities_unless_they_carry_a_unit() -> None:
+    one, two, years, times = extract_numbers("one study had two groups for two years, three times")
+    assert not one.quantity and not two.quantity
+    assert years.quantity and years.unit == "year"
+    assert times.quantity and times.kind == "multiplier"
+
+
+def test_qualifier_and_counted_noun() -> None:
+    (mention,) = extract_numbers("about 210 patients")
+    assert mention.qualifier == "approx"
+    assert mention.counts == "person"
+    assert extract_numbers("more than 7,000 scans")[0].qualifier == "more"
+    assert extract_numbers("nearly 8,000 scans")[0].qualifier == "less"
+
+
+@pytest.fixture(scope="module")
+def index() -> NumberIndex:
+    return NumberIndex(SOURCE)
+
+
+def traced(index: NumberIndex, text: str) -> bool:
+    mentions = [m for m in extract_numbers(text) if m.quantity]
+    assert mentions, text
+    return all(index.trace(m) is not None for m in mentions)
+
+
+@pytest.mark.parametrize("text", [
+    "212 adults",                    # as written
+    "about 92% had no relapse",      # rounding
+    "92% had no relapse",
+    "a rate ratio of 0.4",           # 0.41 rounded
+    "74% of cases were found",       # proportion as a percentage
+    "59% fewer relapses",            # rate ratio 0.41 as a relative change
+    "one in four patients",          # 25%
+    "a quarter of patients",
+    "half of the 96 women",          # 48 of 96
+    "131 of 212",
+    "62% reported better sleep",     # 131 of 212 as a percentage
+    "two years",                     # 24 months
+    "six months",                    # 26 weeks
+    "about 7,800 scans",             # 7,843
+    "nearly 8,000 scans",
+    "more than 7,000 scans",
+    "8,000 scans",
+    "about 39 years old",            # 38.6
+    "twice the risk",                # 20% vs 40% / hazard ratio 2.1
+    "20 percentage points",          # 40% - 20%
+    "1.2 million doses",
+    "1,200,000 doses",
+    "fourteen centres",
+    "14 centres",
+])
+def test_traces_faithful_paraphrases(index: NumberIndex, text: str) -> None:
+    assert traced(index, text)
+
+
+@pytest.mark.parametrize("text", [
+    "213 adults",                  # digit changed
+    "82% had no relapse",          # percentage shifted
+    "about 85% had no relapse",
+    "a rate ratio of 0.5",
+    "one in three patients",
+    "three years",
+    "9,843 scans",
+    "more than 9,000 scans",
+    "ninety-four patients",
+    "five times the risk",
+    "17 centres",
+    "131 of 213",
+    "0.47",
+])
+def test_rejects_altered_numbers(index: NumberIndex, text: str) -> None:
+    assert not traced(index, text)
+
+
+def test_counts_of_people_are_not_matched_to_counts_of_studies() -> None:
+    index = NumberIndex("We included 12 trials with 300 patients, treated for 18 months.")
+    assert traced(index, "12 studies") and traced(index, "300 people")
+    assert not traced(index, "12 patients")
+    assert not traced(index, "18 patients")  # a duration, not a count of people
+
+
+def test_small_whole_numbers_do_not_round_from_decimals() -> None:
+    assert not traced(NumberIndex("The mean difference was 2.6 points."), "3 points")
+    assert traced(NumberIndex("The mean difference was 2.6 points."), "about 3 points")
+
+
+def test_any_substring_copied_from_the_source_is_traceable(index: NumberIndex) -> None:
+    words = SOURCE.split(" ")
+    for size in (3, 6, 10):
+        for start in range(len(words) - size):
+            piece = " ".join(words[start:start + size])
+            bad = [m.text for m in extract_numbers(piece) if index.trace(m) is None]
+            assert not bad, (piece, bad)
+
+
+def test_spelled_numbers_found_verbatim_are_traceable() -> None:
+    index = NumberIndex("Twenty-five people took part.")
+    assert traced(index, "twenty-five people")
