@@ -73,7 +73,7 @@ def explained(text: str, start: int, end: int) -> bool:
     return text[end:end + 1] == ")" and "(" in text[max(0, start - 3):start]
 
 
-def _candidates(text: str, terms: Glossary) -> list[tuple[int, int, str, str | None]]:
+def candidate_terms(text: str, terms: Glossary) -> list[tuple[int, int, str, str | None]]:
     """(start, end, term, curated explanation) for every possibly unfamiliar term."""
     found: list[tuple[int, int, str, str | None]] = []
     taken: list[tuple[int, int]] = []
@@ -103,7 +103,7 @@ def check_jargon(abstract: Abstract, summary: LaySummary) -> list[Finding]:
     seen: set[str] = set()
     findings = []
     for section, text in summary.sections().items():
-        for start, end, term, plain in _candidates(text, terms):
+        for start, end, term, plain in candidate_terms(text, terms):
             key = term.lower()
             if key in seen:
                 continue

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..checks.jargon import candidate_terms, explained, glossary
+from ..checks.readability import readability
 from ..config import Settings
 from ..design import DesignKind, StudyDesign, detect_design
 from ..models import Abstract, LaySummary, Provenance, WordLimits, count_words
@@ -26,7 +28,10 @@ _STATS_PAREN = re.compile(
     r"evidence|95%)[^()\[\]]*[\)\]]",
     re.IGNORECASE,
 )
-_ANY_PAREN_ABBREV = re.compile(r"\s*\((?:[A-Z][A-Za-z0-9-]{1,9})\)")
+_ANY_PAREN = re.compile(r"\s*[\(\[][^()\[\]]*[\)\]]")
+_SPLIT_AT = re.compile(r";\s+|,\s+(?=(?:but|whereas|while|although)\b)|\.\s+(?=[A-Z])")
+_LONGEST_PIECE = 32
+_FOUND_WORDS = 110
 _LABEL = re.compile(r"^(?:[A-Z][A-Za-z' ]{2,40}|[A-Z &']{3,40})[:.]\s+")
 _RESULT_CUES = re.compile(
     r"\b(found|showed|shown|higher|lower|increase[ds]?|decrease[ds]?|reduc\w+|improv\w+|"
@@ -46,7 +51,7 @@ _METHOD_CUES = re.compile(r"\b(we (?:searched|included|reviewed|enrolled|recruit
 
 
 class _Cleaner:
-    """Drops section labels and statistical asides, then uses plain words.
+    """Drops section labels and bracketed asides, uses plain words, splits long sentences.
 
     One cleaner serves one summary, so a bracketed explanation appears only the first time.
     """
@@ -57,11 +62,41 @@ class _Cleaner:
     def __call__(self, sentence: str) -> str:
         text = _LABEL.sub("", sentence.strip())
         text = _STATS_PAREN.sub("", text)
-        text = _ANY_PAREN_ABBREV.sub("", text)
+        text = _ANY_PAREN.sub("", text)
         text = re.sub(r"\s+([,.;:])", r"\1", text)
         text = re.sub(r"\s{2,}", " ", text)
         text = plain_wording(text, self.explained).strip()
-        return text[0].upper() + text[1:] if text else text
+        return _capitalise(text)
+
+    def pieces(self, sentence: str) -> list[str]:
+        """The cleaned sentence cut at semicolons and contrasts into shorter sentences."""
+        parts = _SPLIT_AT.split(self(sentence))
+        out = []
+        for part in parts:
+            part = part.strip(" ,;")
+            if count_words(part) >= 4:
+                out.append(_capitalise(part if part.endswith((".", "!", "?")) else part + "."))
+        return out
+
+
+def _capitalise(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
+def _grade(text: str) -> float:
+    return readability(text).grade
+
+
+def _simplest(pieces: list[str], max_words: int) -> list[str]:
+    """The easiest-to-read pieces that fit ``max_words``, kept in their original order."""
+    chosen: set[int] = set()
+    total = 0
+    for index in sorted(range(len(pieces)), key=lambda i: (_grade(pieces[i]), i)):
+        words = count_words(pieces[index])
+        if words <= _LONGEST_PIECE and total + words <= max_words:
+            chosen.add(index)
+            total += words
+    return [pieces[i] for i in sorted(chosen)]
 
 
 def _sentences_by_category(abstract: Abstract) -> tuple[list[str], list[str]]:
@@ -85,73 +120,94 @@ def _sentences_by_category(abstract: Abstract) -> tuple[list[str], list[str]]:
     return found, concluded
 
 
-def _fit(sentences: list[str], max_words: int) -> str:
-    """Whole sentences, in order, up to the word limit."""
-    kept: list[str] = []
-    total = 0
-    for sentence in sentences:
-        words = count_words(sentence)
-        if words == 0 or total + words > max_words:
-            continue
-        kept.append(sentence if sentence.endswith((".", "!", "?")) else sentence + ".")
-        total += words
-    return " ".join(kept)
-
-
-def _headline(conclusions: list[str], results: list[str], max_words: int,
-              _clean: _Cleaner) -> str:
-    for candidate in [*conclusions, *results]:
-        text = _clean(candidate)
-        text = re.sub(r"^(?:In (?:this|conclusion|summary)[^,]*,\s*)", "", text, flags=re.I)
-        if 5 <= count_words(text) <= max_words:
-            return text[0].upper() + text[1:]
-    words = _clean((conclusions or results or ["This study reports its findings."])[0]).split()
-    return " ".join(words[:max_words]).rstrip(",;:") + ("" if len(words) <= max_words else "…")
+def _headline(conclusions: list[str], results: list[str], max_words: int) -> str:
+    """The easiest-to-read conclusion (else result) sentence that fits the headline range."""
+    clean = _Cleaner()
+    for pool in (conclusions, results):
+        pieces = [p for s in pool for p in clean.pieces(s)]
+        pieces = [re.sub(r"^(?:In (?:this|conclusion|summary)[^,]*,\s*)", "", p, flags=re.I)
+                  for p in pieces]
+        fitting = [_capitalise(p) for p in pieces if 5 <= count_words(p) <= max_words]
+        if fitting:
+            return min(fitting, key=_grade)
+    return "A summary of new research findings on this question."
 
 
 def _who_was_studied(design: StudyDesign) -> str:
     if design.kind is DesignKind.systematic_review:
-        return "The researchers brought together the results of earlier studies on this question."
+        return "This was a review. It pooled the results of past studies."
     if design.kind is DesignKind.animal:
-        return "The researchers did this study in animals, not in people."
+        return "This study was done in animals, not in people."
     if design.kind is DesignKind.in_vitro:
-        return "The researchers did this study on cells in the lab, not in people."
+        return "This study was done on cells in a lab, not in people."
     if design.participants is not None:
-        return f"The researchers studied a group of {design.participants} people."
-    return "The researchers studied a group of people to answer this question."
+        return f"The team studied {design.participants} people."
+    return "The team studied a group of people."
 
 
 def _limitations(design: StudyDesign) -> list[str]:
     limits: list[str] = []
     if design.retrospective:
-        limits.append("The researchers looked back at existing records instead of running a "
-                      "planned experiment, so some details may be missing.")
+        limits.append("The team looked back at past records. They did not set up a new test, "
+                      "so some facts may be missing.")
     if design.observational:
-        limits.append("A study like this can show that things go together, but it cannot "
-                      "show cause and effect.")
-    if design.non_human:
-        limits.append("Results in animals or cells often do not turn out the same in people, so "
-                      "much more research is needed.")
+        limits.append("This kind of study can show that things go together. It cannot show "
+                      "cause and effect.")
+    if design.kind is DesignKind.animal:
+        limits.append("The work was done in animals. Results in animals often do not hold in "
+                      "people.")
+    if design.kind is DesignKind.in_vitro:
+        limits.append("The work was done on cells in a lab. Results in cells often do not hold "
+                      "in people.")
     if design.small:
-        limits.append("The study was small, so the results could change in a larger group.")
+        limits.append("The study was small. A larger study could find something else.")
     if design.single_centre:
-        limits.append("Everyone came from a single clinic, so the results may not apply to "
-                      "people treated elsewhere.")
+        limits.append("Everyone came from a single clinic. Results may differ in other places.")
     if design.kind is DesignKind.systematic_review:
-        limits.append("A review can only be as strong as the studies it includes, and those "
-                      "studies may have differed in how they were done.")
-    limits.append("The summary is based on the abstract alone, and the full paper may hold "
-                  "details that change how the results should be read.")
+        limits.append("A review is only as good as the studies in it. Those studies were not "
+                      "all done the same way.")
+    limits.append("This summary is based on the abstract alone. The full paper may add "
+                  "details that matter.")
     return limits
 
 
-def _why_it_matters(settings: Settings, conclusions: list[str], _clean: _Cleaner) -> list[str]:
-    lines = [f"This research may interest {settings.audience} because it adds to what is known "
-             "about this question."]
-    lines += [_clean(c) for c in conclusions[:2]]
-    lines.append("This is a single study, and it does not mean anyone should change their treatment. "
-                 "Questions about what it means for you are best taken to your care team.")
+def _why_it_matters(settings: Settings, conclusions: list[str], clean: _Cleaner) -> list[str]:
+    lines = [f"This may interest {settings.audience}. It adds to what we know about this topic."]
+    lines += _simplest([p for c in conclusions for p in clean.pieces(c)], 45)
+    lines.append("This is just a single study. It is not a reason to change your treatment. "
+                 "Talk with your care team about any questions.")
     return lines
+
+
+def _explain_terms(text: str, done: set[str]) -> str:
+    """Explain each curated term or abbreviation in brackets the first time the summary uses it.
+
+    The explanations come from the team's jargon list, the same one the jargon check uses, so
+    a term the drafter explains is one the check will not flag.
+    """
+    inserts: list[tuple[int, str]] = []
+    for start, end, term, plain in candidate_terms(text, glossary()):
+        key = term.lower()
+        if plain is None or key in done or any(ch.isdigit() for ch in plain):
+            continue
+        done.add(key)
+        if not explained(text, start, end):
+            inserts.append((end, f" ({plain})"))
+    for position, addition in reversed(inserts):
+        text = text[:position] + addition + text[position:]
+    return text
+
+
+def _join(sentences: list[str], max_words: int) -> str:
+    """Whole sentences, in order, up to the word limit."""
+    kept: list[str] = []
+    total = 0
+    for sentence in sentences:
+        words = count_words(sentence)
+        if words and total + words <= max_words:
+            kept.append(sentence)
+            total += words
+    return " ".join(kept)
 
 
 class OfflineDrafter:
@@ -165,20 +221,22 @@ class OfflineDrafter:
     def summarise(self, abstract: Abstract) -> LaySummary:
         """Build the four fields; explanations in brackets are given once per summary."""
         limits: WordLimits = self.settings.limits
-        _clean = _Cleaner()
         design = detect_design(abstract)
         results, conclusions = _sentences_by_category(abstract)
         if not results and not conclusions:
             results = [s.text for s in split_sentences(abstract.text)[-3:]]
-        found = [_who_was_studied(design), *(_clean(s) for s in results)]
-        if not results:
-            found += [_clean(s) for s in conclusions]
+        clean = _Cleaner()
+        pool = [p for s in (results or conclusions) for p in clean.pieces(s)]
+        budget = min(_FOUND_WORDS, limits.what_was_found.max) - 8
+        found = [_who_was_studied(design), *_simplest(pool, budget)]
+        done: set[str] = set()
         return LaySummary(
-            headline=_headline(conclusions, results, limits.headline.max, _Cleaner()),
-            what_was_found=_fit(found, limits.what_was_found.max),
-            why_it_matters=_fit(_why_it_matters(self.settings, conclusions, _clean),
-                                limits.why_it_matters.max),
-            limitations=_fit(_limitations(design), limits.limitations.max),
+            headline=_headline(conclusions, results, limits.headline.max),
+            what_was_found=_explain_terms(_join(found, limits.what_was_found.max), done),
+            why_it_matters=_explain_terms(_join(
+                _why_it_matters(self.settings, conclusions, clean), limits.why_it_matters.max),
+                done),
+            limitations=_explain_terms(_join(_limitations(design), limits.limitations.max), done),
         )
 
     def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:

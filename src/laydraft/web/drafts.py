@@ -1,0 +1,111 @@
+"""The draft page: paste or upload an abstract, pick audience and drafter, queue the draft."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..config import Settings
+from ..drafting import make_drafter
+from ..errors import InputError, LaydraftError
+from ..ingest import parse_text, read_abstract
+from ..models import Abstract, Draft
+from ..pipeline import draft_abstract
+from .errors import status_for
+from .pages import call, flash, login_required, redirect, render, state
+
+MAX_AUDIENCE = 200
+AUDIENCES = (
+    "people living with multiple sclerosis and their caregivers",
+    "patients and their families",
+    "the general public",
+    "secondary-school students",
+)
+
+
+def drafters_available(settings: Settings) -> list[str]:
+    """The drafters this server can use: offline always, the model when one is configured."""
+    return ["offline", "openai"] if settings.api_key() or settings.base_url else ["offline"]
+
+
+def _form_context(settings: Settings, text: str = "", audience: str | None = None,
+                  drafter: str | None = None, error: str | None = None) -> dict[str, object]:
+    available = drafters_available(settings)
+    return {
+        "text": text, "error": error, "audiences": AUDIENCES,
+        "audience": audience if audience is not None else settings.audience,
+        "drafters": available,
+        "drafter": drafter if drafter in available else
+        ("openai" if settings.use_model() and "openai" in available else "offline"),
+        "model": settings.model,
+    }
+
+
+@login_required
+async def draft_form(request: Request) -> Response:
+    return render(request, "draft_new.html", _form_context(state(request).settings))
+
+
+def _upload_abstract(name: str, data: bytes, max_bytes: int) -> Abstract:
+    """Read an uploaded file with the same code as `laydraft draft FILE`."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(name).name)[:100].lstrip(".") or "upload.txt"
+    with tempfile.TemporaryDirectory(prefix="laydraft-upload-") as folder:
+        path = Path(folder) / safe
+        path.write_bytes(data)
+        try:
+            return read_abstract(path, max_bytes)
+        except LaydraftError as exc:
+            raise InputError(str(exc).replace(f"{folder}/", "")) from exc
+
+
+def _make_draft(settings: Settings, abstract: Abstract) -> Draft:
+    return draft_abstract(settings, abstract, make_drafter(settings))
+
+
+@login_required
+async def create_draft(request: Request) -> Response:
+    web = state(request)
+    form = await request.form(max_part_size=web.settings.max_input_bytes + 1024)
+    text = str(form.get("abstract") or "")
+    audience = " ".join(str(form.get("audience") or "").split())[:MAX_AUDIENCE]
+    drafter = str(form.get("drafter") or "offline")
+    upload = form.get("file")
+    context = {"text": text, "audience": audience, "drafter": drafter}
+    try:
+        if drafter not in drafters_available(web.settings):
+            raise InputError(f"the {drafter!r} drafter is not available on this server; "
+                             "set OPENAI_API_KEY or base_url where the server runs")
+        settings = web.settings.model_copy(update={
+            "audience": audience or web.settings.audience, "drafter": drafter})
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read(web.settings.max_input_bytes + 1)
+            abstract = await call(_upload_abstract, upload.filename, data,
+                                  web.settings.max_input_bytes)
+        elif text.strip():
+            abstract = await call(parse_text, text)
+        else:
+            raise InputError("paste an abstract or choose a file to upload")
+        made = await call(_make_draft, settings, abstract)
+        stored = await call(web.store.add, made)
+    except LaydraftError as exc:
+        return render(request, "draft_new.html",
+                      _form_context(web.settings, error=str(exc), **context),
+                      status_code=status_for(exc))
+    finally:
+        await form.close()
+    flash(request, f"Draft #{stored.id} is in the review queue.", "success")
+    if stored.provenance.drafter == "offline":
+        flash(request, "Drafted with the built-in offline drafter, which needs no network.")
+    return redirect(f"/drafts/{stored.id}")
+
+
+routes = [
+    Route("/draft", draft_form, methods=["GET"], name="draft_form"),
+    Route("/draft", create_draft, methods=["POST"]),
+]

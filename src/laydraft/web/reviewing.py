@@ -1,0 +1,209 @@
+"""The review page and its actions. Every rule lives in ``laydraft.review``; this module
+only gathers what the page shows and turns the library's answers into pages and redirects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .. import review
+from ..config import Settings
+from ..diff import VersionDiff
+from ..errors import LaydraftError, StaleVersionError, UsageError
+from ..models import SUMMARY_FIELDS, Draft, DraftStatus, utcnow
+from ..store import Store
+from .errors import status_for
+from .marks import by_section
+from .pages import call, current_user, flash, form_text, login_required, redirect, render, state
+
+DECISION_LABELS = {"approve": "Approve", "request_changes": "Request changes",
+                   "reject": "Reject"}
+
+
+def _draft_id(request: Request) -> int:
+    return int(request.path_params["draft_id"])
+
+
+def _int(value: str | None, what: str) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise UsageError(f"the form's {what} is missing or not a number; reload the page") from None
+
+
+def page_context(store: Store, settings: Settings, draft_id: int, user: str) -> dict[str, Any]:
+    """What the review page shows: the draft, its history and what the user may do now."""
+    draft = store.get(draft_id)
+    hist = review.history(store, draft_id)
+    st, now = hist.state, utcnow()
+    holds_claim = st.status is DraftStatus.in_review and st.reviewer == user
+    return {
+        "draft": draft, "state": st, "history": hist, "findings": by_section(draft.findings),
+        "sections": SUMMARY_FIELDS, "values": draft.summary.sections(),
+        "base_version": draft.version, "open_section": None, "conflict": None,
+        "holds_claim": holds_claim,
+        "claim_live": st.claim_live(now),
+        "can_claim": st.status is DraftStatus.pending_review
+        or (st.status is DraftStatus.in_review and (holds_claim or not st.claim_live(now))),
+        "can_edit": st.status is DraftStatus.changes_requested or holds_claim,
+        "decisions": DECISION_LABELS if holds_claim else {},
+        "limits": {name: settings.limits.for_field(name) for name in SUMMARY_FIELDS},
+    }
+
+
+@login_required
+async def review_page(request: Request) -> Response:
+    web = state(request)
+    context = await call(page_context, web.store, web.settings, _draft_id(request),
+                         current_user(request) or "")
+    return render(request, "review.html", context)
+
+
+def _edited_summary(store: Store, draft_id: int, base: int, section: str, text: str) -> Any:
+    sections = store.version(draft_id, base).summary.sections()
+    sections[section] = text
+    return review.parse_summary(sections)
+
+
+@login_required
+async def save_section(request: Request) -> Response:
+    web, draft_id, user = state(request), _draft_id(request), current_user(request) or ""
+    form = await form_text(request)
+    section = form.get("section", "")
+    text = form.get("text", "")
+    try:
+        if section not in SUMMARY_FIELDS:
+            raise UsageError(f"unknown section {section!r}; reload the page")
+        base = _int(form.get("base_version"), "version")
+        summary = await call(_edited_summary, web.store, draft_id, base, section, text)
+        version = await call(review.save_edit, web.store, draft_id, summary, base, user,
+                             web.settings)
+    except StaleVersionError as exc:
+        return await _conflict(request, draft_id, section, text, base, str(exc))
+    except LaydraftError as exc:
+        return await _rerender(request, draft_id, section, text, str(exc), status_for(exc))
+    flash(request, f"Saved version {version.version}; the findings below are for it.",
+          "success")
+    return redirect(f"/drafts/{draft_id}#section-{section}")
+
+
+async def _rerender(request: Request, draft_id: int, section: str, text: str,
+                    message: str, status: int, base: int | None = None,
+                    changes: VersionDiff | None = None) -> Response:
+    """The review page again, with the user's text in its box and the problem above it."""
+    web = state(request)
+    context = await call(page_context, web.store, web.settings, draft_id,
+                         current_user(request) or "")
+    if section in SUMMARY_FIELDS:
+        context["values"] = {**context["values"], section: text}
+        context["open_section"] = section
+    if base is not None:
+        context["base_version"] = base
+    context["conflict"] = {"section": section, "message": message, "changes": changes}
+    return render(request, "review.html", context, status_code=status)
+
+
+async def _conflict(request: Request, draft_id: int, section: str, text: str, base: int,
+                    message: str) -> Response:
+    """Someone saved first: show what they changed, keep this user's text, rebase the form."""
+    store = state(request).store
+    current = (await call(store.get, draft_id)).version
+    changes = await call(review.diff_versions, store, draft_id, base, current)
+    return await _rerender(request, draft_id, section, text, message, 409, base=current,
+                           changes=changes)
+
+
+async def _act(request: Request, action: str, message: str) -> Response:
+    """Run one workflow action; its refusal becomes a message on the review page."""
+    web, draft_id, user = state(request), _draft_id(request), current_user(request) or ""
+    form = await form_text(request)
+    try:
+        note = await call(_run_action, web, draft_id, user, action, form)
+    except LaydraftError as exc:
+        if status_for(exc) == 404:
+            raise
+        flash(request, str(exc), "error")
+        return redirect(f"/drafts/{draft_id}")
+    flash(request, message, "success")
+    if note:
+        flash(request, note)
+    return redirect(f"/drafts/{draft_id}")
+
+
+def _run_action(web: Any, draft_id: int, user: str, action: str,
+                form: dict[str, str]) -> str | None:
+    store, settings = web.store, web.settings
+    if action == "claim":
+        review.claim(store, draft_id, user, minutes=settings.claim_minutes)
+    elif action == "release":
+        review.release(store, draft_id, user)
+    elif action == "decide":
+        review.transition(store, draft_id, form.get("decision", ""), user,
+                          note=form.get("note") or None)
+    elif action == "comment":
+        review.comment(store, draft_id, user, form.get("text", ""),
+                       section=form.get("section") or None)
+    elif action == "redraft":
+        version = review.redraft(store, draft_id, form.get("instruction", ""), user, settings,
+                                 base_version=_int(form.get("base_version"), "version"))
+        return review.offline_redraft_notice(version)
+    return None
+
+
+@login_required
+async def claim(request: Request) -> Response:
+    return await _act(request, "claim", "You hold the claim on this draft; edit away.")
+
+
+@login_required
+async def release(request: Request) -> Response:
+    return await _act(request, "release", "Released: the draft is back in the queue.")
+
+
+@login_required
+async def decide(request: Request) -> Response:
+    return await _act(request, "decide", "Decision recorded.")
+
+
+@login_required
+async def add_comment(request: Request) -> Response:
+    return await _act(request, "comment", "Comment added.")
+
+
+@login_required
+async def redraft(request: Request) -> Response:
+    return await _act(request, "redraft", "Re-drafted: a new version follows your instruction.")
+
+
+def history_context(store: Store, draft_id: int, a: int | None, b: int | None) -> dict[str, Any]:
+    hist = review.history(store, draft_id)
+    draft: Draft = store.get(draft_id)
+    changes = None
+    if len(hist.versions) > 1:
+        changes = review.diff_versions(store, draft_id, a, b)
+    return {"draft": draft, "history": hist, "changes": changes}
+
+
+@login_required
+async def history_page(request: Request) -> Response:
+    params = request.query_params
+    a = _int(params["a"], "version") if params.get("a") else None
+    b = _int(params["b"], "version") if params.get("b") else None
+    context = await call(history_context, state(request).store, _draft_id(request), a, b)
+    return render(request, "history.html", context)
+
+
+routes = [
+    Route("/drafts/{draft_id:int}", review_page, methods=["GET"], name="review"),
+    Route("/drafts/{draft_id:int}/edit", save_section, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/claim", claim, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/release", release, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/decide", decide, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/comment", add_comment, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/redraft", redraft, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/history", history_page, methods=["GET"], name="history"),
+]
