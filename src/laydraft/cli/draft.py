@@ -10,6 +10,7 @@ from ..drafting import Drafter, make_drafter
 from ..drafting.structured import base_messages
 from ..errors import UsageError
 from ..ingest import read_abstract
+from ..ingest.online import fetch_doi, fetch_pubmed
 from ..models import Abstract
 from ..pipeline import draft_abstract
 from ..prompts import render_draft_prompt
@@ -31,6 +32,8 @@ def _offline_notice() -> None:
 @cli.command()
 @click.argument("source", required=False, metavar="[FILE | -]")
 @click.option("--example", is_flag=True, help="Draft the example abstract shipped with laydraft.")
+@click.option("--pmid", default=None, help="Fetch this PubMed record from NCBI (needs network).")
+@click.option("--doi", default=None, help="Fetch the PubMed record with this DOI (needs network).")
 @click.option("--json", "as_json", is_flag=True, help="Print the draft as JSON.")
 @click.option("--no-queue", is_flag=True, help="Only print the draft; do not queue it.")
 @click.option("--drafter", type=click.Choice(["auto", "openai", "offline"]), default=None,
@@ -41,7 +44,8 @@ def _offline_notice() -> None:
 @click.option("--no-cache", is_flag=True,
               help="Ask the model again even if this abstract was drafted with these settings.")
 @pass_context
-def draft(obj: Context, source: str | None, example: bool, as_json: bool, no_queue: bool,
+def draft(obj: Context, source: str | None, example: bool, pmid: str | None, doi: str | None,
+          as_json: bool, no_queue: bool,
           drafter: str | None, model: str | None, dry_run: bool, no_cache: bool) -> None:
     """Draft a lay summary of one abstract and queue it for review.
 
@@ -53,14 +57,13 @@ def draft(obj: Context, source: str | None, example: bool, as_json: bool, no_que
       pbpaste | laydraft draft -
       laydraft draft --example --no-queue
       laydraft draft abstract.txt --dry-run
+      laydraft draft --pmid 29768149
+
+    Accepts pasted text, .txt/.md, PubMed or PMC XML (also .gz), MEDLINE, RIS and
+    BibTeX files holding one record; use `laydraft batch` for reading lists.
     """
     settings = obj.settings(drafter=drafter, model=model)
-    if example:
-        source = str(example_abstract_path())
-    if source is None:
-        raise UsageError("give a file to draft, or '-' to read standard input "
-                         "(try: laydraft draft --example)")
-    abstract = read_abstract(source, settings.max_input_bytes)
+    abstract = _read_source(settings, source, example, pmid, doi)
     if dry_run:
         _dry_run(settings, abstract, as_json)
         return
@@ -79,6 +82,23 @@ def draft(obj: Context, source: str | None, example: bool, as_json: bool, no_que
             click.echo("(not queued: --no-queue)")
     if made.provenance.drafter == "offline":
         _offline_notice()
+
+
+def _read_source(settings: Settings, source: str | None, example: bool, pmid: str | None,
+                 doi: str | None) -> Abstract:
+    """The one abstract to draft, from exactly one of FILE, --example, --pmid or --doi."""
+    given = [name for name, value in (("FILE", source), ("--example", example),
+                                      ("--pmid", pmid), ("--doi", doi)) if value]
+    if len(given) != 1:
+        raise UsageError("give exactly one of FILE, '-', --example, --pmid or --doi"
+                         + (f" (got {', '.join(given)})" if given else
+                            " (try: laydraft draft --example)"))
+    if pmid:
+        return fetch_pubmed(pmid)
+    if doi:
+        return fetch_doi(doi)
+    path = str(example_abstract_path()) if example else str(source)
+    return read_abstract(path, settings.max_input_bytes)
 
 
 def _with_cache(drafter: Drafter, settings: Settings, store: Store) -> Drafter:

@@ -1,0 +1,201 @@
+"""Requests-per-minute and tokens-per-minute limits as pure arithmetic, with an injectable clock.
+
+Each limit is a token bucket that refills continuously at ``per_minute / 60`` a second and holds
+at most ``burst_seconds`` worth, so traffic is paced smoothly instead of in bursts (the API
+enforces its per-minute limits over shorter windows too). A reservation may take the bucket
+below zero: the caller then waits exactly the time the refill needs to pay the debt back, and
+callers queue up in order without polling.
+
+Tokens are reserved from an estimate before a request is sent (prompt plus ``max_tokens``, which
+is what the API counts when it admits a request) and corrected from the response's ``usage``.
+Response headers teach the limiter the account's real limits (``x-ratelimit-limit-*``) and
+clamp its view of what is left (``x-ratelimit-remaining-*``). Nothing here sleeps: it returns
+how long to wait.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from ..drafting.retry import parse_duration
+
+Clock = Callable[[], float]
+DEFAULT_BURST_SECONDS = 1.0
+# A limit the server does not report (local servers send no x-ratelimit-* headers).
+UNLIMITED = 1e12
+# While the first request probes for the limits, the others look again this often.
+PROBE_POLL_SECONDS = 0.05
+
+
+@dataclass
+class Bucket:
+    """One per-minute limit. ``level`` may go negative: that is debt future refill pays back."""
+
+    per_minute: float
+    burst_seconds: float = DEFAULT_BURST_SECONDS
+    level: float = 0.0
+    updated: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.per_minute / 60.0
+
+    @property
+    def capacity(self) -> float:
+        return max(1.0, self.rate * self.burst_seconds)
+
+    def refill(self, now: float) -> None:
+        if now > self.updated:
+            self.level = min(self.capacity, self.level + (now - self.updated) * self.rate)
+            self.updated = now
+
+    def reserve(self, amount: float, now: float) -> float:
+        """Take ``amount`` now; returns the seconds to wait before using it."""
+        self.refill(now)
+        self.level -= amount
+        return 0.0 if self.level >= 0 else -self.level / self.rate
+
+    def give_back(self, amount: float, now: float) -> None:
+        """Return (or, when negative, charge) ``amount`` after the real figure is known."""
+        self.refill(now)
+        self.level = min(self.capacity, self.level + amount)
+
+    def clamp(self, remaining: float, now: float) -> None:
+        """Never believe more is left than the server says."""
+        self.refill(now)
+        self.level = min(self.level, remaining)
+
+    def set_limit(self, per_minute: float, now: float) -> None:
+        self.refill(now)
+        self.per_minute = per_minute
+        self.level = min(self.level, self.capacity)
+
+
+@dataclass
+class RateLimits:
+    """What the server said in one response's ``x-ratelimit-*`` headers (None when absent)."""
+
+    limit_requests: int | None = None
+    limit_tokens: int | None = None
+    remaining_requests: int | None = None
+    remaining_tokens: int | None = None
+    reset_requests: float | None = None
+    reset_tokens: float | None = None
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> RateLimits:
+        def number(name: str) -> int | None:
+            value = headers.get(name)
+            try:
+                return int(float(value)) if value is not None else None
+            except ValueError:
+                return None
+
+        def duration(name: str) -> float | None:
+            value = headers.get(name)
+            return parse_duration(value) if value else None
+
+        return cls(
+            limit_requests=number("x-ratelimit-limit-requests"),
+            limit_tokens=number("x-ratelimit-limit-tokens"),
+            remaining_requests=number("x-ratelimit-remaining-requests"),
+            remaining_tokens=number("x-ratelimit-remaining-tokens"),
+            reset_requests=duration("x-ratelimit-reset-requests"),
+            reset_tokens=duration("x-ratelimit-reset-tokens"),
+        )
+
+
+@dataclass
+class Reservation:
+    """A request's place at the limiter: how long to wait and how many tokens were reserved.
+
+    ``granted`` is False while another request probes for the limits: wait, then ask again.
+    """
+
+    wait: float
+    tokens: int
+    granted: bool = True
+
+
+@dataclass
+class RateLimiter:
+    """Requests and tokens per minute. ``rpm``/``tpm`` of 0 mean: learn them from the server.
+
+    Configured limits are ceilings: a server that reports a lower limit lowers them, and a
+    server that reports a higher one does not raise them. While a limit is unconfigured and
+    not yet learned, one request goes alone as a probe and the rest wait for its answer's
+    headers (guessing low would book long waits that a later, higher limit cannot undo). A
+    limit the answer does not report is treated as unlimited: only ``concurrency`` bounds it.
+    """
+
+    rpm: int = 0
+    tpm: int = 0
+    clock: Clock = time.monotonic
+    burst_seconds: float = DEFAULT_BURST_SECONDS
+    requests: Bucket = field(init=False)
+    tokens: Bucket = field(init=False)
+    probing: bool = field(init=False)
+    probe_out: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        now = self.clock()
+        self.requests = self._bucket(self.rpm or UNLIMITED, now)
+        self.tokens = self._bucket(self.tpm or UNLIMITED, now)
+        self.probing = not (self.rpm and self.tpm)
+
+    def _bucket(self, per_minute: int, now: float) -> Bucket:
+        bucket = Bucket(per_minute=per_minute, burst_seconds=self.burst_seconds, updated=now)
+        bucket.level = bucket.capacity
+        return bucket
+
+    def reserve(self, tokens: int) -> Reservation:
+        """Book one request of about ``tokens`` tokens; wait ``.wait`` seconds, then send it."""
+        if self.probing:
+            if self.probe_out:
+                return Reservation(wait=PROBE_POLL_SECONDS, tokens=0, granted=False)
+            self.probe_out = True
+        now = self.clock()
+        wait = max(self.requests.reserve(1, now), self.tokens.reserve(tokens, now))
+        return Reservation(wait=wait, tokens=tokens)
+
+    def settle(self, reservation: Reservation, used_tokens: int | None) -> None:
+        """Correct the token estimate from the response's usage (None: keep the estimate)."""
+        self.probe_out = False
+        if used_tokens is not None:
+            self.tokens.give_back(reservation.tokens - used_tokens, self.clock())
+
+    def cancel(self, reservation: Reservation) -> None:
+        """The request never reached the server: return what it booked."""
+        self.probe_out = False
+        now = self.clock()
+        self.requests.give_back(1, now)
+        self.tokens.give_back(reservation.tokens, now)
+
+    def observe(self, limits: RateLimits) -> None:
+        """Learn from one response's headers: real limits, and what the server says is left."""
+        now = self.clock()
+        self._learn(self.requests, self.rpm, limits.limit_requests, now)
+        self._learn(self.tokens, self.tpm, limits.limit_tokens, now)
+        if limits.remaining_requests is not None:
+            self.requests.clamp(limits.remaining_requests, now)
+        if limits.remaining_tokens is not None:
+            self.tokens.clamp(limits.remaining_tokens, now)
+        self.probing = False
+
+    @staticmethod
+    def _learn(bucket: Bucket, configured: int, reported: int | None, now: float) -> None:
+        if not reported or reported <= 0:
+            return
+        wanted = min(configured, reported) if configured else reported
+        if wanted != bucket.per_minute:
+            bucket.set_limit(wanted, now)
+
+    @property
+    def effective_rpm(self) -> float:
+        return self.requests.per_minute
+
+    @property
+    def effective_tpm(self) -> float:
+        return self.tokens.per_minute

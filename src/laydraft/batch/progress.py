@@ -1,0 +1,132 @@
+"""The live progress bar and the final summary table, drawn with rich on standard error.
+
+The bar shows done / failed / in flight, the rate, the time left, tokens and cost so far. It
+draws only on a terminal: in a pipe, a log or CI it stays quiet and only the summary prints.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from .estimate import Estimate
+from .runner import BatchSummary, Tally
+
+REFRESH_SECONDS = 0.1
+
+
+def _stats(tally: Tally) -> str:
+    elapsed = max(time.monotonic() - tally.started, 1e-6)
+    rate = (tally.drafted + tally.failed) / elapsed * 60
+    cost = f"${tally.cost_usd:.4f}" if tally.cost_known else "cost unknown"
+    return (f"[green]{tally.drafted} drafted[/] [red]{tally.failed} failed[/] "
+            f"{tally.in_flight} in flight · {tally.skipped} skipped · {tally.bad} bad · "
+            f"{rate:.0f}/min · {tally.prompt_tokens + tally.completion_tokens:,} tokens · {cost}")
+
+
+class LiveProgress:
+    """A rich progress bar fed by the runner's ``on_change``; a no-op off a terminal."""
+
+    def __init__(self, console: Console | None = None, enabled: bool | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self.enabled = self.console.is_terminal if enabled is None else enabled
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+        self.last = 0.0
+
+    def __enter__(self) -> LiveProgress:
+        if self.enabled:
+            self.progress = Progress(
+                TextColumn("[bold]drafting"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                TextColumn("{task.fields[stats]}"),
+                console=self.console, transient=False, refresh_per_second=8,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("batch", total=None, stats="")
+        return self
+
+    def __call__(self, tally: Tally) -> None:
+        if self.progress is None or self.task is None:
+            return
+        now = time.monotonic()
+        if now - self.last < REFRESH_SECONDS and tally.in_flight:
+            return
+        self.last = now
+        self.progress.update(self.task, total=tally.total, completed=tally.finished,
+                             stats=_stats(tally))
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def summary_table(summary: BatchSummary) -> Table:
+    table = Table(title=f"batch run {summary.run_id}: {summary.list_path}", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    cost = "unknown (no price for this model)" if summary.cost_usd is None else (
+        f"${summary.cost_usd:.4f}")
+    rows = [
+        ("records read", summary.records), ("drafted and queued", summary.drafted),
+        ("failed", summary.failed), ("skipped", summary.skipped),
+        ("bad records", summary.bad), ("API calls", summary.api_calls),
+        ("429 answers", summary.rate_limited),
+        ("tokens (prompt + answer)", f"{summary.prompt_tokens:,} + "
+                                     f"{summary.completion_tokens:,}"),
+        ("cost", cost), ("time", f"{summary.seconds:.1f} s"),
+        ("drafter / model", f"{summary.drafter} / {summary.model}"),
+        ("prompt", summary.fingerprint),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    for reason, count in sorted(summary.skipped_reasons.items()):
+        table.add_row(f"  skipped: {reason}", str(count))
+    return table
+
+
+def problems_table(summary: BatchSummary) -> Table | None:
+    """Failed and bad records, one row each, or None when there are none."""
+    rows = [(f["source"] or f["record_key"], f["reason"], f["detail"]) for f in summary.failures]
+    rows += [(b["source"], "bad record", b["reason"]) for b in summary.bad_records]
+    if not rows:
+        return None
+    table = Table(title="records not drafted")
+    for column in ("record", "reason", "detail"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(v) for v in row))
+    return table
+
+
+def estimate_table(est: Estimate, model: str) -> Table:
+    table = Table(title=f"dry run: nothing was sent ({model})", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+
+    def dollars(value: float | None) -> str:
+        return "unknown (no price for this model)" if value is None else f"${value:.4f}"
+
+    how = "" if est.exact_count else " (estimated)"
+    for name, value in [
+        ("records", est.records), ("bad records", est.bad),
+        ("already drafted or repeated", est.already_drafted), ("to draft", est.to_draft),
+        (f"prompt tokens{how}", f"{est.prompt_tokens:,}"),
+        ("answer tokens, typical (max)", f"{est.answer_tokens:,} ({est.answer_tokens_max:,})"),
+        ("cost, normal price", f"{dollars(est.cost_usd)} (at most {dollars(est.cost_usd_max)})"),
+        ("cost, Batch API price", dollars(est.batch_api_cost_usd)),
+    ]:
+        table.add_row(name, str(value))
+    return table

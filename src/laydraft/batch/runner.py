@@ -1,0 +1,267 @@
+"""Draft every record of a reading list: bounded concurrency, checks, queueing, failures kept.
+
+The runner reads the list as a stream and keeps at most ``concurrency`` records in flight, so
+memory does not grow with the list. Each finished draft is checked and queued at once; a
+failure is stored with its reason and the run goes on. Rate limits are not the runner's
+business: the drafter's HTTP transport waits at the limiter (see ``transport.py``).
+
+A model error that no other record can escape (bad key, unknown model, no quota) stops the run
+early; everything not yet drafted is simply drafted by the next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Settings
+from ..errors import BudgetError, DraftFailed, LaydraftError, ModelAPIError, RecordError
+from ..models import Abstract, Draft
+from ..pipeline import check_summary
+from ..prompts import render_draft_prompt
+from ..store import Store
+from .state import BatchState, ItemKey, ItemRow, model_label
+from .transport import CallStats
+
+# Test hook: seconds each record sleeps before drafting, so a test can kill a run mid-way.
+RECORD_DELAY_ENV = "LAYDRAFT_TEST_RECORD_DELAY"
+FATAL_STATUSES = {401, 403, 404}
+
+
+@dataclass
+class Tally:
+    """Running totals the progress bar shows and the summary reports."""
+
+    total: int | None = None
+    seen: int = 0
+    drafted: int = 0
+    failed: int = 0
+    skipped: int = 0
+    bad: int = 0
+    in_flight: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    cost_known: bool = True
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def finished(self) -> int:
+        return self.drafted + self.failed + self.skipped + self.bad
+
+
+@dataclass
+class BatchSummary:
+    """What a run did, for the summary table and ``--json``."""
+
+    run_id: int
+    list_path: str
+    drafter: str
+    model: str
+    fingerprint: str
+    records: int
+    drafted: int
+    failed: int
+    skipped: int
+    bad: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float | None
+    seconds: float
+    api_calls: int
+    rate_limited: int
+    failures: list[dict[str, Any]]
+    bad_records: list[dict[str, Any]]
+    skipped_reasons: dict[str, int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def prompt_fingerprint(settings: Settings) -> str:
+    """The prompt version every record of a run is drafted with (it excludes the abstract)."""
+    return render_draft_prompt(settings, Abstract(text="{abstract}")).fingerprint
+
+
+def is_fatal(exc: ModelAPIError) -> bool:
+    """True when every other record would fail the same way (key, model, quota)."""
+    return exc.status in FATAL_STATUSES or exc.code == "insufficient_quota"
+
+
+class BatchRunner:
+    """One run over one reading list with one drafter."""
+
+    def __init__(self, settings: Settings, store: Store, drafter: Any, *,
+                 concurrency: int = 8, retry_failed: bool = False,
+                 stats: CallStats | None = None,
+                 on_change: Callable[[Tally], None] | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.state = BatchState(store)
+        self.drafter = drafter
+        self.concurrency = max(1, concurrency)
+        self.retry_failed = retry_failed
+        self.stats = stats or CallStats()
+        self.on_change = on_change or (lambda _tally: None)
+        self.tally = Tally()
+        self.model = model_label(drafter.name, settings.model)
+        self.fingerprint = prompt_fingerprint(settings)
+        self.failures: list[dict[str, Any]] = []
+        self.bad_records: list[dict[str, Any]] = []
+        self.skipped: dict[str, int] = {}
+        self.fatal: ModelAPIError | None = None
+        self.delay = float(os.environ.get(RECORD_DELAY_ENV) or 0)
+        self.run_id = 0
+        self.had_item: set[str] = set()
+
+    async def run(self, records: Iterable[Abstract | RecordError], list_path: str) -> BatchSummary:
+        """Draft every record that needs it; raises only for a fatal model error."""
+        self.run_id = self.state.start_run(list_path, "sync", self.drafter.name, self.model,
+                                           self.fingerprint)
+        slots = asyncio.Semaphore(self.concurrency)
+        tasks: set[asyncio.Task[None]] = set()
+        seen: set[str] = set()
+        for record in records:
+            if self.fatal:
+                break
+            abstract = self._admit(record, seen)
+            if abstract is None:
+                continue
+            await slots.acquire()
+            task = asyncio.create_task(self._draft_one(abstract))
+            tasks.add(task)
+            task.add_done_callback(lambda t: (tasks.discard(t), slots.release()))
+        if tasks:
+            await asyncio.gather(*tasks)
+        summary = self.summary(list_path)
+        self.state.finish_run(self.run_id, "stopped" if self.fatal else "done",
+                              summary.as_dict())
+        if self.fatal:
+            raise self.fatal
+        return summary
+
+    def pending(self, records: Iterable[Abstract | RecordError]) -> Iterator[Abstract]:
+        """The records that need drafting, counting the others (bad, skipped) as it goes."""
+        seen: set[str] = set()
+        for record in records:
+            abstract = self._admit(record, seen)
+            if abstract is not None:
+                yield abstract
+
+    def _admit(self, record: Abstract | RecordError, seen: set[str]) -> Abstract | None:
+        """The abstract when it needs drafting; else count why not and return None."""
+        self.tally.seen += 1
+        if isinstance(record, RecordError):
+            self.tally.bad += 1
+            self.bad_records.append({"source": record.source, "reason": record.reason})
+            self.on_change(self.tally)
+            return None
+        key = self.key(record)
+        reason = "repeated in the list" if key.record_key in seen else self._done_before(key)
+        seen.add(key.record_key)
+        if reason:
+            self.tally.skipped += 1
+            self.skipped[reason] = self.skipped.get(reason, 0) + 1
+            self.on_change(self.tally)
+            return None
+        return record
+
+    def key(self, abstract: Abstract) -> ItemKey:
+        return ItemKey(abstract.stable_key(), self.fingerprint, self.model)
+
+    def _done_before(self, key: ItemKey) -> str | None:
+        if self.state.drafted(key) is not None:
+            return "already drafted"
+        item = self.state.item(key)
+        if item is None:
+            return None
+        self.had_item.add(key.record_key)
+        if item.status == "submitted" and item.remote_batch_id:
+            return "waiting in a Batch API job"
+        if item.status == "failed" and not self.retry_failed:
+            return "failed before (use --retry-failed)"
+        return None
+
+    async def _draft_one(self, abstract: Abstract) -> None:
+        self.tally.in_flight += 1
+        self.on_change(self.tally)
+        key = self.key(abstract)
+        source = str(abstract.source) if abstract.source else None
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            draft = await self._draft(abstract)
+            saved = self.store.add(draft)
+            if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
+                self.state.save(ItemRow(key=key, status="done", run_id=self.run_id,
+                                        source=source, draft_id=saved.id))
+            self._count(draft.provenance.usage.prompt_tokens,
+                        draft.provenance.usage.completion_tokens, draft.provenance.cost_usd)
+            self.tally.drafted += 1
+        except ModelAPIError as exc:
+            if is_fatal(exc):
+                self.fatal = self.fatal or exc
+            else:
+                self._fail(key, source, abstract, _reason(exc), str(exc), exc.context)
+        except LaydraftError as exc:
+            self._fail(key, source, abstract, _reason(exc), str(exc), exc.context)
+        except Exception as exc:  # noqa: BLE001 - one bad record never stops the run
+            self._fail(key, source, abstract, "error", f"{exc.__class__.__name__}: {exc}", {})
+        finally:
+            self.tally.in_flight -= 1
+            self.on_change(self.tally)
+
+    async def _draft(self, abstract: Abstract) -> Draft:
+        prompt = render_draft_prompt(self.settings, abstract)
+        result = self.drafter.draft(abstract, prompt)
+        output = await result if inspect.isawaitable(result) else result
+        return Draft(abstract=abstract, summary=output.summary, provenance=output.provenance,
+                     findings=check_summary(self.settings, abstract, output.summary))
+
+    def _fail(self, key: ItemKey, source: str | None, abstract: Abstract, reason: str,
+              detail: str, context: dict[str, Any]) -> None:
+        self.state.save(ItemRow(key=key, status="failed", run_id=self.run_id, source=source,
+                                reason=reason, detail=detail[:1000]))
+        usage = context.get("usage")
+        self._count(getattr(usage, "prompt_tokens", 0), getattr(usage, "completion_tokens", 0),
+                    context.get("cost_usd", 0.0))
+        self.tally.failed += 1
+        self.failures.append({"source": source, "record_key": key.record_key,
+                              "title": abstract.title, "reason": reason, "detail": detail})
+
+    def _count(self, prompt: int, completion: int, cost: float | None) -> None:
+        self.tally.prompt_tokens += prompt
+        self.tally.completion_tokens += completion
+        if cost is None:
+            self.tally.cost_known = self.drafter.name == "offline"
+        else:
+            self.tally.cost_usd += cost
+
+    def summary(self, list_path: str) -> BatchSummary:
+        t = self.tally
+        return BatchSummary(
+            run_id=self.run_id, list_path=list_path, drafter=self.drafter.name, model=self.model,
+            fingerprint=self.fingerprint, records=t.seen, drafted=t.drafted, failed=t.failed,
+            skipped=t.skipped, bad=t.bad, prompt_tokens=t.prompt_tokens,
+            completion_tokens=t.completion_tokens,
+            cost_usd=round(t.cost_usd, 6) if t.cost_known else None,
+            seconds=round(time.monotonic() - t.started, 3), api_calls=self.stats.calls,
+            rate_limited=self.stats.rate_limited, failures=self.failures,
+            bad_records=self.bad_records, skipped_reasons=self.skipped,
+        )
+
+
+def _reason(exc: LaydraftError) -> str:
+    """A short failure reason: DraftFailed's own, else the kind of error."""
+    if isinstance(exc, DraftFailed):
+        return exc.reason
+    if isinstance(exc, ModelAPIError):
+        return exc.code or (f"http_{exc.status}" if exc.status else "api_error")
+    if isinstance(exc, BudgetError):
+        return "too_long"
+    return exc.__class__.__name__.lower()

@@ -1,0 +1,278 @@
+"""`laydraft batch`: draft a whole reading list at the API's rate limits, or via the Batch API."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ..batch import batch_api
+from ..batch.estimate import estimate
+from ..batch.limiter import RateLimiter
+from ..batch.progress import LiveProgress, estimate_table, problems_table, summary_table
+from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
+from ..batch.state import BatchState, ItemKey, model_label
+from ..batch.transport import CallStats, LimitedTransport
+from ..config import Settings, user_data_dir
+from ..errors import UsageError
+from ..ingest import iter_records
+from .app import Context, cli, echo_json, pass_context
+
+
+class DefaultRunGroup(click.Group):
+    """`laydraft batch LIST` means `laydraft batch run LIST`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=DefaultRunGroup)
+def batch() -> None:
+    """Draft every record of a reading list, resumably, at the API's rate limits.
+
+    `laydraft batch LIST` is short for `laydraft batch run LIST`.
+
+    \b
+    Examples:
+      laydraft batch reading-list.ris --dry-run
+      laydraft batch reading-list.ris
+      laydraft batch reading-list.ris --via batch-api && laydraft batch collect
+    """
+
+
+def sdk_http_client() -> Any | None:
+    """The HTTP client for Batch API calls (None: the SDK's own); tests replace this."""
+    return None
+
+
+def async_transport() -> Any:
+    """The network transport under the rate limiter; tests and benchmarks may replace this."""
+    import httpx2
+
+    return httpx2.AsyncHTTPTransport(limits=httpx2.Limits(max_connections=1000))
+
+
+def _drafter(settings: Settings, limiter: RateLimiter, stats: CallStats) -> Any:
+    if not settings.use_model():
+        from ..drafting.offline import OfflineDrafter
+
+        return OfflineDrafter(settings)
+    import httpx2
+
+    from ..drafting.openai_drafter import AsyncOpenAIDrafter
+
+    transport = LimitedTransport(async_transport(), limiter, stats, model=settings.model)
+    client = httpx2.AsyncClient(transport=transport, timeout=settings.request_timeout)
+    return AsyncOpenAIDrafter(settings, http_client=client)
+
+
+def _count(path: str, settings: Settings) -> int:
+    return sum(1 for _ in iter_records(path, settings.max_input_bytes))
+
+
+async def _run(runner: BatchRunner, path: str, settings: Settings) -> BatchSummary:
+    try:
+        return await runner.run(iter_records(path, settings.max_input_bytes), path)
+    finally:
+        close = getattr(runner.drafter, "aclose", None)
+        if close is not None:
+            await close()
+
+
+def _print_summary(summary: BatchSummary, as_json: bool) -> None:
+    if as_json:
+        echo_json(summary.as_dict())
+        return
+    console = Console()
+    console.print(summary_table(summary))
+    problems = problems_table(summary)
+    if problems is not None:
+        console.print(problems)
+        if summary.failed:
+            console.print("Failed records are skipped next time; re-run them with "
+                          "--retry-failed.")
+
+
+def _dry_run(obj: Context, settings: Settings, path: str, as_json: bool) -> None:
+    state = BatchState(obj.store(settings))
+    fingerprint = prompt_fingerprint(settings)
+    model = model_label("openai" if settings.use_model() else "offline", settings.model)
+    result = estimate(
+        settings, iter_records(path, settings.max_input_bytes),
+        drafted=lambda a: state.drafted(ItemKey(a.stable_key(), fingerprint, model)) is not None,
+        batch_discount=settings.batch_api_discount,
+    )
+    if as_json:
+        echo_json({"list": path, "model": settings.model, **result.as_dict()})
+        return
+    Console().print(estimate_table(result, settings.model))
+    for bad in result.bad_records:
+        click.echo(f"bad record: {bad['source']}: {bad['reason']}")
+
+
+@batch.command("run")
+@click.argument("list_path", metavar="LIST", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Count records, tokens and cost; send nothing.")
+@click.option("--via", type=click.Choice(["sync", "batch-api"]), default="sync",
+              show_default=True, help="Draft now, or submit to the Batch API (half price, 24h).")
+@click.option("--retry-failed", is_flag=True, help="Draft records that failed before, too.")
+@click.option("--rpm", type=click.IntRange(min=1), default=None,
+              help="Requests per minute to stay under (config: rpm).")
+@click.option("--tpm", type=click.IntRange(min=1), default=None,
+              help="Tokens per minute to stay under (config: tpm).")
+@click.option("--concurrency", type=click.IntRange(min=1), default=None,
+              help="Most records in flight at once (config: concurrency).")
+@click.option("--drafter", type=click.Choice(["auto", "openai", "offline"]), default=None,
+              help="Force a drafter (default from config: auto).")
+@click.option("--model", default=None, help="Model name for this run.")
+@click.option("--out-dir", type=click.Path(file_okay=False), default=None,
+              help="Where --via batch-api writes its JSONL files (default: user data folder).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_context
+def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed: bool,
+            rpm: int | None, tpm: int | None, concurrency: int | None, drafter: str | None,
+            model: str | None, out_dir: str | None, as_json: bool) -> None:
+    """Draft every record of LIST, check each draft and queue it for review.
+
+    Any reading list laydraft reads works. Re-running the same command skips records
+    already drafted with the same prompt and model, so an interrupted run just continues.
+
+    \b
+    Examples:
+      laydraft batch papers.ris --dry-run
+      laydraft batch papers.ris --rpm 500 --tpm 200000 --concurrency 32
+      laydraft batch papers.ris --retry-failed --json
+      laydraft batch papers.ris --via batch-api
+    """
+    settings = obj.settings(drafter=drafter, model=model, rpm=rpm, tpm=tpm,
+                            concurrency=concurrency)
+    if dry_run:
+        _dry_run(obj, settings, list_path, as_json)
+        return
+    if via == "batch-api":
+        _submit(obj, settings, list_path, retry_failed, out_dir, as_json)
+        return
+    stats = CallStats()
+    limiter = RateLimiter(rpm=settings.rpm, tpm=settings.tpm)
+    with LiveProgress() as progress:
+        runner = BatchRunner(settings, obj.store(settings), _drafter(settings, limiter, stats),
+                             concurrency=settings.concurrency, retry_failed=retry_failed,
+                             stats=stats, on_change=progress)
+        if progress.enabled:
+            runner.tally.total = _count(list_path, settings)
+        summary = asyncio.run(_run(runner, list_path, settings))
+    _print_summary(summary, as_json)
+
+
+def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
+            out_dir: str | None, as_json: bool) -> None:
+    if not settings.use_model():
+        raise UsageError("--via batch-api needs the OpenAI API: set OPENAI_API_KEY "
+                         "(the offline drafter has no Batch API)")
+    from ..drafting.openai_drafter import build_client
+
+    runner = BatchRunner(settings, obj.store(settings), batch_api.BatchAPIDrafter(),
+                         retry_failed=retry_failed)
+    state = runner.state
+    run_id = runner.run_id = state.start_run(path, "batch-api", "openai", runner.model,
+                                             runner.fingerprint)
+    folder = Path(out_dir).expanduser() if out_dir else user_data_dir() / "batches"
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = ((runner.key(a), a) for a in runner.pending(iter_records(path,
+                                                                     settings.max_input_bytes)))
+    files = batch_api.write_request_files(settings, wanted, folder, run_id, state)
+    client = build_client(settings, sdk_http_client())
+    jobs = batch_api.submit_files(settings, client, state, run_id, files, path)
+    summary = runner.summary(path)
+    state.finish_run(run_id, "submitted", {**summary.as_dict(), "jobs": jobs})
+    if as_json:
+        echo_json({"run_id": run_id, "jobs": jobs, "records": summary.records,
+                   "bad": summary.bad, "skipped": summary.skipped,
+                   "bad_records": summary.bad_records})
+        return
+    for job in jobs:
+        click.echo(f"submitted {job['requests']} requests as {job['id']} ({job['status']})")
+    if not jobs:
+        click.echo("nothing to submit: every record is drafted, waiting or failed before")
+    for bad in summary.bad_records:
+        click.echo(f"bad record: {bad['source']}: {bad['reason']}")
+    click.echo("Check with `laydraft batch status`; queue the answers with `laydraft batch collect`.")
+
+
+def _jobs_table(jobs: list[dict[str, Any]]) -> Table:
+    table = Table(title="Batch API jobs")
+    for column in ("id", "status", "total", "completed", "failed", "collected"):
+        table.add_column(column)
+    for job in jobs:
+        table.add_row(*(str(job[c]) for c in ("id", "status", "total", "completed", "failed",
+                                              "collected")))
+    return table
+
+
+def _batch_client(settings: Settings) -> Any:
+    from ..drafting.openai_drafter import build_client
+
+    return build_client(settings, sdk_http_client())
+
+
+@batch.command("status")
+@click.argument("batch_id", required=False, metavar="[ID]")
+@click.option("--json", "as_json", is_flag=True, help="Print the jobs as JSON.")
+@pass_context
+def status_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
+    """Ask the API how the Batch API jobs are doing (all not yet collected, or ID).
+
+    \b
+    Example:
+      laydraft batch status
+      laydraft batch status batch_6780bb2f8f6c8190a6c0abfb8502bba6 --json
+    """
+    settings = obj.settings()
+    state = BatchState(obj.store(settings))
+    jobs = batch_api.refresh(settings, _batch_client(settings), state, batch_id)
+    if as_json:
+        echo_json(jobs)
+    elif not jobs:
+        click.echo("no Batch API jobs waiting to be collected")
+    else:
+        Console().print(_jobs_table(jobs))
+
+
+@batch.command("collect")
+@click.argument("batch_id", required=False, metavar="[ID]")
+@click.option("--json", "as_json", is_flag=True, help="Print what was collected as JSON.")
+@pass_context
+def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
+    """Queue the answers of finished Batch API jobs (all not yet collected, or ID).
+
+    Answers are checked as a direct draft would be; refused, cut-off or invalid answers and
+    requests an expired batch never answered are stored as failed, for --retry-failed.
+
+    \b
+    Example:
+      laydraft batch collect
+      laydraft batch collect batch_6780bb2f8f6c8190a6c0abfb8502bba6 --json
+    """
+    settings = obj.settings()
+    store = obj.store(settings)
+    results = batch_api.collect(settings, _batch_client(settings), store, BatchState(store),
+                                batch_id, discount=settings.batch_api_discount)
+    if as_json:
+        echo_json([r.__dict__ for r in results])
+        return
+    if not results:
+        click.echo("no Batch API jobs waiting to be collected")
+    for r in results:
+        if r.status not in batch_api.FINISHED:
+            click.echo(f"{r.batch_id}: still {r.status}; collect again later")
+            continue
+        click.echo(f"{r.batch_id}: {r.status}; queued {r.drafted}, failed {r.failed}, "
+                   f"already queued {r.already}, cost ${r.cost_usd:.4f} (Batch API price)")
+        for f in r.failures:
+            click.echo(f"  failed: {f['source'] or f['record_key']}: {f['reason']}: {f['detail']}")

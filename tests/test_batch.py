@@ -1,0 +1,220 @@
+"""`laydraft batch`: a whole reading list, resumable, with failures kept and rate limits obeyed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx2
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES
+from laydraft.batch.limiter import RateLimiter
+from laydraft.batch.runner import BatchRunner
+from laydraft.batch.state import BatchState
+from laydraft.batch.transport import CallStats, LimitedTransport
+from laydraft.cli import cli
+from laydraft.config import Settings, load_settings
+from laydraft.drafting import DraftOutput
+from laydraft.drafting.offline import OfflineDrafter
+from laydraft.errors import DraftFailed, RecordError
+from laydraft.models import Abstract
+from laydraft.prompts import RenderedPrompt
+from laydraft.store import Store
+from replay import Cassette
+
+LIST_200 = FIXTURES / "lists" / "ms_200.jsonl"  # 200 records + 2 without an abstract
+LIST_3 = FIXTURES / "lists" / "ms_3.jsonl"  # 3 records + 1 without an abstract
+EXAMPLE = (FIXTURES / "abstracts" / "example.txt").read_text().strip()
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def laydraft_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from laydraft.cli import main; main()", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def queued_keys(settings: Settings) -> list[str]:
+    store = Store(settings.database_url())
+    return [store.get(item.id).abstract.stable_key() for item in store.list()]
+
+
+def list_keys(path: Path) -> set[str]:
+    keys = set()
+    for line in path.read_text().splitlines():
+        data = json.loads(line)
+        if "abstract" in data:
+            keys.add("doi:" + data["doi"].lower())
+    return keys
+
+
+# -- the CLI on the offline drafter --------------------------------------------------------------
+
+
+def test_dry_run_counts_records_tokens_and_both_prices_and_sends_nothing() -> None:
+    code, output = run_cli("batch", str(LIST_200), "--dry-run", "--json")
+    assert code == 0, output
+    data = json.loads(output)
+    assert (data["records"], data["bad"], data["to_draft"]) == (202, 2, 200)
+    assert data["prompt_tokens"] > 200 * 300 and data["answer_tokens"] > 0
+    assert data["batch_api_cost_usd"] == pytest.approx(data["cost_usd"] * 0.5, rel=1e-3)
+    assert Store(load_settings().database_url()).count() == 0
+
+
+def test_dry_run_table_names_the_bad_records() -> None:
+    code, output = run_cli("batch", str(LIST_3), "--dry-run")
+    assert code == 0, output
+    assert "Batch API price" in output and "to draft" in output
+    assert "record 3" in output and "no 'abstract'" in output
+
+
+def test_a_bad_record_is_reported_and_skipped_and_the_rest_are_queued() -> None:
+    code, output = run_cli("batch", str(LIST_3), "--json")
+    assert code == 0, output
+    summary = json.loads(output)
+    assert (summary["drafted"], summary["bad"], summary["failed"]) == (3, 1, 0)
+    assert "record 3" in summary["bad_records"][0]["source"]
+    assert sorted(queued_keys(load_settings())) == sorted(list_keys(LIST_3))
+
+
+def test_rerun_skips_what_is_drafted_and_makes_no_call() -> None:
+    assert run_cli("batch", str(LIST_3))[0] == 0
+    code, output = run_cli("batch", str(LIST_3), "--json")
+    summary = json.loads(output)
+    assert (summary["drafted"], summary["skipped"]) == (0, 3)
+    assert summary["skipped_reasons"] == {"already drafted": 3}
+    assert len(queued_keys(load_settings())) == 3
+
+
+def test_summary_table_is_printed_without_a_terminal() -> None:
+    code, output = run_cli("batch", str(LIST_3))
+    assert code == 0
+    assert "drafted and queued" in output and "records not drafted" in output
+
+
+def test_resume_after_sigkill_finishes_with_no_duplicates_and_nothing_lost() -> None:
+    settings = load_settings()
+    proc = laydraft_process("batch", str(LIST_200), "--concurrency", "4",
+                            env={"LAYDRAFT_TEST_RECORD_DELAY": "0.05"})
+    store = Store(settings.database_url())
+    deadline = time.monotonic() + 60
+    while store.count() < 40 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    interrupted = store.count()
+    assert 0 < interrupted < 200, "the kill should land mid-run"
+
+    rerun = laydraft_process("batch", str(LIST_200), "--json")
+    out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err
+    summary = json.loads(out)
+    assert summary["drafted"] == 200 - interrupted
+    assert summary["skipped"] == interrupted and summary["bad"] == 2
+    keys = queued_keys(settings)
+    assert len(keys) == len(set(keys)) == 200
+    assert set(keys) == list_keys(LIST_200)
+
+
+# -- the runner with a failing drafter --------------------------------------------------------------
+
+
+class FlakyDrafter:
+    """Offline drafts, except that records whose title ends in (1) fail as refused."""
+
+    name = "offline"
+
+    def __init__(self, settings: Settings, fail: bool = True) -> None:
+        self.inner = OfflineDrafter(settings)
+        self.fail = fail
+
+    async def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
+        await asyncio.sleep(0)
+        if self.fail and (abstract.title or "").endswith("(1)"):
+            raise DraftFailed("the model refused to summarise this abstract", reason="refused")
+        return self.inner.draft(abstract, prompt)
+
+
+def records(count: int) -> list[Abstract | RecordError]:
+    from laydraft.ingest import iter_records
+
+    return list(iter_records(LIST_3, 10**6))[:count]
+
+
+def test_a_failed_record_is_stored_with_its_reason_and_the_run_goes_on() -> None:
+    settings = load_settings()
+    store = Store(settings.database_url())
+    runner = BatchRunner(settings, store, FlakyDrafter(settings))
+    summary = asyncio.run(runner.run(records(4), "list"))
+    assert (summary.drafted, summary.failed, summary.bad) == (2, 1, 1)
+    assert summary.failures[0]["reason"] == "refused"
+    assert [f.reason for f in BatchState(store).failures()] == ["refused"]
+
+    again = asyncio.run(BatchRunner(settings, store, FlakyDrafter(settings, fail=False))
+                        .run(records(4), "list"))
+    assert (again.drafted, again.skipped) == (0, 3)
+    assert again.skipped_reasons["failed before (use --retry-failed)"] == 1
+
+    retried = asyncio.run(BatchRunner(settings, store, FlakyDrafter(settings, fail=False),
+                                      retry_failed=True).run(records(4), "list"))
+    assert (retried.drafted, retried.skipped) == (1, 2)
+    assert store.count() == 3 and BatchState(store).failures() == []
+
+
+# -- the runner through the SDK, the limiter and a recorded 429 --------------------------------------
+
+
+class AsyncReplay(httpx2.AsyncBaseTransport):
+    def __init__(self, cassette: Cassette) -> None:
+        self.cassette = cassette
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        await request.aread()
+        return self.cassette.handle_request(request)
+
+
+def test_a_429_is_retried_after_the_asked_wait_and_teaches_the_limiter(
+    api_key: str, cassette: Callable[[str], Cassette]
+) -> None:
+    from laydraft.drafting.openai_drafter import AsyncOpenAIDrafter
+
+    settings = load_settings(overrides={"drafter": "openai"})
+    limiter, stats, waits = RateLimiter(), CallStats(), []
+
+    async def fake_sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    transport = LimitedTransport(AsyncReplay(cassette("openai/rate_limited_then_success")),
+                                 limiter, stats, sleep=fake_sleep)
+    drafter = AsyncOpenAIDrafter(settings, http_client=httpx2.AsyncClient(transport=transport),
+                                 sleep=fake_sleep)
+    abstract = Abstract(text=EXAMPLE, title="Sleep quality and relapse activity in MS")
+    store = Store(settings.database_url())
+
+    async def go() -> object:
+        try:
+            return await BatchRunner(settings, store, drafter, stats=stats).run([abstract], "l")
+        finally:
+            await drafter.aclose()
+
+    summary = asyncio.run(go())
+    assert (summary.drafted, summary.api_calls, summary.rate_limited) == (1, 2, 1)  # type: ignore[attr-defined]
+    assert 1.0 in waits  # retry-after-ms: 1000, only for the request that was refused
+    assert limiter.effective_rpm == 10000 and limiter.effective_tpm == 10_000_000
+    assert summary.prompt_tokens == 812 and summary.cost_usd > 0  # type: ignore[attr-defined]
+    assert store.count() == 1

@@ -1,0 +1,133 @@
+"""The rate limiter's arithmetic, on a fake clock: no sleeping, no timing."""
+
+from __future__ import annotations
+
+import pytest
+
+from laydraft.batch.limiter import UNLIMITED, Bucket, RateLimiter, RateLimits
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def test_requests_are_paced_at_the_rpm_after_the_burst(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=600, tpm=10**9, clock=clock)  # 10 a second, burst of 10
+    waits = [limiter.reserve(1).wait for _ in range(13)]
+    assert waits[:10] == [0.0] * 10
+    assert waits[10:] == pytest.approx([0.1, 0.2, 0.3])
+
+
+def test_refill_over_time_lets_requests_through_again(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=600, tpm=10**9, clock=clock)
+    for _ in range(10):
+        limiter.reserve(1)
+    clock.now += 0.5
+    assert [limiter.reserve(1).wait for _ in range(6)] == pytest.approx([0, 0, 0, 0, 0, 0.1])
+
+
+def test_tokens_per_minute_bound_the_wait_for_large_requests(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=10_000, tpm=6_000, clock=clock)  # 100 tokens a second
+    assert limiter.reserve(100).wait == 0
+    assert limiter.reserve(300).wait == pytest.approx(3.0)
+    assert limiter.reserve(100).wait == pytest.approx(4.0)
+
+
+def test_settling_with_real_usage_returns_the_overestimate(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=10_000, tpm=6_000, clock=clock)
+    booked = limiter.reserve(400)
+    assert booked.wait == pytest.approx(3.0)
+    limiter.settle(booked, used_tokens=150)
+    assert limiter.reserve(50).wait == pytest.approx(1.0)
+
+
+def test_settling_with_more_than_estimated_charges_the_difference(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=10_000, tpm=6_000, clock=clock)
+    booked = limiter.reserve(100)
+    limiter.settle(booked, used_tokens=300)
+    assert limiter.reserve(0).wait == pytest.approx(2.0)
+
+
+def test_cancel_returns_the_request_and_its_tokens(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=60, tpm=6_000, clock=clock)  # burst of one request
+    booked = limiter.reserve(100)
+    limiter.cancel(booked)
+    assert limiter.reserve(100).wait == 0
+
+
+def test_unconfigured_limits_send_one_probe_and_hold_the_rest(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock)
+    probe = limiter.reserve(500)
+    assert probe.granted and probe.wait == 0
+    held = limiter.reserve(500)
+    assert not held.granted and held.wait > 0
+    limiter.observe(RateLimits(limit_requests=600, limit_tokens=10**6))
+    limiter.settle(probe, used_tokens=400)
+    assert limiter.reserve(500).granted
+
+
+def test_a_server_without_rate_limit_headers_is_not_limited(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock)
+    limiter.settle(limiter.reserve(10), None)
+    limiter.observe(RateLimits.from_headers({}))
+    assert limiter.effective_rpm == UNLIMITED
+    assert all(limiter.reserve(10_000).wait == 0 for _ in range(1000))
+
+
+def test_headers_teach_unconfigured_limits(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock)
+    limiter.observe(RateLimits.from_headers({
+        "x-ratelimit-limit-requests": "30000", "x-ratelimit-limit-tokens": "150000000",
+        "x-ratelimit-remaining-requests": "29999", "x-ratelimit-remaining-tokens": "149999",
+        "x-ratelimit-reset-requests": "2ms", "x-ratelimit-reset-tokens": "0s",
+    }))
+    assert (limiter.effective_rpm, limiter.effective_tpm) == (30000, 150000000)
+
+
+def test_configured_limits_are_ceilings_a_lower_server_limit_wins(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=500, tpm=200_000, clock=clock)
+    limiter.observe(RateLimits(limit_requests=10_000, limit_tokens=100_000))
+    assert (limiter.effective_rpm, limiter.effective_tpm) == (500, 100_000)
+
+
+def test_remaining_headers_clamp_what_the_limiter_believes_is_left(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=600, tpm=10**9, clock=clock)
+    limiter.observe(RateLimits(remaining_requests=0))
+    assert limiter.reserve(1).wait == pytest.approx(0.1)
+
+
+def test_a_429_costs_only_the_refill_time_not_a_global_pause(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=600, tpm=10**9, clock=clock)
+    limiter.observe(RateLimits.from_headers({"x-ratelimit-remaining-requests": "0",
+                                             "x-ratelimit-reset-requests": "21m36.001s"}))
+    waits = [limiter.reserve(1).wait for _ in range(3)]
+    assert waits == pytest.approx([0.1, 0.2, 0.3])
+
+
+def test_reset_durations_parse_the_api_formats() -> None:
+    limits = RateLimits.from_headers({"x-ratelimit-reset-requests": "21m36.001s",
+                                      "x-ratelimit-reset-tokens": "6ms"})
+    assert limits.reset_requests == pytest.approx(1296.001)
+    assert limits.reset_tokens == pytest.approx(0.006)
+
+
+def test_garbage_headers_are_ignored(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=600, tpm=6000, clock=clock)
+    limiter.observe(RateLimits.from_headers({"x-ratelimit-limit-requests": "lots",
+                                             "x-ratelimit-remaining-tokens": ""}))
+    assert (limiter.effective_rpm, limiter.effective_tpm) == (600, 6000)
+
+
+def test_bucket_never_holds_more_than_its_burst(clock: FakeClock) -> None:
+    bucket = Bucket(per_minute=600, burst_seconds=2, level=0, updated=clock.now)
+    bucket.refill(clock.now + 3600)
+    assert bucket.level == 20
