@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,14 @@ class RenderedPrompt(BaseModel):
 
 
 def environment(prompts_dir: Path) -> jinja2.Environment:
+    """One template environment per folder; Jinja2 reloads a template when its file changes."""
+    if not prompts_dir.is_dir():
+        raise ConfigError(f"prompts_dir {prompts_dir} is not a folder of templates")
+    return _environment(prompts_dir.resolve())
+
+
+@lru_cache(maxsize=8)
+def _environment(prompts_dir: Path) -> jinja2.Environment:
     if not prompts_dir.is_dir():
         raise ConfigError(f"prompts_dir {prompts_dir} is not a folder of templates")
     return jinja2.Environment(
@@ -68,6 +77,7 @@ def render_template(settings: Settings, name: str, **variables: Any) -> str:
         raise ConfigError(f"prompt template {name} line {exc.lineno}: {exc.message}") from exc
 
 
+@lru_cache(maxsize=1)
 def schema_fingerprint() -> str:
     schema = json.dumps(LaySummary.model_json_schema(), sort_keys=True)
     return hashlib.sha256(schema.encode()).hexdigest()

@@ -6,6 +6,7 @@ pysbd, which matters when a batch drafts and checks thousands of abstracts.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import syntok.segmenter as segmenter
@@ -35,3 +36,22 @@ def _split(text: str) -> tuple[tuple[int, int], ...]:
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with their character spans in ``text``."""
     return [Sentence(text=text[s:e], start=s, end=e) for s, e in _split(text)]
+
+
+_END = re.compile(r"[.!?]+[\"'’”)\]]*\s+(?=[\"'‘“(\[]?[A-Z0-9])")
+_NOT_AN_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|al|Dr|Fig|approx|etc|No|St)|\b[A-Z])\.$")
+
+
+@lru_cache(maxsize=4096)
+def count_sentences(text: str) -> int:
+    """Sentences in plain prose, for reading-level formulas.
+
+    Much cheaper than a full segmenter: ends are a stop followed by space and a capital or
+    digit, except after common abbreviations and initials. Good enough for lay summaries,
+    which readability scores on every draft and every edit.
+    """
+    text = text.strip()
+    if not text:
+        return 0
+    ends = sum(1 for m in _END.finditer(text) if not _NOT_AN_END.search(text[:m.start() + 1]))
+    return ends + 1

@@ -19,7 +19,7 @@ import textstat
 from pydantic import BaseModel, Field
 
 from ..models import Abstract, Finding, LaySummary, Severity
-from ..sentences import split_sentences
+from ..sentences import count_sentences
 
 NAME = "readability"
 LONG_WORD_LETTERS = 7
@@ -59,7 +59,7 @@ def readability(text: str) -> ReadingLevel:
     """Reading level of ``text`` (cached: drafts are displayed and checked repeatedly)."""
     words = _WORD.findall(text)
     n_words = len(words)
-    n_sentences = max(1, len(split_sentences(text))) if text.strip() else 0
+    n_sentences = max(1, count_sentences(text)) if text.strip() else 0
     if not n_words:
         return ReadingLevel(grade=0, smog=0, coleman_liau=0, words=0, sentences=n_sentences,
                             words_per_sentence=0, long_word_share=0)
