@@ -167,3 +167,14 @@ def read_abstract(path: str | Path, max_bytes: int) -> Abstract:
     if isinstance(first, RecordError):
         raise first
     return first
+
+
+def read_text(path: str | Path, max_bytes: int) -> str:
+    """A whole text file (or stdin) with the same guards as abstracts: size, binary, encoding."""
+    source = _source(path, max_bytes)
+    sample = source.read(SNIFF_BYTES)
+    if not sample.strip() and len(sample) < SNIFF_BYTES:
+        raise InputError(f"{source.name}: is empty")
+    refuse_binary(sample, source.name)
+    text, _warnings = decode(_read_limited(source, max_bytes), source.name)
+    return text
