@@ -48,7 +48,7 @@ class LaydraftGroup(click.Group):
         except LaydraftError as exc:
             if debug:
                 raise
-            fail(str(exc), exc.exit_code)
+            fail(str(exc) + _billed(exc), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -57,6 +57,16 @@ class LaydraftGroup(click.Group):
             if debug:
                 raise
             fail(f"unexpected {exc.__class__.__name__}: {exc} (run with --debug for details)", 1)
+
+
+def _billed(exc: LaydraftError) -> str:
+    """What a failed draft's calls cost, so no bill goes unexplained."""
+    attempts = exc.context.get("attempts") or []
+    cost = exc.context.get("cost_usd")
+    if not attempts:
+        return ""
+    spent = f", cost ${cost:.6f}" if cost else ""
+    return f" ({len(attempts)} call{'s' if len(attempts) != 1 else ''} made{spent})"
 
 
 pass_context = click.make_pass_decorator(Context)
