@@ -163,3 +163,98 @@ def test_any_substring_copied_from_the_source_is_traceable(index: NumberIndex) -
 def test_spelled_numbers_found_verbatim_are_traceable() -> None:
     index = NumberIndex("Twenty-five people took part.")
     assert traced(index, "twenty-five people")
+
+
+# --- what a number counts, and what is not a number ---------------------------------------
+
+@pytest.mark.parametrize(("text", "unit", "counts"), [
+    ("14 studies conducted in adults", None, "study"),     # the head noun, not a later one
+    ("10 RCTs of high-risk children", None, "study"),
+    ("1742 trial participants", None, "person"),
+    ("20 of which included participants", None, None),     # the phrase ends at "which"
+    ("48 of the women", None, "person"),
+    ("a 7-point drop", None, "point"),
+    ("2 more points on the scale", None, "point"),
+    ("30 minutes", "minute", None),
+    ("on day 28 of treatment", "day", None),               # a label before: 28 days in
+    ("type 2 diabetes", None, "type"),
+    ("grade 3 toxicity", None, "grade"),
+])
+def test_reads_what_a_number_counts(text: str, unit: str | None, counts: str | None) -> None:
+    (mention,) = extract_numbers(text)
+    assert (mention.unit, mention.counts) == (unit, counts)
+
+
+@pytest.mark.parametrize("text", [
+    "treated with 5-FU or 5-fluorouracil", "6-mercaptopurine", "a double-blind trial",
+    "1) We found", "Results are mixed. 4. There is no evidence",
+])
+def test_names_list_markers_and_adjectives_are_not_numbers(text: str) -> None:
+    assert extract_numbers(text) == []
+
+
+def test_other_shapes() -> None:
+    (decade,) = extract_numbers("trials from the 1970s")
+    assert decade.kind == "year"
+    (daily,) = extract_numbers("taken twice daily")
+    assert (daily.kind, daily.counts, daily.value) == ("count", "frequency", 2)
+    (every,) = extract_numbers("about one in every 10 of patients")
+    assert every.kind == "ratio" and every.value == pytest.approx(0.1)
+    (compound,) = extract_numbers("Fifty-seven out of 100 people")
+    assert compound.kind == "ratio" and compound.value == pytest.approx(0.57)
+    hours, minutes = extract_numbers("approximately one hour and twenty minutes shorter")
+    assert minutes.qualifier == "approx" and minutes.unit == "minute"
+    assert [m.change for m in extract_numbers("27% fewer falls; 27% of patients")] == [True, False]
+
+
+# --- tracing with context ---------------------------------------------------------------------
+
+CONTEXT_SOURCE = (
+    "We included fourteen studies (1,203 women). Adverse events occurred in 85/202 with "
+    "aspirin. Redness persisted in 10% of patients. Labour was one hour and 22 minutes "
+    "shorter. Pain fell by 18.1 points at day 28. Falls were reduced (RR 0.73). The dose was "
+    "340 mg. Participants were aged 50 years. In all, 3,661 people were screened, and 7 "
+    "trials reported adverse events. The NNTB was 8."
+)
+
+
+@pytest.fixture(scope="module")
+def context_index() -> NumberIndex:
+    return NumberIndex(CONTEXT_SOURCE)
+
+
+def traced_in(index: NumberIndex, text: str) -> bool:
+    mentions = [m for m in extract_numbers(text) if m.quantity]
+    assert mentions, text
+    return all(index.trace(m, text) is not None for m in mentions)
+
+
+@pytest.mark.parametrize("text", [
+    "14 studies conducted in adults",
+    "85 out of 202 people on aspirin",
+    "about one in every 10 patients",
+    "approximately one hour and twenty minutes shorter",
+    "pain fell by 18 points",
+    "after 28 days",
+    "27% fewer falls",
+    "falls were reduced by 27%",
+    "about 3,700 people",
+    "7 reported adverse events",     # a bare count near the same words
+    "1 in 8 people benefited",       # number needed to treat
+])
+def test_traces_paraphrases_in_context(context_index: NumberIndex, text: str) -> None:
+    assert traced_in(context_index, text)
+
+
+@pytest.mark.parametrize("text", [
+    "27% of patients",               # 1 - RR is a change, not a level
+    "49 years old",                  # same unit: no 5% margin
+    "3,660 people",                  # unhedged, one trailing zero is not rounding
+    "300 mg",                        # doses round only at the digits written
+    "three times a day",             # a frequency the source does not give
+    "three times the risk",          # no multiplier of 3, whatever 3s there are
+    "the Copper 7 device",           # a bare 7 that shares no context with "7 trials"
+    "type 2 diabetes",
+])
+def test_rejects_coincidences_in_context(context_index: NumberIndex, text: str) -> None:
+    assert not traced_in(context_index, text)

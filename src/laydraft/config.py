@@ -43,12 +43,25 @@ class Settings(BaseModel):
     retry_max_wait: float = Field(default=30.0, gt=0)
     repair_attempts: int = Field(default=2, ge=0)
     max_tokens_per_draft: int = Field(default=12000, gt=0)
+    context_window: int = Field(default=0, ge=0)
+    cache: bool = True
     audience: str = "people living with multiple sclerosis and their caregivers"
     target_grade: float = 8
     database: str = ""
     prompts_dir: str = ""
     max_input_bytes: int = Field(default=5_000_000, gt=0)
     reviewer: str = ""
+    claim_minutes: float = Field(default=60, gt=0)
+    export_templates_dir: str = ""
+    disclaimer: str = (
+        "This summary explains one research study in everyday language. It is not medical "
+        "advice, and a single study rarely settles a question. Before changing anything about "
+        "your care, talk it over with your doctor or care team."
+    )
+    rpm: int = Field(default=0, ge=0)
+    tpm: int = Field(default=0, ge=0)
+    concurrency: int = Field(default=16, gt=0)
+    batch_api_discount: float = Field(default=0.5, gt=0, le=1)
     limits: WordLimits = WordLimits()
     prices: dict[str, Price] = Field(default_factory=dict)
 

@@ -1,12 +1,21 @@
 """The review queue's storage: SQLAlchemy Core over SQLite (default) or PostgreSQL.
 
 Schema changes are named migrations, each applied in its own transaction and recorded in the
-``migrations`` table, so a database from any earlier laydraft upgrades in place. A draft's
-versions are rows of ``versions``; version 1 is the drafter's original and is never rewritten.
+``migrations`` table, so a database from any earlier laydraft upgrades in place. A migration
+defines the tables as they were when it was written, never the live definitions below.
+
+A draft's versions are rows of ``versions``; version 1 is the drafter's original and no row is
+ever rewritten. ``drafts.current_version`` always names the newest version, and moving it is
+the optimistic lock: a save succeeds only if it still names the version the save was based on.
+
+The store knows SQL, not the workflow rules: ``review.py`` opens a write transaction, reads the
+locked ``DraftState``, applies its rules and calls the row helpers here with the same connection.
 """
 
 from __future__ import annotations
 
+import builtins
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -17,18 +26,26 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from .errors import ConfigError, NotFoundError
+from .batch.schema import migrate_batch_runs
+from .cache import create_response_cache
+from .errors import ConfigError, NotFoundError, StaleVersionError
 from .models import (
     Abstract,
+    AuditEvent,
+    Comment,
     Draft,
+    DraftState,
     DraftStatus,
     Finding,
     LaySummary,
     Provenance,
     QueueItem,
     Severity,
+    Version,
+    VersionKind,
     utcnow,
 )
+from .users import create_users_table
 
 metadata = sa.MetaData()
 
@@ -48,6 +65,9 @@ drafts = sa.Table(
     sa.Column("abstract_json", sa.Text, nullable=False),
     sa.Column("created_at", sa.String(40), nullable=False),
     sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Column("claimed_at", sa.String(40)),
+    sa.Column("claim_expires", sa.String(40)),
+    sa.Column("published_at", sa.String(40)),
 )
 versions = sa.Table(
     "versions", metadata,
@@ -60,22 +80,123 @@ versions = sa.Table(
     sa.Column("findings_json", sa.Text, nullable=False),
     sa.Column("provenance_json", sa.Text, nullable=False),
     sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False, server_default="draft"),
+    sa.Column("based_on", sa.Integer),
+    sa.Column("note", sa.Text),
     sa.UniqueConstraint("draft_id", "version", name="uq_versions_draft_version"),
+)
+comments = sa.Table(
+    "comments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("section", sa.String(40)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+audit = sa.Table(
+    "audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("from_status", sa.String(40)),
+    sa.Column("to_status", sa.String(40)),
+    sa.Column("from_version", sa.Integer),
+    sa.Column("to_version", sa.Integer),
+    sa.Column("note", sa.Text),
+    sa.Column("at", sa.String(40), nullable=False),
 )
 
 
 def _m001_initial(conn: Connection) -> None:
-    for table in (drafts, versions):
-        table.create(conn, checkfirst=True)
+    """The queue as the first release shipped it: drafts and their versions."""
+    frozen = sa.MetaData()
+    sa.Table(
+        "drafts", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("record_key", sa.String(200), nullable=False, index=True),
+        sa.Column("title", sa.Text),
+        sa.Column("status", sa.String(40), nullable=False, index=True),
+        sa.Column("current_version", sa.Integer, nullable=False),
+        sa.Column("reviewer", sa.String(200)),
+        sa.Column("abstract_json", sa.Text, nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "versions", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+                  nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("author", sa.String(200), nullable=False),
+        sa.Column("summary_json", sa.Text, nullable=False),
+        sa.Column("findings_json", sa.Text, nullable=False),
+        sa.Column("provenance_json", sa.Text, nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.UniqueConstraint("draft_id", "version", name="uq_versions_draft_version"),
+    )
+    frozen.create_all(conn, checkfirst=True)
+
+
+def _m002_review_workflow(conn: Connection) -> None:
+    """Claims with expiry, publication time, version kind/base/note, comments and audit log."""
+    for column in ("claimed_at", "claim_expires", "published_at"):
+        conn.execute(sa.text(f"ALTER TABLE drafts ADD COLUMN {column} VARCHAR(40)"))
+    conn.execute(sa.text(
+        "ALTER TABLE versions ADD COLUMN kind VARCHAR(20) NOT NULL DEFAULT 'draft'"))
+    conn.execute(sa.text("ALTER TABLE versions ADD COLUMN based_on INTEGER"))
+    conn.execute(sa.text("ALTER TABLE versions ADD COLUMN note TEXT"))
+    frozen = sa.MetaData()
+    sa.Table("drafts", frozen, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "comments", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("author", sa.String(200), nullable=False),
+        sa.Column("section", sa.String(40)),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "audit", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("action", sa.String(40), nullable=False),
+        sa.Column("from_status", sa.String(40)),
+        sa.Column("to_status", sa.String(40)),
+        sa.Column("from_version", sa.Integer),
+        sa.Column("to_version", sa.Integer),
+        sa.Column("note", sa.Text),
+        sa.Column("at", sa.String(40), nullable=False),
+    )
+    for name in ("comments", "audit"):
+        frozen.tables[name].create(conn)
 
 
 Migration = tuple[str, Callable[[Connection], None]]
 MIGRATIONS: list[Migration] = [
     ("001_initial_queue", _m001_initial),
+    ("002_review_workflow", _m002_review_workflow),
+    ("020_batch_runs", migrate_batch_runs),
+    ("010_response_cache", create_response_cache),
+    ("030_users", create_users_table),
 ]
+_PG_MIGRATION_LOCK = 0x1A7D4AF7
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling skips BEGIN before DDL; laydraft emits BEGIN itself
+    # (see _sqlite_begin) so migrations and saves are truly atomic.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -83,8 +204,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    # A write transaction takes the write lock up front, so read-check-write sequences wait
+    # for other writers (busy_timeout) instead of failing when another commit lands first.
+    write = conn.get_execution_options().get("laydraft_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout and real BEGINs."""
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         try:
@@ -94,14 +222,21 @@ def make_engine(url: str) -> Engine:
     try:
         engine = sa.create_engine(url)
     except (SQLAlchemyError, ImportError) as exc:
-        raise ConfigError(f"cannot use database '{url}': {exc}") from exc
+        hint = " (install the extra: pip install 'laydraft[postgres]')" if "psycopg" in str(
+            exc) else ""
+        raise ConfigError(f"cannot use database '{url}': {exc}{hint}") from exc
     if engine.dialect.name == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
 def _iso(moment: datetime) -> str:
-    return moment.isoformat()
+    return moment.isoformat(timespec="microseconds")
+
+
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 class Store:
@@ -112,67 +247,87 @@ class Store:
         self.engine = make_engine(url)
         self.migrate()
 
+    def close(self) -> None:
+        """Close the pooled connections (a long-lived app keeps one Store open instead)."""
+        self.engine.dispose()
+
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, write: bool = False) -> Iterator[Connection]:
+        """One transaction; ``write=True`` takes the write lock first (SQLite: BEGIN IMMEDIATE)."""
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            with self.engine.connect() as conn:
+                if write:
+                    conn = conn.execution_options(laydraft_write=True)
+                with conn.begin():
+                    yield conn
         except OperationalError as exc:
             raise ConfigError(f"the database {self.url} cannot be used: {exc.orig}") from exc
 
-    def applied_migrations(self) -> list[str]:
-        with self.transaction() as conn:
+    def applied_migrations(self) -> builtins.list[str]:
+        with self.transaction(write=True) as conn:
             migrations_table.create(conn, checkfirst=True)
             rows = conn.execute(sa.select(migrations_table.c.name)).scalars()
             return list(rows)
 
-    def migrate(self) -> list[str]:
+    def migrate(self, steps: builtins.list[Migration] | None = None) -> builtins.list[str]:
         """Apply every migration not yet recorded, each atomically. Returns the names applied."""
         done = set(self.applied_migrations())
         applied = []
-        for name, step in MIGRATIONS:
+        for name, step in MIGRATIONS if steps is None else steps:
             if name in done:
                 continue
-            with self.transaction() as conn:
+            with self.transaction(write=True) as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": _PG_MIGRATION_LOCK})
+                already = conn.execute(sa.select(migrations_table.c.name).where(
+                    migrations_table.c.name == name)).first()
+                if already:
+                    continue
                 step(conn)
                 conn.execute(migrations_table.insert().values(name=name, applied_at=_iso(utcnow())))
             applied.append(name)
         return applied
 
+    # -- drafts -------------------------------------------------------------------------------
+
     def add(self, draft: Draft, author: str | None = None) -> Draft:
         """Queue a new draft as version 1; returns it with its id."""
         now = utcnow()
-        with self.transaction() as conn:
-            draft_id = conn.execute(drafts.insert().values(
+        author = author or draft.provenance.drafter
+        with self.transaction(write=True) as conn:
+            draft_id = _new_id(conn.execute(drafts.insert().values(
                 record_key=draft.abstract.stable_key(), title=draft.abstract.title,
                 status=draft.status.value, current_version=1, reviewer=None,
                 abstract_json=draft.abstract.model_dump_json(),
                 created_at=_iso(now), updated_at=_iso(now),
-            )).inserted_primary_key[0]
-            conn.execute(versions.insert().values(
-                draft_id=draft_id, version=1, author=author or draft.provenance.drafter,
-                summary_json=draft.summary.model_dump_json(),
-                findings_json=_dump_findings(draft.findings),
-                provenance_json=draft.provenance.model_dump_json(), created_at=_iso(now),
+            )))
+            self._insert_version(conn, Version(
+                draft_id=draft_id, version=1, kind=VersionKind.draft, author=author,
+                summary=draft.summary, findings=draft.findings, provenance=draft.provenance,
+                created_at=now,
             ))
-        return self.get(int(draft_id))
+            self.record(conn, AuditEvent(draft_id=draft_id, actor=author, action="create",
+                                         to_status=draft.status, to_version=1, at=now))
+        return self.get(draft_id)
 
     def get(self, draft_id: int, version: int | None = None) -> Draft:
         """A draft at its current version (or the given one)."""
         with self.transaction() as conn:
             row = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first()
             if row is None:
-                raise NotFoundError(f"no draft with id {draft_id}: see `laydraft queue list`")
+                raise _no_draft(draft_id)
             wanted = version or row["current_version"]
             ver = conn.execute(sa.select(versions).where(
                 versions.c.draft_id == draft_id, versions.c.version == wanted,
             )).mappings().first()
         if ver is None:
-            raise NotFoundError(f"draft {draft_id} has no version {wanted}")
+            raise NotFoundError(f"draft {draft_id} has no version {wanted} "
+                                f"(see `laydraft review history {draft_id}`)")
         return _to_draft(row, ver)
 
     def list(self, status: str | None = None, reviewer: str | None = None,
-             limit: int | None = None) -> list[QueueItem]:
+             limit: int | None = None) -> builtins.list[QueueItem]:
         """Queue rows, oldest first, with the finding counts of each current version."""
         query = (
             sa.select(drafts, versions.c.findings_json, versions.c.provenance_json)
@@ -193,15 +348,169 @@ class Store:
         with self.transaction() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(drafts)).scalar_one())
 
+    # -- workflow rows (called by review.py inside one transaction) ---------------------------
+
+    def state(self, conn: Connection, draft_id: int, lock: bool = False) -> DraftState:
+        """The draft's workflow state; ``lock`` holds its row until the transaction ends."""
+        query = sa.select(drafts.c.id, drafts.c.status, drafts.c.current_version,
+                          drafts.c.reviewer, drafts.c.claimed_at, drafts.c.claim_expires,
+                          drafts.c.published_at).where(drafts.c.id == draft_id)
+        if lock:
+            query = query.with_for_update()
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            raise _no_draft(draft_id)
+        return _to_state(row)
+
+    def states(self, conn: Connection,
+               statuses: builtins.list[DraftStatus]) -> builtins.list[DraftState]:
+        """Every draft in one of the statuses, oldest first."""
+        rows = conn.execute(sa.select(
+            drafts.c.id, drafts.c.status, drafts.c.current_version, drafts.c.reviewer,
+            drafts.c.claimed_at, drafts.c.claim_expires, drafts.c.published_at,
+        ).where(drafts.c.status.in_([s.value for s in statuses])).order_by(drafts.c.id))
+        return [_to_state(row) for row in rows.mappings()]
+
+    def update_state(self, conn: Connection, before: DraftState, after: DraftState) -> None:
+        """Write ``after`` if the row still matches ``before``'s status and version."""
+        result = conn.execute(drafts.update().where(
+            drafts.c.id == before.id, drafts.c.status == before.status.value,
+            drafts.c.current_version == before.current_version,
+        ).values(
+            status=after.status.value, reviewer=after.reviewer,
+            claimed_at=_iso(after.claimed_at) if after.claimed_at else None,
+            claim_expires=_iso(after.claim_expires) if after.claim_expires else None,
+            published_at=_iso(after.published_at) if after.published_at else None,
+            updated_at=_iso(utcnow()),
+        ))
+        if result.rowcount != 1:
+            raise StaleVersionError(f"draft {before.id} changed while this action ran; "
+                                    f"look again with `laydraft review show {before.id}`")
+
+    def append_version(self, conn: Connection, version: Version) -> None:
+        """Insert ``version`` and make it current, only if its base is still current.
+
+        The UPDATE's WHERE clause is the lock: zero rows means someone saved first, and the
+        whole transaction (including anything else done in it) rolls back.
+        """
+        base = version.based_on
+        result = conn.execute(drafts.update().where(
+            drafts.c.id == version.draft_id, drafts.c.current_version == base,
+        ).values(current_version=version.version, updated_at=_iso(version.created_at)))
+        if result.rowcount != 1:
+            raise StaleVersionError(
+                _stale_message(self.newer_versions(conn, version.draft_id, base or 0),
+                               version.draft_id, base or 0),
+                draft_id=version.draft_id, base=base, rejected=version,
+            )
+        self._insert_version(conn, version)
+
+    def _insert_version(self, conn: Connection, version: Version) -> None:
+        conn.execute(versions.insert().values(
+            draft_id=version.draft_id, version=version.version, kind=version.kind.value,
+            author=version.author, based_on=version.based_on, note=version.note,
+            summary_json=version.summary.model_dump_json(),
+            findings_json=_dump_findings(version.findings),
+            provenance_json=version.provenance.model_dump_json(),
+            created_at=_iso(version.created_at),
+        ))
+
+    def newer_versions(self, conn: Connection, draft_id: int,
+                       after: int) -> builtins.list[Version]:
+        rows = conn.execute(sa.select(versions).where(
+            versions.c.draft_id == draft_id, versions.c.version > after,
+        ).order_by(versions.c.version))
+        return [_to_version(row) for row in rows.mappings()]
+
+    def versions(self, draft_id: int) -> builtins.list[Version]:
+        """Every version of a draft, oldest first."""
+        with self.transaction() as conn:
+            self.state(conn, draft_id)
+            return self.newer_versions(conn, draft_id, 0)
+
+    def version(self, draft_id: int, number: int) -> Version:
+        with self.transaction() as conn:
+            self.state(conn, draft_id)
+            row = conn.execute(sa.select(versions).where(
+                versions.c.draft_id == draft_id, versions.c.version == number,
+            )).mappings().first()
+        if row is None:
+            raise NotFoundError(f"draft {draft_id} has no version {number} "
+                                f"(see `laydraft review history {draft_id}`)")
+        return _to_version(row)
+
+    def add_comment(self, conn: Connection, comment: Comment) -> Comment:
+        new_id = _new_id(conn.execute(comments.insert().values(
+            draft_id=comment.draft_id, version=comment.version, author=comment.author,
+            section=comment.section, text=comment.text, created_at=_iso(comment.created_at),
+        )))
+        return comment.model_copy(update={"id": new_id})
+
+    def comments(self, draft_id: int) -> builtins.list[Comment]:
+        with self.transaction() as conn:
+            rows = conn.execute(sa.select(comments).where(comments.c.draft_id == draft_id)
+                                .order_by(comments.c.id)).mappings()
+            return [Comment(**{**row, "created_at": _when(row["created_at"])}) for row in rows]
+
+    def record(self, conn: Connection, event: AuditEvent) -> None:
+        """Append one event to the audit log, inside the caller's transaction."""
+        conn.execute(audit.insert().values(
+            draft_id=event.draft_id, actor=event.actor, action=event.action,
+            from_status=event.from_status.value if event.from_status else None,
+            to_status=event.to_status.value if event.to_status else None,
+            from_version=event.from_version, to_version=event.to_version,
+            note=event.note, at=_iso(event.at),
+        ))
+
+    def events(self, draft_id: int) -> builtins.list[AuditEvent]:
+        with self.transaction() as conn:
+            rows = conn.execute(sa.select(audit).where(audit.c.draft_id == draft_id)
+                                .order_by(audit.c.id)).mappings()
+            return [AuditEvent(**{**row, "at": _when(row["at"])}) for row in rows]
+
+
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _no_draft(draft_id: int) -> NotFoundError:
+    return NotFoundError(f"no draft with id {draft_id}: see `laydraft queue list`")
+
+
+def _stale_message(newer: list[Version], draft_id: int, base: int) -> str:
+    saves = "; ".join(f"{v.author} saved version {v.version} ({v.kind.value}) at "
+                      f"{v.created_at:%Y-%m-%d %H:%M:%S} UTC" for v in newer)
+    return (f"draft {draft_id} changed after version {base}, which your text was based on: "
+            f"{saves or 'another save happened'}; nothing of yours was saved")
+
 
 def _dump_findings(findings: list[Finding]) -> str:
     return "[" + ",".join(f.model_dump_json() for f in findings) + "]"
 
 
 def _load_findings(text: str) -> list[Finding]:
-    import json
-
     return [Finding.model_validate(item) for item in json.loads(text)]
+
+
+def _to_state(row: Any) -> DraftState:
+    return DraftState(
+        id=row["id"], status=DraftStatus(row["status"]), current_version=row["current_version"],
+        reviewer=row["reviewer"], claimed_at=_when(row["claimed_at"]),
+        claim_expires=_when(row["claim_expires"]), published_at=_when(row["published_at"]),
+    )
+
+
+def _to_version(row: Any) -> Version:
+    return Version(
+        draft_id=row["draft_id"], version=row["version"], kind=VersionKind(row["kind"]),
+        author=row["author"], based_on=row["based_on"], note=row["note"],
+        summary=LaySummary.model_validate_json(row["summary_json"]),
+        findings=_load_findings(row["findings_json"]),
+        provenance=Provenance.model_validate_json(row["provenance_json"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
 
 
 def _to_draft(row: Any, ver: Any) -> Draft:

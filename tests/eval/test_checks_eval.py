@@ -1,10 +1,13 @@
 """The checks on real abstract / plain-language summary pairs (skips without ../shared/data).
 
-Two kinds of assertion: regression floors that hold today, and the issue's targets
-(false-positive rate <= 5%, detection >= 95%), which are marked xfail while they are not met:
-the dataset's abstracts start at "Main results", while its human summaries also report search
-dates, ages, durations and study counts from the full review, so a third of them carry a figure
-that is genuinely absent from the abstract. See bench/eval_checks.py.
+Regression floors, set just below the figures ``bench/eval_checks.py`` reports today; see
+docs/quality.md for the issue's targets (false-positive rate <= 5%, detection >= 95%), the
+achieved figures and why they differ. In short: the dataset's abstracts start at "Main
+results", while its human summaries also report search dates, ages, durations and study counts
+from the full review, so about a third of them carry a figure that is not written in the
+abstract in any form; flagging those is correct. The floors bound the parts the check
+controls: the share of summaries whose every flagged figure *is* written in the abstract
+(candidate paraphrase misses) and the detection of altered figures.
 """
 
 from __future__ import annotations
@@ -33,17 +36,28 @@ def figures(shared_data: Path) -> eval_checks.Figures:
     return _CACHE[shared_data]
 
 
-def test_regression_floors(figures: eval_checks.Figures) -> None:
+def test_the_evaluation_covers_the_data(figures: eval_checks.Figures) -> None:
     assert figures.pairs >= 800
-    assert figures.detection_rate >= 0.90
-    assert figures.false_positive_rate <= 0.40
+    assert figures.altered >= 7000 and figures.rounds == eval_checks.ROUNDS
+
+
+def test_detection_floor(figures: eval_checks.Figures) -> None:
+    assert figures.detection_rate >= 0.944  # 94.7% achieved
+
+
+def test_false_positive_ceilings(figures: eval_checks.Figures) -> None:
+    assert figures.false_positive_rate <= 0.370  # 36.5% achieved
+    assert figures.fp_written_rate <= 0.030  # 2.5%: candidate paraphrase misses
+    assert figures.fp_written_rate + figures.fp_not_written_rate == pytest.approx(
+        figures.false_positive_rate
+    )
+
+
+def test_human_summaries_read_easier_than_abstracts(figures: eval_checks.Figures) -> None:
     assert figures.median_grade_human < figures.median_grade_abstract
-    if figures.offline is not None:
-        assert figures.offline["numbers_error_rate"] == 0
 
 
-@pytest.mark.xfail(reason="human summaries cite figures absent from the truncated abstracts",
-                   strict=False)
-def test_issue_targets(figures: eval_checks.Figures) -> None:
-    assert figures.false_positive_rate <= eval_checks.FALSE_POSITIVE_TARGET
-    assert figures.detection_rate >= eval_checks.DETECTION_TARGET
+def test_offline_drafts_copy_their_figures(figures: eval_checks.Figures) -> None:
+    if figures.offline is None:
+        pytest.skip("laydraft.drafting.offline is absent")
+    assert figures.offline["numbers_error_rate"] == 0

@@ -24,7 +24,7 @@ def source_index(abstract: Abstract) -> NumberIndex:
 
 def untraceable(index: NumberIndex, text: str) -> list[NumberMention]:
     """The quantities in ``text`` that ``index`` cannot account for."""
-    return [m for m in extract_numbers(text) if m.quantity and index.trace(m) is None]
+    return [m for m in extract_numbers(text) if m.quantity and index.trace(m, text) is None]
 
 
 def check_numbers(abstract: Abstract, summary: LaySummary) -> list[Finding]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import draft, queue, settings  # noqa: F401  (registers the commands)
+from . import batch, check, draft, export, queue, review, settings, web  # noqa: F401  (registers the commands)
 from .app import cli
 
 

@@ -1,0 +1,66 @@
+"""`laydraft export`: publish approved drafts as Markdown, HTML or JSON pages."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+from ..export import FORMATS, Format, Page, export_draft
+from .app import Context, cli, pass_context
+
+
+def _write(folder: Path, page: Page) -> Path:
+    """Write atomically: a reader never sees half a page."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / page.filename
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".laydraft-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(page.content)
+    os.replace(tmp, target)
+    return target
+
+
+@cli.command("export")
+@click.argument("draft_ids", nargs=-1, type=int, metavar="[ID]...")
+@click.option("--status", default=None, help="Export every draft in this status (e.g. approved).")
+@click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
+              help="md, html or json; repeat for several (default md).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the pages (default: print one page to stdout).")
+@click.option("--preview", is_flag=True, help="Render without publishing (any status).")
+@click.option("--as", "as_name", metavar="NAME", default=None, help="Who is publishing.")
+@pass_context
+def export_cmd(obj: Context, draft_ids: tuple[int, ...], status: str | None,
+               formats: tuple[Format, ...], out_dir: str | None, preview: bool,
+               as_name: str | None) -> None:
+    """Publish approved drafts as pages: headline, sections, citation, date, disclaimer.
+
+    Exporting marks a draft published; --preview renders any draft and changes nothing.
+
+    \b
+    Examples:
+      laydraft export 3 --format html > page.html
+      laydraft export --status approved --format md --format html --out site/
+      laydraft export 5 --preview
+    """
+    settings = obj.settings(reviewer=as_name)
+    store = obj.store(settings)
+    ids = list(draft_ids) + [item.id for item in store.list(status=status)] if status else \
+        list(draft_ids)
+    chosen: list[Format] = list(formats) or ["md"]
+    if not ids:
+        raise UsageError("nothing to export: give draft ids or --status approved"
+                         if not status else f"no drafts are {status}")
+    if out_dir is None and (len(ids) > 1 or len(chosen) > 1):
+        raise UsageError("several pages need a folder: add --out DIR")
+    for draft_id in dict.fromkeys(ids):
+        pages = export_draft(store, draft_id, chosen, settings, settings.reviewer, preview)
+        for page in pages:
+            if out_dir is None:
+                click.echo(page.content, nl=False)
+            else:
+                click.echo(str(_write(Path(out_dir), page)))

@@ -1,0 +1,442 @@
+"""`laydraft review`: claim, edit, comment on and decide about drafts.
+
+Each command is a thin layer over ``laydraft.review``; the web app calls the same functions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import editing
+from .. import review as workflow
+from ..config import Settings, user_data_dir
+from ..diff import VersionDiff, inline_markup
+from ..errors import LaydraftError, StaleVersionError, UsageError
+from ..models import Comment, Draft, DraftState, LaySummary, Version, utcnow
+from ..render import draft_text
+from ..store import Store
+from .app import Context, cli, echo_json, pass_context
+
+
+def reviewer_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--as", "as_name", metavar="NAME", default=None,
+                        help="Your reviewer name (else LAYDRAFT_REVIEWER or `reviewer` in config).")(func)
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(func)
+
+
+def _open(obj: Context, as_name: str | None) -> tuple[Settings, Store]:
+    settings = obj.settings(reviewer=as_name)
+    return settings, obj.store(settings)
+
+
+@cli.group()
+def review() -> None:
+    """Review drafts: claim, edit, comment, approve or reject.
+
+    Your reviewer name comes from --as NAME, LAYDRAFT_REVIEWER, or `reviewer` in config.
+
+    \b
+    Examples:
+      laydraft review next --as alice
+      laydraft review edit 3
+      laydraft review approve 3 -m "clear and accurate"
+    """
+
+
+# -- terminal views -----------------------------------------------------------------------------
+
+def _columns(left: str, right: str, width: int) -> str:
+    """Two texts side by side, each wrapped to half the width."""
+    half = (width - 3) // 2
+    wrap = lambda text: [row for line in text.splitlines()  # noqa: E731
+                         for row in (textwrap.wrap(line, half) or [""])]
+    a, b = wrap(left), wrap(right)
+    a += [""] * (len(b) - len(a))
+    b += [""] * (len(a) - len(b))
+    return "\n".join(f"{x:<{half}} │ {y}".rstrip() for x, y in zip(a, b, strict=True))
+
+
+def _comment_line(c: Comment) -> str:
+    where = f" [{c.section}]" if c.section else ""
+    return f"  {c.created_at:%Y-%m-%d %H:%M} {c.author} on v{c.version}{where}: {c.text}"
+
+
+def _state_line(state: DraftState) -> str:
+    line = f"draft #{state.id} · {state.status.value} · version {state.current_version}"
+    if state.reviewer:
+        line += f" · reviewer {state.reviewer}"
+    if state.claim_expires and state.status.value == "in_review":
+        line += f" · claim until {state.claim_expires:%Y-%m-%d %H:%M} UTC"
+    return line
+
+
+def show_text(draft: Draft, state: DraftState, comments: list[Comment]) -> str:
+    """The draft with its findings beside the source abstract (stacked on narrow terminals)."""
+    source = "SOURCE ABSTRACT\n\n" + (f"{draft.abstract.title}\n\n" if draft.abstract.title
+                                      else "") + draft.abstract.text
+    summary = "DRAFT\n\n" + draft_text(draft)
+    width = shutil.get_terminal_size((100, 24)).columns
+    body = _columns(summary, source, width) if width >= 140 else f"{summary}\n\n{source}"
+    lines = [body, "", _state_line(state)]
+    if draft.abstract.flags:
+        lines += ["Ingest notes:", *(f"  ! {flag}" for flag in draft.abstract.flags)]
+    if comments:
+        lines += ["Comments:", *(_comment_line(c) for c in comments)]
+    return "\n".join(lines)
+
+
+def _show(store: Store, draft_id: int, as_json: bool) -> None:
+    draft = store.get(draft_id)
+    with store.transaction() as conn:
+        state = store.state(conn, draft_id)
+    comments = store.comments(draft_id)
+    if as_json:
+        echo_json({"draft": draft.model_dump(mode="json"), "state": state.model_dump(mode="json"),
+                   "comments": [c.model_dump(mode="json") for c in comments]})
+    else:
+        click.echo(show_text(draft, state, comments))
+
+
+def diff_text(diff: VersionDiff, color: bool) -> str:
+    lines = [f"version {diff.old} → version {diff.new}"]
+    for section in diff.sections:
+        if not section.changed:
+            lines.append(f"\n{section.title}: unchanged")
+            continue
+        text = inline_markup(section.segments)
+        if color:
+            text = re.sub(r"\[-.*?-\]", lambda m: click.style(m.group(0), fg="red"), text)
+            text = re.sub(r"\{\+.*?\+\}", lambda m: click.style(m.group(0), fg="green"), text)
+        lines += [f"\n{section.title}:", textwrap.fill(text, 88, initial_indent="  ",
+                                                       subsequent_indent="  ")]
+    return "\n".join(lines)
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+@review.command("next")
+@reviewer_option
+@json_option
+@pass_context
+def review_next(obj: Context, as_name: str | None, as_json: bool) -> None:
+    """Claim the oldest draft waiting for review and show it.
+
+    \b
+    Example:
+      laydraft review next --as alice
+    """
+    settings, store = _open(obj, as_name)
+    state = workflow.next_draft(store, settings.reviewer, minutes=settings.claim_minutes)
+    if state is None:
+        if as_json:
+            echo_json(None)
+        else:
+            click.echo("Nothing is waiting for review.")
+        return
+    _show(store, state.id, as_json)
+
+
+@review.command("claim")
+@click.argument("draft_id", type=int)
+@reviewer_option
+@json_option
+@pass_context
+def review_claim(obj: Context, draft_id: int, as_name: str | None, as_json: bool) -> None:
+    """Claim a draft so others know you are reviewing it (renews your own claim).
+
+    \b
+    Example:
+      laydraft review claim 3 --as alice
+    """
+    settings, store = _open(obj, as_name)
+    workflow.expire_claims(store)
+    state = workflow.claim(store, draft_id, settings.reviewer, minutes=settings.claim_minutes)
+    _echo_state(state, as_json, f"Claimed draft {draft_id} until "
+                f"{state.claim_expires:%Y-%m-%d %H:%M} UTC.")
+
+
+@review.command("release")
+@click.argument("draft_id", type=int)
+@reviewer_option
+@json_option
+@pass_context
+def review_release(obj: Context, draft_id: int, as_name: str | None, as_json: bool) -> None:
+    """Give your claim back; the draft returns to the queue.
+
+    \b
+    Example:
+      laydraft review release 3
+    """
+    settings, store = _open(obj, as_name)
+    state = workflow.release(store, draft_id, settings.reviewer)
+    _echo_state(state, as_json, f"Released draft {draft_id}; it is waiting for review again.")
+
+
+def _echo_state(state: DraftState, as_json: bool, message: str) -> None:
+    if as_json:
+        echo_json(state.model_dump(mode="json"))
+    else:
+        click.echo(message)
+
+
+@review.command("show")
+@click.argument("draft_id", type=int)
+@click.option("--markdown", is_flag=True,
+              help="Print the editable Markdown instead (for `review edit --from-file`).")
+@json_option
+@pass_context
+def review_show(obj: Context, draft_id: int, markdown: bool, as_json: bool) -> None:
+    """Show a draft beside its source abstract, with findings and comments.
+
+    \b
+    Examples:
+      laydraft review show 3
+      laydraft review show 3 --markdown > draft3.md
+    """
+    store = obj.store()
+    if markdown:
+        click.echo(editing.to_markdown(store.get(draft_id)), nl=False)
+        return
+    _show(store, draft_id, as_json)
+
+
+def _recovery_file(draft_id: int, base: int, author: str, text: str) -> Path:
+    folder = user_data_dir() / "recovery"
+    folder.mkdir(parents=True, exist_ok=True)
+    who = re.sub(r"[^A-Za-z0-9_-]+", "_", author) or "anonymous"
+    path = folder / f"draft-{draft_id}-based-on-v{base}-{who}-{utcnow():%Y%m%dT%H%M%S%f}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _edit_in_editor(draft: Draft, editor: str | None) -> tuple[str, LaySummary]:
+    """Open the editor until the file parses; a broken file is reopened with the user's text."""
+    text = editing.to_markdown(draft)
+    while True:
+        edited = click.edit(text, editor=editor, extension=".md", require_save=True)
+        if edited is None:
+            raise UsageError(f"no changes to draft {draft.id}; nothing saved")
+        if editing.is_blank(edited):
+            raise UsageError(f"the file was emptied, so draft {draft.id} was left as it was")
+        try:
+            return edited, editing.from_markdown(edited)
+        except UsageError as exc:
+            click.echo(f"laydraft: cannot save yet: {exc}", err=True)
+            text = editing.with_error(edited, str(exc))
+            try:
+                again = click.confirm("Open the editor again with your text?", default=True,
+                                      err=True)
+            except click.Abort:
+                again = False
+            if not again:
+                path = _recovery_file(draft.id or 0, draft.version, "unsaved", edited)
+                raise UsageError(f"{exc}; nothing saved, your text is kept in {path}") from exc
+
+
+@review.command("edit")
+@click.argument("draft_id", type=int)
+@click.option("--from-file", "from_file", type=click.Path(dir_okay=False, allow_dash=True),
+              default=None, help="Read the edited Markdown from a file ('-' for stdin) "
+              "instead of opening $EDITOR.")
+@click.option("--base", type=int, default=None,
+              help="The version your text is based on (default: the file's header, else current).")
+@click.option("-m", "--note", default=None, help="A note saved with the version.")
+@click.option("--editor", default=None, help="Editor command (default: $VISUAL or $EDITOR).")
+@reviewer_option
+@json_option
+@pass_context
+def review_edit(obj: Context, draft_id: int, from_file: str | None, base: int | None,
+                note: str | None, editor: str | None, as_name: str | None,
+                as_json: bool) -> None:
+    """Edit a claimed draft in your editor and save it as a new version.
+
+    The file has one heading per section. A file that cannot be read back is reported and the
+    editor reopens with your text; a save that lost a race is kept in a recovery file.
+
+    \b
+    Examples:
+      laydraft review edit 3
+      laydraft review show 3 --markdown > d.md; vi d.md; laydraft review edit 3 --from-file d.md
+    """
+    settings, store = _open(obj, as_name)
+    author = workflow.require_reviewer(settings.reviewer)
+    draft = store.get(draft_id)
+    workflow.check_editable(store, draft_id, author)
+    if from_file is not None:
+        with click.open_file(from_file, encoding="utf-8") as fh:
+            text = fh.read()
+        summary = editing.from_markdown(text)
+        base = base or editing.base_version(text) or draft.version
+    else:
+        text, summary = _edit_in_editor(draft, editor)
+        base = base or draft.version
+    try:
+        version = workflow.save_edit(store, draft_id, summary, base, author, settings, note)
+    except StaleVersionError as exc:
+        path = _recovery_file(draft_id, base, author, text)
+        raise StaleVersionError(f"{exc}; your text is kept in {path} (look at the new version "
+                                f"with `laydraft review diff {draft_id}`)") from exc
+    except LaydraftError as exc:
+        if from_file is not None or "no changes" in str(exc):
+            raise
+        path = _recovery_file(draft_id, base, author, text)
+        raise type(exc)(f"{exc}; your text is kept in {path}") from exc
+    _echo_version(version, as_json)
+
+
+def _echo_version(version: Version, as_json: bool) -> None:
+    if as_json:
+        echo_json(version.model_dump(mode="json"))
+        return
+    counts = {s: sum(f.severity.value == s for f in version.findings) for s in ("error", "warning")}
+    click.echo(f"Saved draft {version.draft_id} version {version.version} "
+               f"(based on {version.based_on}; {counts['error']} errors, "
+               f"{counts['warning']} warnings in the checks).")
+
+
+def _decision(action: str, done: str) -> Callable[..., None]:
+    @click.argument("draft_id", type=int)
+    @click.option("-m", "--note", default=None, help="Why; kept as a comment and in the log.")
+    @reviewer_option
+    @json_option
+    @pass_context
+    def command(obj: Context, draft_id: int, note: str | None, as_name: str | None,
+                as_json: bool) -> None:
+        settings, store = _open(obj, as_name)
+        state = workflow.transition(store, draft_id, action, settings.reviewer, note)
+        _echo_state(state, as_json, f"Draft {draft_id} {done} by {settings.reviewer} "
+                    f"(version {state.current_version}).")
+
+    return command
+
+
+_DECISION_HELP = {
+    "approve": ("approved", "Approve a claimed draft for publication (then `laydraft export`)."),
+    "reject": ("rejected", "Reject a claimed draft; it will not be published."),
+    "request_changes": ("sent back for changes",
+                        "Send a claimed draft back for changes (an edit or re-draft "
+                        "returns it to the queue)."),
+}
+for _action, (_done, _help) in _DECISION_HELP.items():
+    _name = _action.replace("_", "-")
+    review.command(_name, help=f"{_help}\n\n\b\nExample:\n  laydraft review {_name} 3 "
+                   f"-m \"{'clear and accurate' if _action == 'approve' else 'see comments'}\"")(
+        _decision(_action, _done))
+
+
+@review.command("comment")
+@click.argument("draft_id", type=int)
+@click.option("-m", "--message", "text", required=True, help="The comment.")
+@click.option("--section", default=None,
+              help="Pin it to a section: headline, what_was_found, why_it_matters, limitations.")
+@reviewer_option
+@json_option
+@pass_context
+def review_comment(obj: Context, draft_id: int, text: str, section: str | None,
+                   as_name: str | None, as_json: bool) -> None:
+    """Comment on a draft, optionally on one section.
+
+    \b
+    Example:
+      laydraft review comment 3 -m "explain relapse" --section what_was_found
+    """
+    settings, store = _open(obj, as_name)
+    made = workflow.comment(store, draft_id, settings.reviewer, text, section)
+    if as_json:
+        echo_json(made.model_dump(mode="json"))
+    else:
+        click.echo(f"Comment {made.id} added to draft {draft_id} (version {made.version}).")
+
+
+@review.command("redraft")
+@click.argument("draft_id", type=int)
+@click.option("-m", "--instruction", required=True, help="What the new draft should change.")
+@reviewer_option
+@json_option
+@pass_context
+def review_redraft(obj: Context, draft_id: int, instruction: str, as_name: str | None,
+                   as_json: bool) -> None:
+    """Ask the model for a new draft following your instruction; saved as a new version.
+
+    \b
+    Example:
+      laydraft review redraft 3 -m "shorter, and explain what a relapse is"
+    """
+    settings, store = _open(obj, as_name)
+    version = workflow.redraft(store, draft_id, instruction, settings.reviewer, settings)
+    notice = workflow.offline_redraft_notice(version)
+    if as_json:
+        echo_json({**version.model_dump(mode="json"), "notice": notice})
+    else:
+        click.echo(draft_text(store.get(draft_id)))
+        _echo_version(version, False)
+    if notice:
+        click.echo(f"Note: {notice}.", err=True)
+
+
+@review.command("history")
+@click.argument("draft_id", type=int)
+@json_option
+@pass_context
+def review_history(obj: Context, draft_id: int, as_json: bool) -> None:
+    """List a draft's versions, comments and every recorded action.
+
+    \b
+    Example:
+      laydraft review history 3 --json
+    """
+    found = workflow.history(obj.store(), draft_id)
+    if as_json:
+        echo_json(found.model_dump(mode="json"))
+        return
+    lines = [_state_line(found.state), "", "Versions:"]
+    for v in found.versions:
+        made_by = v.provenance.drafter + (f" {v.provenance.model}" if v.provenance.model else "")
+        base = f" from v{v.based_on}" if v.based_on else ""
+        note = f" — {v.note}" if v.note else ""
+        lines.append(f"  v{v.version} {v.kind.value:<8} {v.created_at:%Y-%m-%d %H:%M} "
+                     f"{v.author} ({made_by}){base}{note}")
+    if found.comments:
+        lines += ["", "Comments:", *(_comment_line(c) for c in found.comments)]
+    lines += ["", "Log:"]
+    for e in found.events:
+        move = f" {e.from_status.value if e.from_status else '-'} → {e.to_status.value if e.to_status else '-'}"
+        vers = f" v{e.from_version or '-'} → v{e.to_version or '-'}"
+        lines.append(f"  {e.at:%Y-%m-%d %H:%M:%S} {e.actor} {e.action}{move}{vers}"
+                     + (f" — {e.note}" if e.note else ""))
+    click.echo("\n".join(lines))
+
+
+@review.command("diff")
+@click.argument("draft_id", type=int)
+@click.argument("old", type=int, required=False)
+@click.argument("new", type=int, required=False)
+@json_option
+@pass_context
+def review_diff(obj: Context, draft_id: int, old: int | None, new: int | None,
+                as_json: bool) -> None:
+    """Word-level differences between two versions (default: previous vs current).
+
+    \b
+    Examples:
+      laydraft review diff 3          previous version against the current one
+      laydraft review diff 3 1 4      the model's original against version 4
+    """
+    found = workflow.diff_versions(obj.store(), draft_id, old, new)
+    if as_json:
+        echo_json(found.model_dump(mode="json"))
+    else:
+        color = os.environ.get("NO_COLOR") is None and sys.stdout.isatty()
+        click.echo(diff_text(found, color))

@@ -1,0 +1,148 @@
+"""Published pages: Markdown, HTML and JSON for an approved draft.
+
+Pages are rendered from Jinja2 templates (``page.md.j2``, ``page.html.j2``). The defaults ship
+inside the package in ``export_templates/``; a site overrides any of them by putting a file of
+the same name in the ``export_templates_dir`` folder. HTML is autoescaped and every template
+uses StrictUndefined, so a misspelt variable fails loudly instead of printing nothing.
+
+Exporting publishes: the draft moves from ``approved`` to ``published`` (recorded in the audit
+log). ``preview=True`` renders any draft without changing anything, for the web page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from pydantic import BaseModel
+
+from .config import Settings
+from .errors import ConfigError, UsageError
+from .models import SECTION_TITLES, SUMMARY_SECTIONS, AuditEvent, Draft, DraftStatus, utcnow
+from .review import refuse, require_reviewer
+from .store import Store
+
+Format = Literal["md", "html", "json"]
+FORMATS: tuple[Format, ...] = ("md", "html", "json")
+TEMPLATES = {"md": "page.md.j2", "html": "page.html.j2"}
+DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent / "export_templates"
+EXPORTABLE = (DraftStatus.approved, DraftStatus.published)
+
+
+class Page(BaseModel):
+    """One rendered page of one draft."""
+
+    draft_id: int
+    version: int
+    format: Format
+    filename: str
+    content: str
+
+
+def template_environment(settings: Settings) -> jinja2.Environment:
+    folders = [str(DEFAULT_TEMPLATES_DIR)]
+    if settings.export_templates_dir:
+        custom = Path(settings.export_templates_dir).expanduser()
+        if not custom.is_dir():
+            raise ConfigError(f"export_templates_dir {custom} is not a folder")
+        folders.insert(0, str(custom))
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
+                                            default_for_string=False),
+        keep_trailing_newline=True,
+    )
+
+
+def slug(text: str, limit: int = 60) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return words[:limit].rstrip("-") or "summary"
+
+
+def page_context(draft: Draft, settings: Settings, published_at: datetime | None,
+                 preview: bool) -> dict[str, Any]:
+    """Everything a page template may use; the JSON export is this, as JSON."""
+    abstract = draft.abstract
+    doi = (abstract.doi or "").strip()
+    return {
+        "draft_id": draft.id,
+        "version": draft.version,
+        "preview": preview,
+        "headline": draft.summary.headline,
+        "sections": [{"name": name, "title": SECTION_TITLES[name],
+                      "text": getattr(draft.summary, name)} for name in SUMMARY_SECTIONS],
+        "published": published_at.date().isoformat() if published_at else None,
+        "study": {
+            "title": abstract.title, "journal": abstract.journal, "date": abstract.published,
+            "doi": doi or None, "doi_url": f"https://doi.org/{doi}" if doi else None,
+            "pmid": abstract.pmid, "url": abstract.url,
+        },
+        "disclaimer": settings.disclaimer,
+    }
+
+
+def render_page(draft: Draft, fmt: Format, settings: Settings,
+                published_at: datetime | None = None, preview: bool = False) -> Page:
+    """Render one format of one draft; no state changes."""
+    context = page_context(draft, settings, published_at, preview)
+    if fmt == "json":
+        content = json.dumps(context, indent=2, ensure_ascii=False) + "\n"
+    elif fmt in TEMPLATES:
+        content = _render_template(settings, TEMPLATES[fmt], context)
+    else:
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    name = f"{draft.id}-{slug(draft.summary.headline)}.{fmt}"
+    return Page(draft_id=draft.id or 0, version=draft.version, format=fmt, filename=name,
+                content=content)
+
+
+def _render_template(settings: Settings, name: str, context: dict[str, Any]) -> str:
+    try:
+        return template_environment(settings).get_template(name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        raise ConfigError(f"export template {name} is missing") from exc
+    except jinja2.UndefinedError as exc:
+        raise ConfigError(f"export template {name} uses an unknown variable: {exc.message}") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(f"export template {exc.name or name} line {exc.lineno}: "
+                          f"{exc.message}") from exc
+
+
+def export_draft(store: Store, draft_id: int, formats: list[Format], settings: Settings,
+                 actor: str | None = None, preview: bool = False,
+                 now: datetime | None = None) -> list[Page]:
+    """Render a draft and, unless previewing, mark it published.
+
+    Only approved drafts publish; a published draft can be exported again and keeps its
+    first publication date. The pages are rendered before the status changes, in the same
+    transaction, so a template error never leaves a draft published without a page.
+    """
+    if preview:
+        draft = store.get(draft_id)
+        return [render_page(draft, fmt, settings, now or utcnow(), preview=True)
+                for fmt in formats]
+    actor = require_reviewer(actor)
+    now = now or utcnow()
+    draft = store.get(draft_id)
+    with store.transaction(write=True) as conn:
+        state = store.state(conn, draft_id, lock=True)
+        if state.status not in EXPORTABLE:
+            raise refuse("export", state, "only approved drafts are published "
+                          "(use --preview to look at it without publishing)")
+        published_at = state.published_at or now
+        pages = [render_page(draft, fmt, settings, published_at) for fmt in formats]
+        after = state.model_copy(update={"status": DraftStatus.published,
+                                         "published_at": published_at})
+        store.update_state(conn, state, after)
+        store.record(conn, AuditEvent(
+            draft_id=draft_id, actor=actor,
+            action="publish" if state.status is DraftStatus.approved else "export",
+            from_status=state.status, to_status=after.status,
+            from_version=state.current_version, to_version=state.current_version,
+            note=", ".join(formats), at=now))
+    return pages

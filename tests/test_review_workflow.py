@@ -1,0 +1,235 @@
+"""Workflow rules: states, claims and their expiry, versions, locking, comments, re-drafts."""
+
+# Fixtures imported from test_store.py are redefined as test arguments, as pytest intends.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from laydraft import review
+from laydraft.drafting import DraftOutput
+from laydraft.errors import NotFoundError, StaleVersionError, UsageError, WorkflowError
+from laydraft.models import Abstract, Draft, DraftStatus, LaySummary, Provenance, utcnow
+from laydraft.prompts import RenderedPrompt
+from laydraft.store import Store
+from test_store import queued, settings, store, store_url  # noqa: F401  (shared fixtures)
+
+
+def _changed(summary: LaySummary, **fields: str) -> LaySummary:
+    return summary.model_copy(update=fields)
+
+
+def _id(draft: Draft) -> int:
+    assert draft.id is not None
+    return draft.id
+
+
+@pytest.mark.parametrize(("action", "target"), [
+    ("approve", DraftStatus.approved),
+    ("reject", DraftStatus.rejected),
+    ("request_changes", DraftStatus.changes_requested),
+])
+def test_decisions_from_review(store: Store, queued: Draft, action: str,
+                               target: DraftStatus) -> None:
+    review.claim(store, _id(queued), "alice")
+    after = review.transition(store, _id(queued), action, "alice", note="because")
+    assert after.status is target
+    assert store.get(_id(queued)).status is target
+    (note,) = store.comments(_id(queued))
+    assert note.text == "because" and note.author == "alice"
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "request_changes"])
+def test_decisions_need_a_claim(store: Store, queued: Draft, action: str) -> None:
+    with pytest.raises(WorkflowError, match="it is pending_review; claim it first"):
+        review.transition(store, _id(queued), action, "alice")
+
+
+def test_illegal_transitions_name_the_current_state(store: Store, queued: Draft) -> None:
+    review.claim(store, _id(queued), "alice")
+    review.transition(store, _id(queued), "reject", "alice")
+    with pytest.raises(WorkflowError, match="cannot approve draft .*: it is rejected"):
+        review.transition(store, _id(queued), "approve", "alice")
+    with pytest.raises(WorkflowError, match="cannot claim draft .*: it is rejected"):
+        review.claim(store, _id(queued), "bob")
+    with pytest.raises(UsageError, match="unknown action"):
+        review.transition(store, _id(queued), "publish", "alice")
+
+
+def test_a_claim_keeps_others_out_until_released(store: Store, queued: Draft) -> None:
+    review.claim(store, _id(queued), "alice")
+    with pytest.raises(WorkflowError, match="alice holds the claim until"):
+        review.claim(store, _id(queued), "bob")
+    with pytest.raises(WorkflowError, match="alice holds the claim"):
+        review.transition(store, _id(queued), "approve", "bob")
+    with pytest.raises(WorkflowError, match="alice holds the claim"):
+        review.release(store, _id(queued), "bob")
+    review.release(store, _id(queued), "alice")
+    assert review.claim(store, _id(queued), "bob").reviewer == "bob"
+
+
+def test_an_expired_claim_can_be_taken_over(store: Store, queued: Draft) -> None:
+    start = utcnow()
+    review.claim(store, _id(queued), "alice", minutes=30, now=start)
+    later = start + timedelta(minutes=31)
+    taken = review.claim(store, _id(queued), "bob", now=later)
+    assert taken.reviewer == "bob"
+    with pytest.raises(WorkflowError, match="bob holds the claim"):
+        review.transition(store, _id(queued), "approve", "alice", now=later)
+
+
+def test_expired_claims_return_to_the_queue(store: Store, queued: Draft) -> None:
+    start = utcnow()
+    review.claim(store, _id(queued), "alice", minutes=5, now=start)
+    assert review.expire_claims(store, start + timedelta(minutes=1)) == []
+    assert review.expire_claims(store, start + timedelta(minutes=6)) == [_id(queued)]
+    assert store.get(_id(queued)).status is DraftStatus.pending_review
+    assert store.events(_id(queued))[-1].action == "claim_expired"
+
+
+def test_next_claims_the_oldest_waiting_draft(store: Store, queued: Draft, settings) -> None:  # type: ignore[no-untyped-def]
+    second = store.add(queued.model_copy(update={"id": None}))
+    first = review.next_draft(store, "alice")
+    assert first is not None and first.id == _id(queued)
+    nxt = review.next_draft(store, "bob")
+    assert nxt is not None and nxt.id == second.id
+    assert review.next_draft(store, "carol") is None
+
+
+def test_a_reviewer_is_required(store: Store, queued: Draft) -> None:
+    with pytest.raises(UsageError, match="--as NAME, set LAYDRAFT_REVIEWER"):
+        review.claim(store, _id(queued), "")
+
+
+def test_unknown_draft(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="no draft with id 42"):
+        review.claim(store, 42, "alice")
+
+
+def test_edits_become_versions_and_version_one_stays(store: Store, queued: Draft,
+                                                     settings) -> None:  # type: ignore[no-untyped-def]
+    review.claim(store, _id(queued), "alice")
+    text = _changed(queued.summary, limitations="Short now.")
+    saved = review.save_edit(store, _id(queued), text, 1, "alice", settings, note="trimmed")
+    assert (saved.version, saved.based_on, saved.author, saved.note) == (2, 1, "alice", "trimmed")
+    assert any(f.section == "limitations" and "words" in f.message for f in saved.findings)
+    assert store.get(_id(queued)).summary.limitations == "Short now."
+    assert store.get(_id(queued), 1).summary == queued.summary
+    events = store.events(_id(queued))
+    assert (events[-1].action, events[-1].from_version, events[-1].to_version) == ("edit", 1, 2)
+
+
+def test_an_unchanged_edit_is_refused(store: Store, queued: Draft, settings) -> None:  # type: ignore[no-untyped-def]
+    review.claim(store, _id(queued), "alice")
+    rewrapped = _changed(queued.summary, headline=queued.summary.headline.replace(" ", "\n  "))
+    with pytest.raises(UsageError, match="no changes"):
+        review.save_edit(store, _id(queued), rewrapped, 1, "alice", settings)
+
+
+def test_a_stale_save_says_who_saved_in_between(store: Store, queued: Draft, settings) -> None:  # type: ignore[no-untyped-def]
+    review.claim(store, _id(queued), "alice")
+    review.save_edit(store, _id(queued), _changed(queued.summary, headline="First save wins here."),
+                     1, "alice", settings)
+    with pytest.raises(StaleVersionError, match="alice saved version 2 .edit.") as caught:
+        review.save_edit(store, _id(queued),
+                         _changed(queued.summary, headline="Second save loses here."),
+                         1, "alice", settings)
+    assert caught.value.context["rejected"].summary.headline == "Second save loses here."
+    assert [v.version for v in store.versions(_id(queued))] == [1, 2]
+
+
+def test_editing_needs_the_claim_or_changes_requested(store: Store, queued: Draft,
+                                                      settings) -> None:  # type: ignore[no-untyped-def]
+    text = _changed(queued.summary, headline="An edit that should not land.")
+    with pytest.raises(WorkflowError, match="it is pending_review; claim it first"):
+        review.save_edit(store, _id(queued), text, 1, "alice", settings)
+    review.claim(store, _id(queued), "alice")
+    with pytest.raises(WorkflowError, match="alice holds the claim"):
+        review.save_edit(store, _id(queued), text, 1, "bob", settings)
+    review.transition(store, _id(queued), "request_changes", "alice", note="simpler")
+    saved = review.save_edit(store, _id(queued), text, 1, "bob", settings)
+    assert saved.version == 2
+    assert store.get(_id(queued)).status is DraftStatus.pending_review
+
+
+def test_saving_renews_the_claim(store: Store, queued: Draft, settings) -> None:  # type: ignore[no-untyped-def]
+    review.claim(store, _id(queued), "alice", minutes=1, now=utcnow() - timedelta(minutes=5))
+    review.save_edit(store, _id(queued), _changed(queued.summary, headline="Saved after a while."),
+                     1, "alice", settings)
+    with store.transaction() as conn:
+        state = store.state(conn, _id(queued))
+    assert state.claim_live(utcnow()) and state.reviewer == "alice"
+
+
+def test_comments_attach_to_sections(store: Store, queued: Draft) -> None:
+    made = review.comment(store, _id(queued), "alice", "explain relapse", "What was found")
+    assert (made.section, made.version) == ("what_was_found", 1)
+    with pytest.raises(UsageError, match="unknown section"):
+        review.comment(store, _id(queued), "alice", "x", "conclusion")
+    with pytest.raises(UsageError, match="empty"):
+        review.comment(store, _id(queued), "alice", "  ")
+    assert store.events(_id(queued))[-1].action == "comment"
+
+
+class RecordingDrafter:
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.prompts: list[RenderedPrompt] = []
+
+    def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
+        self.prompts.append(prompt)
+        summary = LaySummary(headline="A simpler headline from the model.",
+                             what_was_found="Found.", why_it_matters="Matters.",
+                             limitations="Limited.")
+        return DraftOutput(summary=summary, provenance=Provenance(
+            drafter="openai", model="test-model", prompt_fingerprint=prompt.fingerprint,
+            cost_usd=0.0012))
+
+
+def test_redraft_sends_the_instruction_and_keeps_provenance(store: Store, queued: Draft,
+                                                            settings) -> None:  # type: ignore[no-untyped-def]
+    review.claim(store, _id(queued), "alice")
+    drafter = RecordingDrafter()
+    saved = review.redraft(store, _id(queued), "explain PML", "alice", settings, drafter)
+    (prompt,) = drafter.prompts
+    system, user = prompt.messages
+    assert system.role == "system" and user.role == "user"
+    assert "<reviewer_request>\nexplain PML\n</reviewer_request>" in user.content
+    assert queued.summary.headline in user.content and queued.abstract.text[:60] in user.content
+    assert saved.kind.value == "redraft" and saved.note == "explain PML"
+    assert (saved.provenance.model, saved.provenance.cost_usd) == ("test-model", 0.0012)
+    assert review.offline_redraft_notice(saved) is None
+    other = review.render_redraft_prompt(settings, queued.abstract, queued.summary, "shorter")
+    assert other.fingerprint == prompt.fingerprint  # the instruction is not the prompt version
+
+
+def test_offline_redraft_still_makes_a_version(store: Store, queued: Draft, settings) -> None:  # type: ignore[no-untyped-def]
+    review.claim(store, _id(queued), "alice")
+    saved = review.redraft(store, _id(queued), "simpler", "alice", settings)
+    assert saved.version == 2 and saved.provenance.drafter == "offline"
+    assert "cannot follow instructions" in (review.offline_redraft_notice(saved) or "")
+    with pytest.raises(UsageError, match="say what the new draft should change"):
+        review.redraft(store, _id(queued), " ", "alice", settings)
+
+
+def test_history_and_diff(store: Store, queued: Draft, settings) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UsageError, match="only version 1"):
+        review.diff_versions(store, _id(queued))
+    review.claim(store, _id(queued), "alice")
+    new_text = queued.summary.limitations + " Added sentence."
+    review.save_edit(store, _id(queued), _changed(queued.summary, limitations=new_text),
+                     1, "alice", settings)
+    found = review.diff_versions(store, _id(queued))
+    assert (found.old, found.new) == (1, 2)
+    changed = {s.section: s for s in found.sections if s.changed}
+    assert list(changed) == ["limitations"]
+    assert [s.text for s in changed["limitations"].segments if s.op == "insert"] == [
+        "Added sentence."]
+    past = review.history(store, _id(queued))
+    assert [v.version for v in past.versions] == [1, 2]
+    assert [e.action for e in past.events] == ["create", "claim", "edit"]
+    assert all(e.actor for e in past.events)
