@@ -16,7 +16,7 @@ from laydraft.drafting.openai_drafter import OpenAIDrafter
 from laydraft.errors import DraftFailed
 from laydraft.models import Abstract, LaySummary, WordLimits, WordRange
 from laydraft.pipeline import draft_abstract
-from laydraft.prompts import render_draft_prompt
+from laydraft.prompts import render_draft_prompt, schema_fingerprint
 from laydraft.store import Store
 from replay import Cassette
 
@@ -132,5 +132,10 @@ def test_the_fingerprint_and_key_change_when_the_schema_changes(
     schema = LaySummary.model_json_schema()
     schema["properties"]["headline"]["description"] = "A different instruction."
     monkeypatch.setattr(LaySummary, "model_json_schema", classmethod(lambda cls, *a, **k: schema))
+    # The schema is fixed for the life of a process; a changed schema means a new release,
+    # i.e. a new process, which clearing the cached fingerprint stands in for.
+    schema_fingerprint.cache_clear()
     assert render_draft_prompt(settings, abstract).fingerprint != before_fp
     assert key(settings, abstract) != before_key
+    monkeypatch.undo()
+    schema_fingerprint.cache_clear()

@@ -118,7 +118,10 @@ def _all_commands(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str
 
     found = []
     assert isinstance(group, click.Group)
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, f"command {name} is listed but does not load"
         path = (*prefix, name)
         found.append(path)
         if isinstance(command, click.Group):

@@ -186,8 +186,8 @@ Migration = tuple[str, Callable[[Connection], None]]
 MIGRATIONS: list[Migration] = [
     ("001_initial_queue", _m001_initial),
     ("002_review_workflow", _m002_review_workflow),
-    ("020_batch_runs", migrate_batch_runs),
     ("010_response_cache", create_response_cache),
+    ("020_batch_runs", migrate_batch_runs),
     ("030_users", create_users_table),
 ]
 _PG_MIGRATION_LOCK = 0x1A7D4AF7

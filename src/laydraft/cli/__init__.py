@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from . import batch, check, draft, export, queue, review, settings, web  # noqa: F401  (registers the commands)
-from .app import cli
+from .app import cli  # commands load on first use: see COMMAND_MODULES
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ code 2 (bad input or usage) or 1 (the model, network or something else failed).
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from typing import Any, NoReturn
@@ -38,8 +39,25 @@ def fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+# Command name -> the module under laydraft.cli that registers it. Modules load on first use,
+# so `laydraft queue list` does not pay for importing the batch runner or the openai SDK.
+COMMAND_MODULES = {
+    "batch": "batch", "check": "check", "config": "settings", "draft": "draft",
+    "export": "export", "prompts": "settings", "queue": "queue", "review": "review",
+    "serve": "web", "user": "web",
+}
+
+
 class LaydraftGroup(click.Group):
-    """Turns library errors into one-line messages instead of tracebacks."""
+    """Loads commands lazily and turns library errors into one-line messages."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(f"{__package__}.{COMMAND_MODULES[cmd_name]}")
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = "--debug" in sys.argv
