@@ -463,7 +463,7 @@ def _mention(match: re.Match[str], text: str) -> NumberMention | None:
     if group == "dfrac":
         a, b = (float(x) for x in surface.split("/"))
         return NumberMention(**base, values=(a, b), decimals=(0, 0), kind="fraction")
-    if "%" in surface or "ent" in surface.lower():  # a percentage, or a few other words
+    if "%" in surface or "ent" in surface or "ENT" in surface:  # a percentage, or a few others
         base["change"] = _told_as_change(text, start, end)
     if group == "digits" and _enumerator(text, start, end):
         return None

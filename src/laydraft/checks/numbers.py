@@ -23,7 +23,11 @@ def source_index(abstract: Abstract) -> NumberIndex:
 
 
 def untraceable(index: NumberIndex, text: str) -> list[NumberMention]:
-    """The quantities in ``text`` that ``index`` cannot account for."""
+    """The quantities in ``text`` that ``index`` cannot account for.
+
+    ``text`` goes to ``trace`` too: a bare count ("the Copper 7") matching only numbers that
+    say what they count ("7 trials") must share a neighbouring word with one of them.
+    """
     return [m for m in extract_numbers(text) if m.quantity and index.trace(m, text) is None]
 
 
