@@ -213,7 +213,7 @@ def offline_figures(pairs: list[Pair]) -> dict[str, float] | None:
     from laydraft.config import Settings
 
     drafter: Any = OfflineDrafter(Settings())
-    numbers = errors = 0
+    numbers = errors = complete = 0
     grades = []
     for pair in pairs:
         abstract = Abstract(text=pair.abstract)
@@ -222,10 +222,12 @@ def offline_figures(pairs: list[Pair]) -> dict[str, float] | None:
         errs = [f for f in findings if f.severity is Severity.error]
         numbers += any(f.check == "numbers" for f in errs)
         errors += bool(errs)
+        complete += all(text.strip() for text in summary.sections().values())
         grades.append(readability(" ".join(summary.sections().values())).grade)
     return {
         "numbers_error_rate": numbers / len(pairs),
         "any_error_rate": errors / len(pairs),
+        "all_sections_rate": complete / len(pairs),
         "median_grade": statistics.median(grades),
     }
 

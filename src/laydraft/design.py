@@ -144,7 +144,7 @@ def _duration_weeks(text: str) -> float | None:
     return round(max(spans), 1) if spans else None
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _detect(text: str) -> StudyDesign:
     return StudyDesign(
         kind=_kind(text),

@@ -503,7 +503,7 @@ def _starts(text: str) -> list[int]:
     return starts
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=512)
 def _extract(text: str) -> tuple[NumberMention, ...]:
     found: list[NumberMention] = []
     done = 0
@@ -811,7 +811,7 @@ class NumberIndex:
         return "change" if told_as_change and _hit(self.changes, low, high) else None
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=128)
 def index_for(text: str, extra: tuple[str, ...] = ()) -> NumberIndex:
     """A cached ``NumberIndex``: checks run on many drafts of the same abstract."""
     return NumberIndex(text, extra)

@@ -19,7 +19,7 @@ class Sentence(BaseModel):
     end: int
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _split(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     for paragraph in segmenter.analyze(text):
@@ -42,7 +42,7 @@ _END = re.compile(r"[.!?]+[\"'’”)\]]*\s+(?=[\"'‘“(\[]?[A-Z0-9])")
 _NOT_AN_END = re.compile(r"(?:\b(?:e\.g|i\.e|vs|al|Dr|Fig|approx|etc|No|St)|\b[A-Z])\.$")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def count_sentences(text: str) -> int:
     """Sentences in plain prose, for reading-level formulas.
 

@@ -57,7 +57,9 @@ def test_human_summaries_read_easier_than_abstracts(figures: eval_checks.Figures
     assert figures.median_grade_human < figures.median_grade_abstract
 
 
-def test_offline_drafts_copy_their_figures(figures: eval_checks.Figures) -> None:
+def test_offline_drafts_copy_their_figures_keep_every_section_and_read_at_grade_9(figures: eval_checks.Figures) -> None:
     if figures.offline is None:
         pytest.skip("laydraft.drafting.offline is absent")
     assert figures.offline["numbers_error_rate"] == 0
+    assert figures.offline["all_sections_rate"] == 1
+    assert figures.offline["median_grade"] <= 9

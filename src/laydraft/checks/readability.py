@@ -54,7 +54,7 @@ def syllables(word: str) -> int:
     return max(1, groups, hyphenated)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def readability(text: str) -> ReadingLevel:
     """Reading level of ``text`` (cached: drafts are displayed and checked repeatedly)."""
     words = _WORD.findall(text)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from ..checks.jargon import candidate_terms, explained, glossary
-from ..checks.readability import readability
 from ..config import Settings
 from ..design import DesignKind, StudyDesign, detect_design
 from ..models import Abstract, LaySummary, Provenance, WordLimits, count_words
@@ -84,7 +83,15 @@ def _capitalise(text: str) -> str:
 
 
 def _grade(text: str) -> float:
-    return readability(text).grade
+    """Coleman-Liau grade of one sentence: letters per word and words per sentence.
+
+    Only used to rank candidate sentences, so it needs no syllable counts and stays cheap.
+    """
+    words = count_words(text)
+    if not words:
+        return 0.0
+    letters = sum(ch.isalpha() for ch in text)
+    return 0.0588 * (100 * letters / words) - 0.296 * (100 / words) - 15.8
 
 
 def _simplest(pieces: list[str], max_words: int) -> list[str]:
