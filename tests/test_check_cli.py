@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_cli import EXAMPLE, laydraft
-
 from laydraft.handwritten import read_summary
+from test_cli import EXAMPLE, laydraft
 
 FAITHFUL = """# People with MS who slept poorly had more relapses
 

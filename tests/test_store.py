@@ -178,3 +178,37 @@ def test_findings_are_stored_per_version(store: Store, queued: Draft) -> None:
         raw = conn.execute(sa.select(store_module.versions.c.findings_json)).scalar_one()
     assert json.loads(raw) == [f.model_dump(mode="json") for f in queued.findings]
     assert os.environ.get("LAYDRAFT_DATABASE")
+
+
+def test_search_matches_title_doi_or_pmid_ignoring_case(store: Store, settings) -> None:  # type: ignore[no-untyped-def]
+    made = example_draft(settings)
+    tagged = made.model_copy(update={"abstract": made.abstract.model_copy(
+        update={"doi": "10.1000/MS.2024.17", "pmid": "39001234", "title": "Sleep and relapses"})})
+    kept = store.add(tagged)
+    store.add(made.model_copy(update={"abstract": made.abstract.model_copy(
+        update={"title": "Something else 100%"})}))
+    for query in ("ms.2024", "3900123", "SLEEP AND"):
+        assert [item.id for item in store.list(search=query)] == [kept.id]
+    assert store.list(search="100%")[0].title == "Something else 100%"
+    assert store.list(search="no such thing") == []
+
+
+def test_search_columns_are_filled_for_drafts_queued_before_them(store_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    before = [m for m in MIGRATIONS if m[0] != "040_search_columns"]
+    old = Store.__new__(Store)
+    old.url, old.engine = store_url, store_module.make_engine(store_url)
+    old.migrate(before)
+    made = example_draft(settings)
+    abstract = made.abstract.model_copy(update={"doi": "10.1000/old.1", "pmid": "123"})
+    with old.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO drafts (record_key, title, status, current_version, abstract_json, "
+            "created_at, updated_at) VALUES ('k', 't', 'pending_review', 1, :abstract, "
+            "'2025-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00')"),
+            {"abstract": abstract.model_dump_json()})
+    old.engine.dispose()
+    upgraded = Store(store_url)
+    assert "040_search_columns" in upgraded.applied_migrations()
+    with upgraded.engine.begin() as conn:
+        assert conn.execute(sa.text("SELECT doi, pmid FROM drafts")).one() == ("10.1000/old.1", "123")
+    upgraded.close()

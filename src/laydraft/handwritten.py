@@ -62,4 +62,4 @@ def read_summary(text: str) -> LaySummary:
     has_sections = any((m := _HEADING.match(line)) and m.group(2).strip().rstrip(":").lower()
                        in _BY_TITLE for line in lines)
     fields = _from_markdown(lines) if has_sections else _from_plain_text(text)
-    return LaySummary.model_construct(**fields)
+    return LaySummary.model_construct(None, **fields)

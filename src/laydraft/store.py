@@ -68,6 +68,8 @@ drafts = sa.Table(
     sa.Column("claimed_at", sa.String(40)),
     sa.Column("claim_expires", sa.String(40)),
     sa.Column("published_at", sa.String(40)),
+    sa.Column("doi", sa.String(200), index=True),
+    sa.Column("pmid", sa.String(40), index=True),
 )
 versions = sa.Table(
     "versions", metadata,
@@ -183,12 +185,26 @@ def _m002_review_workflow(conn: Connection) -> None:
 
 
 Migration = tuple[str, Callable[[Connection], None]]
+def _m040_search_columns(conn: Connection) -> None:
+    """DOI and PMID as columns, so the queue can be searched without reading every abstract."""
+    conn.execute(sa.text("ALTER TABLE drafts ADD COLUMN doi VARCHAR(200)"))
+    conn.execute(sa.text("ALTER TABLE drafts ADD COLUMN pmid VARCHAR(40)"))
+    conn.execute(sa.text("CREATE INDEX ix_drafts_doi ON drafts (doi)"))
+    conn.execute(sa.text("CREATE INDEX ix_drafts_pmid ON drafts (pmid)"))
+    rows = conn.execute(sa.text("SELECT id, abstract_json FROM drafts")).all()
+    for draft_id, abstract_json in rows:
+        abstract = Abstract.model_validate_json(abstract_json)
+        conn.execute(sa.text("UPDATE drafts SET doi = :doi, pmid = :pmid WHERE id = :id"),
+                     {"doi": abstract.doi, "pmid": abstract.pmid, "id": draft_id})
+
+
 MIGRATIONS: list[Migration] = [
     ("001_initial_queue", _m001_initial),
     ("002_review_workflow", _m002_review_workflow),
     ("010_response_cache", create_response_cache),
     ("020_batch_runs", migrate_batch_runs),
     ("030_users", create_users_table),
+    ("040_search_columns", _m040_search_columns),
 ]
 _PG_MIGRATION_LOCK = 0x1A7D4AF7
 
@@ -296,8 +312,9 @@ class Store:
         now = utcnow()
         author = author or draft.provenance.drafter
         with self.transaction(write=True) as conn:
-            draft_id = _new_id(conn.execute(drafts.insert().values(
+            draft_id = new_id(conn.execute(drafts.insert().values(
                 record_key=draft.abstract.stable_key(), title=draft.abstract.title,
+                doi=draft.abstract.doi, pmid=draft.abstract.pmid,
                 status=draft.status.value, current_version=1, reviewer=None,
                 abstract_json=draft.abstract.model_dump_json(),
                 created_at=_iso(now), updated_at=_iso(now),
@@ -327,8 +344,11 @@ class Store:
         return _to_draft(row, ver)
 
     def list(self, status: str | None = None, reviewer: str | None = None,
-             limit: int | None = None) -> builtins.list[QueueItem]:
-        """Queue rows, oldest first, with the finding counts of each current version."""
+             limit: int | None = None, search: str | None = None) -> builtins.list[QueueItem]:
+        """Queue rows, oldest first, with the finding counts of each current version.
+
+        ``search`` matches part of the title, DOI or PMID, ignoring case.
+        """
         query = (
             sa.select(drafts, versions.c.findings_json, versions.c.provenance_json)
             .join(versions, sa.and_(versions.c.draft_id == drafts.c.id,
@@ -339,6 +359,11 @@ class Store:
             query = query.where(drafts.c.status == status)
         if reviewer:
             query = query.where(drafts.c.reviewer == reviewer)
+        if search:
+            pattern = "%" + search.lower().replace("%", r"\%").replace("_", r"\_") + "%"
+            query = query.where(sa.or_(*(sa.func.lower(column).like(pattern, escape="\\")
+                                         for column in (drafts.c.title, drafts.c.doi,
+                                                        drafts.c.pmid))))
         if limit:
             query = query.limit(limit)
         with self.transaction() as conn:
@@ -440,11 +465,11 @@ class Store:
         return _to_version(row)
 
     def add_comment(self, conn: Connection, comment: Comment) -> Comment:
-        new_id = _new_id(conn.execute(comments.insert().values(
+        comment_id = new_id(conn.execute(comments.insert().values(
             draft_id=comment.draft_id, version=comment.version, author=comment.author,
             section=comment.section, text=comment.text, created_at=_iso(comment.created_at),
         )))
-        return comment.model_copy(update={"id": new_id})
+        return comment.model_copy(update={"id": comment_id})
 
     def comments(self, draft_id: int) -> builtins.list[Comment]:
         with self.transaction() as conn:
@@ -469,7 +494,8 @@ class Store:
             return [AuditEvent(**{**row, "at": _when(row["at"])}) for row in rows]
 
 
-def _new_id(result: sa.CursorResult[Any]) -> int:
+def new_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key an INSERT assigned."""
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])

@@ -145,7 +145,7 @@ class RateLimiter:
         self.tokens = self._bucket(self.tpm or UNLIMITED, now)
         self.probing = not (self.rpm and self.tpm)
 
-    def _bucket(self, per_minute: int, now: float) -> Bucket:
+    def _bucket(self, per_minute: float, now: float) -> Bucket:
         bucket = Bucket(per_minute=per_minute, burst_seconds=self.burst_seconds, updated=now)
         bucket.level = bucket.capacity
         return bucket

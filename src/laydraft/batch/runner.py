@@ -135,7 +135,8 @@ class BatchRunner:
             await slots.acquire()
             task = asyncio.create_task(self._draft_one(abstract))
             tasks.add(task)
-            task.add_done_callback(lambda t: (tasks.discard(t), slots.release()))
+            task.add_done_callback(tasks.discard)
+            task.add_done_callback(lambda _: slots.release())
         if tasks:
             await asyncio.gather(*tasks)
         summary = self.summary(list_path)

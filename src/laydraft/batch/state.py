@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..models import Provenance, utcnow
-from ..store import Store, drafts, versions
+from ..store import Store, drafts, new_id, versions
 from .schema import batch_items, batch_jobs, batch_runs
 
 OFFLINE_MODEL = "offline"
@@ -73,10 +73,10 @@ class BatchState:
     def start_run(self, list_path: str, via: str, drafter: str, model: str,
                   fingerprint: str) -> int:
         with self.store.transaction(write=True) as conn:
-            return int(conn.execute(batch_runs.insert().values(
+            return new_id(conn.execute(batch_runs.insert().values(
                 list_path=list_path, via=via, drafter=drafter, model=model,
                 fingerprint=fingerprint, status="running", created_at=_now(), updated_at=_now(),
-            )).inserted_primary_key[0])
+            )))
 
     def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
         with self.store.transaction(write=True) as conn:

@@ -21,27 +21,16 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def _matches(store: Store, item: QueueItem, query: str) -> bool:
-    """Title contains the query, or the abstract's DOI or PMID does."""
-    if query in (item.title or "").lower():
-        return True
-    abstract = store.get(item.id).abstract
-    return any(query in (value or "").lower() for value in (abstract.doi, abstract.pmid))
-
-
 def queue_rows(store: Store, status: str | None, reviewer: str | None, query: str,
                since: date | None, until: date | None,
                ) -> tuple[list[QueueItem], Counter[str], list[str]]:
     """The filtered rows (newest first), drafts per status, and every reviewer named."""
     everything = store.list()
     counts = Counter(item.status.value for item in everything)
-    rows = [item for item in everything
-            if (not status or item.status.value == status)
-            and (not reviewer or item.reviewer == reviewer)
-            and (since is None or item.created_at.date() >= since)
+    found = store.list(status=status or None, reviewer=reviewer or None, search=query or None)
+    rows = [item for item in found
+            if (since is None or item.created_at.date() >= since)
             and (until is None or item.created_at.date() <= until)]
-    if query:
-        rows = [item for item in rows if _matches(store, item, query.lower())]
     reviewers = sorted({item.reviewer for item in everything if item.reviewer})
     return sorted(rows, key=lambda item: item.created_at, reverse=True), counts, reviewers
 
