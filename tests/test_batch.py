@@ -41,11 +41,23 @@ def run_cli(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def laydraft_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+RUN_CLI = "from laydraft.cli import main; main()"
+# The real CLI with every draft slowed down, so a kill lands mid-run; no hook in laydraft itself.
+RUN_SLOW_CLI = """
+import asyncio
+from laydraft.batch.runner import BatchRunner
+original = BatchRunner._draft
+async def slow(self, abstract):
+    await asyncio.sleep(0.05)
+    return await original(self, abstract)
+BatchRunner._draft = slow
+""" + RUN_CLI
+
+
+def laydraft_process(*args: str, code: str = RUN_CLI) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", "from laydraft.cli import main; main()", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, **(env or {})},
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
     )
 
 
@@ -109,8 +121,7 @@ def test_summary_table_is_printed_without_a_terminal() -> None:
 
 def test_resume_after_sigkill_finishes_with_no_duplicates_and_nothing_lost() -> None:
     settings = load_settings()
-    proc = laydraft_process("batch", str(LIST_200), "--concurrency", "4",
-                            env={"LAYDRAFT_TEST_RECORD_DELAY": "0.05"})
+    proc = laydraft_process("batch", str(LIST_200), "--concurrency", "4", code=RUN_SLOW_CLI)
     store = Store(settings.database_url())
     deadline = time.monotonic() + 60
     while store.count() < 40 and time.monotonic() < deadline and proc.poll() is None:

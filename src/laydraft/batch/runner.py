@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ from .state import BatchState, ItemKey, ItemRow, model_label
 from .transport import CallStats
 
 # Test hook: seconds each record sleeps before drafting, so a test can kill a run mid-way.
-RECORD_DELAY_ENV = "LAYDRAFT_TEST_RECORD_DELAY"
 FATAL_STATUSES = {401, 403, 404}
 
 
@@ -115,7 +113,6 @@ class BatchRunner:
         self.bad_records: list[dict[str, Any]] = []
         self.skipped: dict[str, int] = {}
         self.fatal: ModelAPIError | None = None
-        self.delay = float(os.environ.get(RECORD_DELAY_ENV) or 0)
         self.run_id = 0
         self.had_item: set[str] = set()
 
@@ -194,8 +191,6 @@ class BatchRunner:
         key = self.key(abstract)
         source = str(abstract.source) if abstract.source else None
         try:
-            if self.delay:
-                await asyncio.sleep(self.delay)
             draft = await self._draft(abstract)
             saved = self.store.add(draft)
             if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
