@@ -282,3 +282,18 @@ def test_animal_limit() -> None:
     assert check(MICE, summary(limitations="This was a small study in mice, so the results "
                                            "may not be the same when the medicine is tried "
                                            "in people.")) == []
+
+
+def test_words_inside_a_bracketed_explanation_are_not_jargon() -> None:
+    from laydraft.checks.jargon import check_jargon
+
+    text = ("People with fatigue (extreme tiredness) and dyspnoea (shortness of breath) "
+            "took part in the study.")
+    summary = LaySummary.model_construct(headline="A headline", what_was_found=text,
+                                         why_it_matters="It matters.", limitations="Few.")
+    flagged = {text[f.start:f.end] for f in check_jargon(Abstract(text="x"), summary)
+               if f.section == "what_was_found" and f.start is not None}
+    assert flagged == set()
+    bare = summary.model_copy(update={"what_was_found": "People with dyspnoea took part."})
+    assert [f.message for f in check_jargon(Abstract(text="x"), bare)
+            if f.section == "what_was_found"] == ["'dyspnoea' may be unfamiliar and is not explained."]

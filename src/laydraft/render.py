@@ -6,6 +6,7 @@ import textwrap
 
 from .models import SECTION_TITLES, SUMMARY_SECTIONS, Draft, Finding, QueueItem
 
+_LONGEST_QUOTE = 80
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
 
 
@@ -16,7 +17,10 @@ def _wrap(text: str, indent: str = "  ") -> str:
 def _finding_line(finding: Finding, text: str) -> str:
     where = ""
     if finding.start is not None and finding.end is not None:
-        where = f' "{text[finding.start:finding.end]}"'
+        quoted = text[finding.start:finding.end]
+        # A finding about a whole section (reading level, length) needs no quote.
+        if len(quoted) < len(text.strip()) and len(quoted) <= _LONGEST_QUOTE:
+            where = f' "{quoted}"'
     line = f"    {_MARK[finding.severity.value]} {finding.severity.value} [{finding.check}]{where}: "
     line += finding.message
     if finding.suggestion:

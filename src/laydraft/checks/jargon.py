@@ -98,14 +98,23 @@ def candidate_terms(text: str, terms: Glossary) -> list[tuple[int, int, str, str
     return sorted(found)
 
 
+_BRACKETED = re.compile(r"(?<=\w) \(([^()]+)\)")
+
+
+def _explanations(text: str) -> list[tuple[int, int]]:
+    """Spans of bracketed explanations right after a word: "fatigue (extreme tiredness)"."""
+    return [match.span(1) for match in _BRACKETED.finditer(text)]
+
+
 def check_jargon(abstract: Abstract, summary: LaySummary) -> list[Finding]:
     terms = glossary()
     seen: set[str] = set()
     findings = []
     for section, text in summary.sections().items():
+        brackets = _explanations(text)
         for start, end, term, plain in candidate_terms(text, terms):
             key = term.lower()
-            if key in seen:
+            if key in seen or any(s <= start < e for s, e in brackets):
                 continue
             seen.add(key)
             if explained(text, start, end):
