@@ -51,3 +51,9 @@ def test_detect_design_returns_independent_copies() -> None:
     first = design("A cohort of 50 patients.")
     first.participants = 1
     assert design("A cohort of 50 patients.").participants == 50
+
+
+def test_a_count_of_included_studies_means_a_review() -> None:
+    text = ("A total of 12 trials involving 3,400 adults were included. Exercise lowered "
+            "tiredness compared with usual care.")
+    assert detect_design(Abstract(text=text)).kind is DesignKind.systematic_review

@@ -77,7 +77,8 @@ class StudyDesign(BaseModel):
 _KIND_PATTERNS: list[tuple[DesignKind, re.Pattern[str]]] = [
     (DesignKind.systematic_review, re.compile(
         r"systematic(?:al)? review|meta-?analys[ie]s|pooled analysis of \w+ (?:studies|trials)|"
-        r"we included \w+ (?:studies|trials|RCTs)|(?:studies|trials) (?:were|was) included",
+        r"we included \w+ (?:studies|trials|RCTs)|(?:studies|trials) (?:were|was) included|"
+        r"\b\w+ (?:studies|trials|RCTs)\b[^.]{0,80}\bwere (?:included|identified|eligible)",
         re.I)),
     (DesignKind.randomised_trial, re.compile(
         r"randomi[sz]ed|randomly (?:assigned|allocated)|placebo-controlled|\bRCT\b", re.I)),
