@@ -376,3 +376,25 @@ def test_static_instructions_come_first_and_the_abstract_last(api_key: str, mode
     assert first[0] == second[0]  # the same static prefix for every abstract
     assert first[-1]["content"].endswith("</abstract>")
     assert EXAMPLE in first[-1]["content"]
+
+
+def test_a_model_that_refuses_max_tokens_names_the_setting_that_fixes_it(
+    abstract: Abstract, cassette: Callable[[str], Cassette], api_key: str
+) -> None:
+    reasoning = load_settings(overrides={"drafter": "openai", "model": "o3-mini"})
+    transport = cassette("openai/max_tokens_unsupported")
+    with pytest.raises(ModelAPIError, match='answer_limit_param = "max_completion_tokens"'):
+        draft_abstract(reasoning, abstract, drafter_for(reasoning, transport))
+    assert transport.calls == 1
+
+
+def test_answer_limit_param_sends_max_completion_tokens(
+    abstract: Abstract, cassette: Callable[[str], Cassette], api_key: str
+) -> None:
+    chosen = load_settings(overrides={"drafter": "openai",
+                                      "answer_limit_param": "max_completion_tokens"})
+    transport = cassette("openai/max_completion_tokens")
+    draft = draft_abstract(chosen, abstract, drafter_for(chosen, transport))
+    body = transport.sent[0]["body"]
+    assert "max_completion_tokens" in body and "max_tokens" not in body
+    assert draft.provenance.tokens_in == 812

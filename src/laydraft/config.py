@@ -43,6 +43,7 @@ class Settings(BaseModel):
     retry_max_wait: float = Field(default=30.0, gt=0)
     repair_attempts: int = Field(default=2, ge=0)
     max_tokens_per_draft: int = Field(default=12000, gt=0)
+    answer_limit_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
     context_window: int = Field(default=0, ge=0)
     cache: bool = True
     audience: str = "people living with multiple sclerosis and their caregivers"

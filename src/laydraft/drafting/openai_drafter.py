@@ -59,8 +59,8 @@ def _api_message(exc: openai.APIStatusError) -> str:
     return " ".join(str(text).split())[:300]
 
 
-def _structured_output_hint(settings: Settings, message: str, param: str | None) -> str | None:
-    """For a 400 about the output mode: which other ``structured_output`` to try."""
+def _fix_for_bad_request(settings: Settings, message: str, param: str | None) -> str | None:
+    """For a 400 a setting can fix: another ``structured_output`` or ``answer_limit_param``."""
     lowered = f"{message} {param or ''}".lower()
     mode = settings.structured_output
     if mode in ("json_schema", "json_object") and ("response_format" in lowered
@@ -68,6 +68,11 @@ def _structured_output_hint(settings: Settings, message: str, param: str | None)
         other = "json_object" if mode == "json_schema" else "tools"
         return (f"this server does not support structured_output = \"{mode}\" (400: {message}): "
                 f"set structured_output = \"{other}\" in your config")
+    limit = settings.answer_limit_param
+    if limit in lowered and ("unsupported" in lowered or "not supported" in lowered):
+        other = "max_completion_tokens" if limit == "max_tokens" else "max_tokens"
+        return (f"this model does not accept '{limit}' (400: {message}): set "
+                f"answer_limit_param = \"{other}\" in your config")
     if mode == "tools" and "tool" in lowered:
         return ("this server does not support forced tool calls (400: "
                 f"{message}): set structured_output = \"json_object\" in your config")
@@ -93,7 +98,7 @@ def explain_status_error(exc: openai.APIStatusError, settings: Settings) -> Mode
     elif status == 400 and code == "context_length_exceeded":
         text = (f"the prompt is too long for {settings.model} (400: {message}): shorten the "
                 "abstract, or set context_window in your config to the model's real window")
-    elif status == 400 and (hint := _structured_output_hint(settings, message, param)):
+    elif status == 400 and (hint := _fix_for_bad_request(settings, message, param)):
         text = hint
     elif status == 429:
         text = (f"still rate limited (429) after retrying for up to {settings.retry_deadline:g}s: "

@@ -88,7 +88,7 @@ class DraftSession:
         self.widened = True
         self.max_tokens = bigger
         attempt.detail = f"cut off by max_tokens; retrying with max_tokens = {bigger}"
-        self.request = {**self.request, "max_tokens": bigger}
+        self.request = {**self.request, self.settings.answer_limit_param: bigger}
 
     def _repair(self, previous: str, exc: InvalidOutput) -> None:
         if self.repairs >= self.settings.repair_attempts:

@@ -93,7 +93,7 @@ def request_body(settings: Settings, messages: list[dict[str, str]],
         "model": settings.model,
         "messages": messages,
         "temperature": settings.temperature,
-        "max_tokens": max_tokens,
+        settings.answer_limit_param: max_tokens,
     }
     mode = settings.structured_output
     if mode == "json_schema":
