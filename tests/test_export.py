@@ -95,3 +95,18 @@ def test_templates_ship_inside_the_package() -> None:
     assert DEFAULT_TEMPLATES_DIR.parent == Path(laydraft.__file__).parent
     assert {p.name for p in DEFAULT_TEMPLATES_DIR.iterdir()} >= {"page.md.j2", "page.html.j2"}
     assert load_settings().disclaimer
+
+
+def test_a_failed_write_leaves_the_draft_approved(store: Store, queued: Draft, settings) -> None:  # type: ignore[no-untyped-def]
+    draft_id = _approve(store, queued)
+
+    def disk_full(pages: list) -> None:  # type: ignore[type-arg]
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        export_draft(store, draft_id, ["md"], settings, "alice", deliver=disk_full)
+    assert store.get(draft_id).status is DraftStatus.approved
+    written: list[str] = []
+    export_draft(store, draft_id, ["md"], settings, "alice",
+                 deliver=lambda pages: written.extend(p.filename for p in pages))
+    assert len(written) == 1 and store.get(draft_id).status is DraftStatus.published

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -115,17 +116,22 @@ def _render_template(settings: Settings, name: str, context: dict[str, Any]) -> 
 
 def export_draft(store: Store, draft_id: int, formats: list[Format], settings: Settings,
                  actor: str | None = None, preview: bool = False,
-                 now: datetime | None = None) -> list[Page]:
+                 now: datetime | None = None,
+                 deliver: Callable[[list[Page]], None] | None = None) -> list[Page]:
     """Render a draft and, unless previewing, mark it published.
 
     Only approved drafts publish; a published draft can be exported again and keeps its
-    first publication date. The pages are rendered before the status changes, in the same
-    transaction, so a template error never leaves a draft published without a page.
+    first publication date. The pages are rendered, and handed to ``deliver`` (which writes
+    them out), before the status changes in the same transaction: a template error or a
+    failed write never leaves a draft published without its page.
     """
     if preview:
         draft = store.get(draft_id)
-        return [render_page(draft, fmt, settings, now or utcnow(), preview=True)
-                for fmt in formats]
+        pages = [render_page(draft, fmt, settings, now or utcnow(), preview=True)
+                 for fmt in formats]
+        if deliver is not None:
+            deliver(pages)
+        return pages
     actor = require_reviewer(actor)
     now = now or utcnow()
     draft = store.get(draft_id)
@@ -136,6 +142,8 @@ def export_draft(store: Store, draft_id: int, formats: list[Format], settings: S
                           "(use --preview to look at it without publishing)")
         published_at = state.published_at or now
         pages = [render_page(draft, fmt, settings, published_at) for fmt in formats]
+        if deliver is not None:
+            deliver(pages)
         after = state.model_copy(update={"status": DraftStatus.published,
                                          "published_at": published_at})
         store.update_state(conn, state, after)

@@ -58,9 +58,14 @@ def export_cmd(obj: Context, draft_ids: tuple[int, ...], status: str | None,
     if out_dir is None and (len(ids) > 1 or len(chosen) > 1):
         raise UsageError("several pages need a folder: add --out DIR")
     for draft_id in dict.fromkeys(ids):
-        pages = export_draft(store, draft_id, chosen, settings, settings.reviewer, preview)
-        for page in pages:
-            if out_dir is None:
-                click.echo(page.content, nl=False)
-            else:
-                click.echo(str(_write(Path(out_dir), page)))
+        export_draft(store, draft_id, chosen, settings, settings.reviewer, preview,
+                     deliver=lambda pages: _deliver(pages, out_dir))
+
+
+def _deliver(pages: list[Page], out_dir: str | None) -> None:
+    """Print the page, or write each page into the folder, naming the files written."""
+    for page in pages:
+        if out_dir is None:
+            click.echo(page.content, nl=False)
+        else:
+            click.echo(str(_write(Path(out_dir), page)))
