@@ -92,13 +92,24 @@ def fingerprint(static_parts: list[str]) -> str:
     return "p-" + digest.hexdigest()[:12]
 
 
-def render_draft_prompt(settings: Settings, abstract: Abstract) -> RenderedPrompt:
-    """System instructions first and the abstract last, so providers can cache the prefix."""
+def render_request(settings: Settings, template: str, data: dict[str, Any],
+                   slots: dict[str, Any]) -> RenderedPrompt:
+    """The system instructions, then ``template`` filled with ``data``.
+
+    Instructions come first and the data last, so providers that cache prompt prefixes bill
+    the repeated part at the cached rate. The fingerprint covers both templates, rendered with
+    ``slots`` standing in for the data, so it names the prompt version, not the abstract.
+    """
     system = render_template(settings, SYSTEM_TEMPLATE)
-    user = render_template(settings, USER_TEMPLATE, abstract=abstract)
-    # The user template without the abstract is part of the prompt version too.
-    skeleton = render_template(settings, USER_TEMPLATE, abstract=Abstract(text="{abstract}"))
+    user = render_template(settings, template, **data)
+    skeleton = render_template(settings, template, **slots)
     return RenderedPrompt(
         messages=[Message(role="system", content=system), Message(role="user", content=user)],
         fingerprint=fingerprint([system, skeleton]),
     )
+
+
+def render_draft_prompt(settings: Settings, abstract: Abstract) -> RenderedPrompt:
+    """The request for a first draft of ``abstract``."""
+    return render_request(settings, USER_TEMPLATE, {"abstract": abstract},
+                          {"abstract": Abstract(text="{abstract}")})

@@ -36,7 +36,7 @@ from .models import (
     utcnow,
 )
 from .pipeline import check_summary
-from .prompts import SYSTEM_TEMPLATE, Message, RenderedPrompt, fingerprint, render_template
+from .prompts import RenderedPrompt, render_request
 from .store import Store
 
 SYSTEM_ACTOR = "laydraft"
@@ -316,15 +316,11 @@ def render_redraft_prompt(settings: Settings, abstract: Abstract, summary: LaySu
 
     The fingerprint covers the templates, not the abstract, summary or instruction.
     """
-    system = render_template(settings, SYSTEM_TEMPLATE)
-    user = render_template(settings, REDRAFT_TEMPLATE, abstract=abstract, summary=summary,
-                           instruction=instruction.strip())
-    placeholder = LaySummary(**{name: "{" + name + "}" for name in SUMMARY_FIELDS})
-    skeleton = render_template(settings, REDRAFT_TEMPLATE, abstract=Abstract(text="{abstract}"),
-                               summary=placeholder, instruction="{instruction}")
-    return RenderedPrompt(
-        messages=[Message(role="system", content=system), Message(role="user", content=user)],
-        fingerprint=fingerprint([system, skeleton]),
+    slots = LaySummary(**{name: "{" + name + "}" for name in SUMMARY_FIELDS})
+    return render_request(
+        settings, REDRAFT_TEMPLATE,
+        {"abstract": abstract, "summary": summary, "instruction": instruction.strip()},
+        {"abstract": Abstract(text="{abstract}"), "summary": slots, "instruction": "{instruction}"},
     )
 
 
