@@ -5,12 +5,14 @@ Runs on SQLite here and on PostgreSQL in test_postgres.py (which overrides ``sto
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from laydraft.db import Store
-from laydraft.db.tables import metadata
+from laydraft.db.tables import metadata, users
 
 
 def _type(column_type: Any, dialect: sa.Dialect) -> str:
@@ -74,3 +76,17 @@ def test_the_live_schema_uses_real_types(store_url: str) -> None:
         else:
             assert columns["created_at"][0] == "DATETIME"
             assert columns["abstract_json"][0] == "JSON"
+
+
+def test_moments_come_back_aware_and_naive_ones_are_refused(store_url: str) -> None:
+    berlin = datetime(2025, 6, 1, 14, 0, tzinfo=timezone(timedelta(hours=2)))
+    with Store(store_url) as store:
+        store.add_user("alice", "hash", berlin)
+        found = store.get_user("alice")
+        assert found is not None and found.created_at == berlin
+        assert found.created_at.tzinfo is UTC and found.created_at.hour == 12
+        with pytest.raises(sa.exc.StatementError, match="naive datetime"), \
+                store.transaction(write=True) as conn:
+            conn.execute(users.insert().values(name="bob", password_hash="h",
+                                               created_at=datetime(2025, 6, 1)))
+        assert [u.name for u in store.list_users()] == ["alice"]

@@ -9,7 +9,7 @@ they were when it was written (frozen definitions or SQL), never the live ones i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -342,8 +342,3 @@ def migrate(transaction: Transaction, steps: list[Migration] | None = None) -> l
                 {"name": name, "at": utcnow()})
         applied_now.append(name)
     return applied_now
-
-
-def names() -> Iterator[str]:
-    """Every migration's recorded name, in order."""
-    return (migration_name(step) for step in MIGRATIONS)
