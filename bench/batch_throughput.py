@@ -57,7 +57,7 @@ def laydraft(args: list[str], env: dict[str, str]) -> tuple[dict, float]:
 
 
 def queue_keys(env: dict[str, str]) -> list[str]:
-    code = ("from laydraft.config import load_settings; from laydraft.store import Store;"
+    code = ("from laydraft.config import load_settings; from laydraft.db import Store;"
             "s = Store(load_settings().database_url());"
             "print('\\n'.join(s.get(i.id).abstract.stable_key() for i in s.list()))")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from laydraft.config import Settings, load_settings
+from laydraft.db import Store
 from replay import Cassette, Recorder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,26 @@ def hermetic_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("LAYDRAFT_DATABASE", str(tmp_path / "queue.db"))
     return tmp_path
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    """The database the test uses; test_postgres.py overrides this with a server."""
+    return f"sqlite:///{tmp_path / 'queue.db'}"
+
+
+@pytest.fixture
+def settings(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Offline drafting against ``store_url`` (some test files define their own)."""
+    monkeypatch.setenv("LAYDRAFT_DATABASE", store_url)
+    return load_settings(overrides={"drafter": "offline"})
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """The Store at ``store_url``, closed after the test (some test files define their own)."""
+    with Store(store_url) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -23,12 +23,12 @@ from laydraft.batch.state import BatchState
 from laydraft.batch.transport import CallStats, LimitedTransport
 from laydraft.cli import cli
 from laydraft.config import Settings, load_settings
+from laydraft.db import Store
 from laydraft.drafting import DraftOutput
 from laydraft.drafting.offline import OfflineDrafter
 from laydraft.errors import DraftFailed, RecordError
 from laydraft.models import Abstract
 from laydraft.prompts import RenderedPrompt
-from laydraft.store import Store
 from replay import Cassette
 
 LIST_200 = FIXTURES / "lists" / "ms_200.jsonl"  # 200 records + 2 without an abstract

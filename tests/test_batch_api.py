@@ -18,8 +18,8 @@ from laydraft.batch.state import BatchState
 from laydraft.cli import batch as batch_cli
 from laydraft.cli import cli
 from laydraft.config import load_settings
+from laydraft.db import Store
 from laydraft.ingest import iter_records
-from laydraft.store import Store
 from replay import Cassette
 
 LIST = FIXTURES / "lists" / "ms_4_batch.jsonl"  # 4 records + 1 without an abstract

@@ -12,12 +12,12 @@ import pytest
 from conftest import FIXTURES
 from laydraft.cache import CachingDrafter, ResponseCache, cache_key
 from laydraft.config import Settings, load_settings
+from laydraft.db import Store
 from laydraft.drafting.openai_drafter import OpenAIDrafter
 from laydraft.errors import DraftFailed
 from laydraft.models import Abstract, LaySummary, WordLimits, WordRange
 from laydraft.pipeline import draft_abstract
 from laydraft.prompts import render_draft_prompt, schema_fingerprint
-from laydraft.store import Store
 from replay import Cassette
 
 EXAMPLE = (FIXTURES / "abstracts" / "example.txt").read_text().strip()
@@ -42,7 +42,7 @@ def cached_drafter(settings: Settings, store: Store, transport: httpx2.BaseTrans
                    ) -> CachingDrafter:
     inner = OpenAIDrafter(settings, http_client=httpx2.Client(transport=transport),
                           sleep=lambda _: None)
-    return CachingDrafter(inner, ResponseCache(store.transaction), settings)
+    return CachingDrafter(inner, ResponseCache(store), settings)
 
 
 def test_the_migration_creates_the_cache_table(store: Store) -> None:

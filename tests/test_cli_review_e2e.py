@@ -26,8 +26,7 @@ from click.testing import CliRunner
 from laydraft.cli import cli
 from laydraft.cli.app import Context
 from laydraft.config import Settings
-from laydraft.store import Store
-from test_store import store_url  # noqa: F401  (shared fixture; PostgreSQL in test_postgres)
+from laydraft.db import Store
 
 LAYDRAFT = [sys.executable, "-m", "laydraft"]
 HEADING = "## Limitations\n\n"
@@ -161,7 +160,8 @@ def test_a_slow_editor_loses_to_a_faster_save_and_keeps_its_text(
 
 KILL_SCRIPT = """
 import sys, time
-from laydraft import review, store
+from laydraft import review
+from laydraft.db import store
 from laydraft.config import load_settings
 
 original = store.Store._insert_version

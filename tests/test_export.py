@@ -12,11 +12,11 @@ import pytest
 
 from laydraft import review
 from laydraft.config import load_settings
+from laydraft.db import Store
 from laydraft.errors import ConfigError, UsageError, WorkflowError
 from laydraft.export import export_draft, render_page
 from laydraft.models import Draft, DraftStatus
-from laydraft.store import Store
-from test_store import queued, settings, store, store_url  # noqa: F401  (shared fixtures)
+from test_store import queued  # noqa: F401  (shared fixture)
 
 
 def _approve(store: Store, draft: Draft) -> int:

@@ -9,11 +9,11 @@ import pytest
 
 from conftest import FIXTURES
 from laydraft.config import Settings, load_settings
+from laydraft.db import Store
 from laydraft.drafting.openai_drafter import OpenAIDrafter
 from laydraft.errors import ModelAPIError
 from laydraft.models import Abstract
 from laydraft.pipeline import draft_abstract
-from laydraft.store import Store
 from replay import Cassette, UnmatchedRequest
 
 EXAMPLE = (FIXTURES / "abstracts" / "example.txt").read_text().strip()

@@ -26,6 +26,7 @@ if POSTGRES_URL:
     from test_cli_review_e2e import *  # noqa: F403
     from test_export import *  # noqa: F403
     from test_review_workflow import *  # noqa: F403
+    from test_schema import *  # noqa: F403
     from test_store import *  # noqa: F403
 
 
@@ -44,7 +45,7 @@ def store_url() -> str:
 
 
 def test_the_server_is_postgresql(store_url: str) -> None:
-    from laydraft.store import Store
+    from laydraft.db import Store
 
     db = Store(store_url)
     assert db.engine.dialect.name == "postgresql"

@@ -10,12 +10,12 @@ from datetime import timedelta
 import pytest
 
 from laydraft import review
+from laydraft.db import Store
 from laydraft.drafting import DraftOutput
 from laydraft.errors import NotFoundError, StaleVersionError, UsageError, WorkflowError
 from laydraft.models import Abstract, Draft, DraftStatus, LaySummary, Provenance, utcnow
 from laydraft.prompts import RenderedPrompt
-from laydraft.store import Store
-from test_store import queued, settings, store, store_url  # noqa: F401  (shared fixtures)
+from test_store import queued  # noqa: F401  (shared fixture)
 
 
 def _changed(summary: LaySummary, **fields: str) -> LaySummary:

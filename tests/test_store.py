@@ -1,47 +1,28 @@
 """The store: migrations (including upgrading a first-release database), versions, locking.
 
-The fixtures here are shared with the review and export tests, and with test_postgres.py,
-which runs the same tests against a PostgreSQL server.
+``queued`` is shared with the review and export tests; test_postgres.py runs these tests again
+against a PostgreSQL server (the ``store_url``, ``settings`` and ``store`` fixtures are in
+conftest.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from laydraft import store as store_module
-from laydraft.config import load_settings
+from laydraft.db import Store, tables
+from laydraft.db.engine import make_engine
+from laydraft.db.migrations import MIGRATIONS, m040_search_columns, migration_name
 from laydraft.drafting.offline import OfflineDrafter
 from laydraft.errors import NotFoundError, StaleVersionError
 from laydraft.ingest import read_abstract
-from laydraft.models import Draft, DraftStatus, LaySummary, Version, VersionKind
+from laydraft.models import Abstract, Draft, DraftStatus, LaySummary, Version, VersionKind
 from laydraft.pipeline import draft_abstract
 from laydraft.resources import example_abstract_path
-from laydraft.store import MIGRATIONS, Store
-
-
-@pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    """The database the test uses; test_postgres.py overrides this with a server."""
-    return f"sqlite:///{tmp_path / 'queue.db'}"
-
-
-@pytest.fixture
-def settings(store_url: str, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("LAYDRAFT_DATABASE", store_url)
-    return load_settings(overrides={"drafter": "offline"})
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    opened = Store(store_url)
-    yield opened
-    opened.close()
 
 
 def example_draft(settings) -> Draft:  # type: ignore[no-untyped-def]
@@ -67,7 +48,7 @@ def _columns(url: str, table: str) -> set[str]:
 
 
 def test_fresh_database_has_every_migration_and_table(store: Store, store_url: str) -> None:
-    assert sorted(store.applied_migrations()) == sorted(name for name, _ in MIGRATIONS)
+    assert sorted(store.applied_migrations()) == sorted(migration_name(m) for m in MIGRATIONS)
     assert {"claimed_at", "claim_expires", "published_at"} <= _columns(store_url, "drafts")
     assert {"kind", "based_on", "note"} <= _columns(store_url, "versions")
     assert {"section", "text", "version"} <= _columns(store_url, "comments")
@@ -79,7 +60,7 @@ def test_fresh_database_has_every_migration_and_table(store: Store, store_url: s
 
 def test_database_from_first_release_upgrades_in_place(store_url: str, settings) -> None:  # type: ignore[no-untyped-def]
     old = Store.__new__(Store)
-    old.url, old.engine = store_url, store_module.make_engine(store_url)
+    old.url, old.engine = store_url, make_engine(store_url)
     assert old.migrate(MIGRATIONS[:1]) == ["001_initial_queue"]
     assert "kind" not in _columns(store_url, "versions")
     made = example_draft(settings)
@@ -98,7 +79,7 @@ def test_database_from_first_release_upgrades_in_place(store_url: str, settings)
     old.engine.dispose()
 
     upgraded = Store(store_url)
-    assert sorted(upgraded.applied_migrations()) == sorted(name for name, _ in MIGRATIONS)
+    assert sorted(upgraded.applied_migrations()) == sorted(migration_name(m) for m in MIGRATIONS)
     kept = upgraded.get(draft_id)
     assert kept.summary == made.summary and kept.status is DraftStatus.pending_review
     first = upgraded.version(draft_id, 1)
@@ -115,12 +96,12 @@ def test_database_from_first_release_upgrades_in_place(store_url: str, settings)
 
 
 def test_failed_migration_leaves_nothing_behind(store: Store, store_url: str) -> None:
-    def broken(conn: sa.Connection) -> None:
+    def m999_broken(conn: sa.Connection) -> None:
         conn.execute(sa.text("CREATE TABLE half_done (id INTEGER)"))
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        store.migrate([*MIGRATIONS, ("999_broken", broken)])
+        store.migrate([*MIGRATIONS, m999_broken])
     engine = sa.create_engine(store_url)
     assert "half_done" not in sa.inspect(engine).get_table_names()
     engine.dispose()
@@ -175,8 +156,8 @@ def test_sqlite_pragmas(store: Store) -> None:
 def test_findings_are_stored_per_version(store: Store, queued: Draft) -> None:
     assert queued.id is not None
     with store.transaction() as conn:
-        raw = conn.execute(sa.select(store_module.versions.c.findings_json)).scalar_one()
-    assert json.loads(raw) == [f.model_dump(mode="json") for f in queued.findings]
+        stored = conn.execute(sa.select(tables.versions.c.findings_json)).scalar_one()
+    assert stored == [f.model_dump(mode="json") for f in queued.findings]
     assert os.environ.get("LAYDRAFT_DATABASE")
 
 
@@ -194,9 +175,9 @@ def test_search_matches_title_doi_or_pmid_ignoring_case(store: Store, settings) 
 
 
 def test_search_columns_are_filled_for_drafts_queued_before_them(store_url: str, settings) -> None:  # type: ignore[no-untyped-def]
-    before = [m for m in MIGRATIONS if m[0] != "040_search_columns"]
+    before = MIGRATIONS[:MIGRATIONS.index(m040_search_columns)]
     old = Store.__new__(Store)
-    old.url, old.engine = store_url, store_module.make_engine(store_url)
+    old.url, old.engine = store_url, make_engine(store_url)
     old.migrate(before)
     made = example_draft(settings)
     abstract = made.abstract.model_copy(update={"doi": "10.1000/old.1", "pmid": "123"})
@@ -212,3 +193,86 @@ def test_search_columns_are_filled_for_drafts_queued_before_them(store_url: str,
     with upgraded.engine.begin() as conn:
         assert conn.execute(sa.text("SELECT doi, pmid FROM drafts")).one() == ("10.1000/old.1", "123")
     upgraded.close()
+
+
+def test_rows_written_as_text_before_the_typed_columns_read_back(store_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    """Moments and JSON exactly as laydraft wrote them as text load through the typed columns."""
+    from laydraft.batch.state import BatchState, ItemKey
+    from laydraft.db.migrations import m050_typed_columns
+
+    old = Store.__new__(Store)
+    old.url, old.engine = store_url, make_engine(store_url)
+    old.migrate(MIGRATIONS[:MIGRATIONS.index(m050_typed_columns)])
+    made = example_draft(settings)
+    at = "2025-01-02T03:04:05.678901+00:00"  # the store's _iso(): microseconds and an offset
+    rows = {
+        "drafts": {"id": 7, "record_key": made.abstract.stable_key(), "title": "t",
+                   "status": "in_review", "current_version": 1, "reviewer": "alice",
+                   "abstract_json": made.abstract.model_dump_json(), "created_at": at,
+                   "updated_at": at, "claimed_at": at, "claim_expires": at,
+                   "published_at": None, "doi": None, "pmid": None},
+        "versions": {"draft_id": 7, "version": 1, "author": "offline",
+                     "summary_json": made.summary.model_dump_json(),
+                     "findings_json": "[" + ",".join(f.model_dump_json()
+                                                     for f in made.findings) + "]",
+                     "provenance_json": made.provenance.model_dump_json(), "created_at": at,
+                     "kind": "draft", "based_on": None, "note": None},
+        "comments": {"draft_id": 7, "version": 1, "author": "alice", "section": None,
+                     "text": "old comment", "created_at": at},
+        "audit": {"draft_id": 7, "actor": "alice", "action": "claim", "from_status": None,
+                  "to_status": "in_review", "from_version": None, "to_version": 1, "at": at},
+        "response_cache": {"key": "k" * 64, "model": "gpt-4o-mini",
+                           "prompt_fingerprint": made.provenance.prompt_fingerprint,
+                           "summary_json": made.summary.model_dump_json(),
+                           "provenance_json": made.provenance.model_dump_json(),
+                           "created_at": "2025-01-02T03:04:05+00:00"},  # cache: seconds
+        "batch_runs": {"id": 3, "list_path": "list.txt", "via": "sync", "drafter": "offline",
+                       "model": "offline", "fingerprint": "f", "status": "done",
+                       "summary_json": json.dumps({"drafted": 1}), "created_at": at,
+                       "updated_at": at},
+        "batch_items": {"record_key": "r", "fingerprint": "f", "model": "offline", "run_id": 3,
+                        "status": "submitted", "source": None, "draft_id": None,
+                        "reason": None, "detail": None, "remote_batch_id": "b1",
+                        "custom_id": "c1", "abstract_json": made.abstract.model_dump_json(),
+                        "updated_at": at},
+        "batch_jobs": {"id": "b1", "run_id": 3, "input_file_id": "file-1", "status": "done",
+                       "requests": 1, "output_file_id": None, "error_file_id": None,
+                       "collected": False, "created_at": at, "updated_at": at},
+        "users": {"name": "alice", "password_hash": "$argon2id$not-checked-here",
+                  "created_at": "2025-01-02T03:04:05+00:00", "last_signin": at},  # isoformat()
+    }
+    with old.engine.begin() as conn:
+        for table, values in rows.items():
+            names = ", ".join(values)
+            conn.execute(sa.text(f"INSERT INTO {table} ({names}) VALUES "
+                                 f"({', '.join(':' + n for n in values)})"), values)
+    old.engine.dispose()
+
+    moment = datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+    second = moment.replace(microsecond=0)
+    with Store(store_url) as upgraded:
+        assert "050_typed_columns" in upgraded.applied_migrations()
+        draft = upgraded.get(7)
+        assert draft.abstract == made.abstract and draft.summary == made.summary
+        assert draft.findings == made.findings and draft.created_at == moment
+        assert draft.created_at.utcoffset() == timedelta(0)
+        with upgraded.transaction() as conn:
+            state = upgraded.state(conn, 7)
+        assert (state.claimed_at, state.claim_expires, state.published_at) == (
+            moment, moment, None)
+        assert [c.created_at for c in upgraded.comments(7)] == [moment]
+        assert [e.at for e in upgraded.events(7)] == [moment]
+        hit = upgraded.cache_get("k" * 64)
+        assert hit is not None and hit.created_at == second and hit.summary == made.summary
+        [item] = upgraded.batch_items(custom_id="c1")
+        assert Abstract.model_validate_json(item.abstract_json or "") == made.abstract
+        [job] = upgraded.batch_jobs("b1")
+        assert job["created_at"] == moment and job["collected"] is False
+        run = upgraded.batch_run(3)
+        assert run is not None and run["summary_json"] == {"drafted": 1}
+        [user] = upgraded.list_users()
+        assert (user.created_at, user.last_signin) == (second, moment)
+        key = ItemKey(made.abstract.stable_key(), made.provenance.prompt_fingerprint, "offline")
+        assert BatchState(upgraded).drafted(key) == 7
+        upgraded.add(made)  # and new rows go in beside the old ones
+        assert [item.created_at >= moment for item in upgraded.list()] == [True, True]

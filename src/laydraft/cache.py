@@ -6,44 +6,25 @@ rendered templates and the LaySummary JSON schema), the model, the server, the t
 output mode and the word limits. Change any of them and the cache misses.
 
 A hit returns the stored summary with ``cached=True``, no usage and cost 0 for this draft; its
-one attempt (outcome ``cached``) says what the original call cost. The table is created by the
-store's ``010_response_cache`` migration.
+one attempt (outcome ``cached``) says what the original call cost. The rows live in the store's
+``response_cache`` table (``Store.cache_get`` / ``Store.cache_put``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings
 from .drafting import Drafter, DraftOutput
-from .models import Abstract, Attempt, LaySummary, Provenance, Usage, utcnow
+from .models import Abstract, Attempt, Provenance, Usage, utcnow
 from .prompts import RenderedPrompt
 
+if TYPE_CHECKING:
+    from .db import Store
+
 CACHE_VERSION = 1
-cache_metadata = sa.MetaData()
-response_cache = sa.Table(
-    "response_cache", cache_metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("model", sa.String(200)),
-    sa.Column("prompt_fingerprint", sa.String(40), nullable=False),
-    sa.Column("summary_json", sa.Text, nullable=False),
-    sa.Column("provenance_json", sa.Text, nullable=False),
-    sa.Column("created_at", sa.String(40), nullable=False),
-)
-
-Transaction = Callable[[], AbstractContextManager[Connection]]
-
-
-def create_response_cache(conn: Connection) -> None:
-    """Migration ``010_response_cache``: the table as it was when written."""
-    response_cache.create(conn, checkfirst=True)
 
 
 def cache_key(settings: Settings, prompt: RenderedPrompt) -> str:
@@ -77,36 +58,24 @@ def _reused(original: Provenance, created_at: str) -> Provenance:
 
 
 class ResponseCache:
-    """Cached successful drafts in the database; pass ``store.transaction``."""
+    """Cached successful drafts in the database, through the store."""
 
-    def __init__(self, transaction: Transaction) -> None:
-        self.transaction = transaction
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
     def find(self, settings: Settings, prompt: RenderedPrompt) -> DraftOutput | None:
-        key = cache_key(settings, prompt)
-        with self.transaction() as conn:
-            row = conn.execute(sa.select(response_cache).where(
-                response_cache.c.key == key)).mappings().first()
-        if row is None:
+        hit = self.store.cache_get(cache_key(settings, prompt))
+        if hit is None:
             return None
-        original = Provenance.model_validate_json(row["provenance_json"])
-        return DraftOutput(summary=LaySummary.model_validate_json(row["summary_json"]),
-                           provenance=_reused(original, row["created_at"]))
+        return DraftOutput(summary=hit.summary, provenance=_reused(
+            hit.provenance, hit.created_at.isoformat(timespec="seconds")))
 
     def save(self, settings: Settings, prompt: RenderedPrompt, output: DraftOutput) -> None:
         """Remember a fresh, successful draft (a cached one is never re-saved)."""
         if output.provenance.cached:
             return
-        key = cache_key(settings, prompt)
-        with self.transaction() as conn:
-            conn.execute(response_cache.delete().where(response_cache.c.key == key))
-            conn.execute(response_cache.insert().values(
-                key=key, model=output.provenance.model,
-                prompt_fingerprint=output.provenance.prompt_fingerprint,
-                summary_json=output.summary.model_dump_json(),
-                provenance_json=output.provenance.model_dump_json(),
-                created_at=utcnow().isoformat(timespec="seconds"),
-            ))
+        self.store.cache_put(cache_key(settings, prompt), output.summary, output.provenance,
+                             utcnow().replace(microsecond=0))
 
 
 class CachingDrafter:

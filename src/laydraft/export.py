@@ -22,10 +22,10 @@ import jinja2
 from pydantic import BaseModel
 
 from .config import Settings
+from .db import Store
 from .errors import ConfigError, UsageError
 from .models import SECTION_TITLES, SUMMARY_SECTIONS, AuditEvent, Draft, DraftStatus, utcnow
 from .review import refuse, require_reviewer
-from .store import Store
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")

@@ -342,3 +342,11 @@ class DraftState(BaseModel):
         """True while a reviewer holds an unexpired claim."""
         return (self.status is DraftStatus.in_review and self.claim_expires is not None
                 and self.claim_expires > now)
+
+
+class User(BaseModel):
+    """A person who may sign in to the web app; the name is their reviewer name."""
+
+    name: str
+    created_at: datetime
+    last_signin: datetime | None = None

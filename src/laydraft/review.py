@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ValidationError
 
 from .config import API_KEY_ENV, Settings
+from .db import Store
 from .diff import VersionDiff, diff_summaries
 from .drafting import Drafter, make_drafter
 from .errors import UsageError, WorkflowError
@@ -37,7 +38,6 @@ from .models import (
 )
 from .pipeline import check_summary
 from .prompts import RenderedPrompt, render_request
-from .store import Store
 
 SYSTEM_ACTOR = "laydraft"
 DEFAULT_CLAIM_MINUTES = Settings.model_fields["claim_minutes"].default

@@ -13,12 +13,12 @@ for _module in ("starlette", "uvicorn", "multipart", "argon2", "itsdangerous"):
 from starlette.testclient import TestClient  # noqa: E402
 
 from laydraft.config import Settings, load_settings  # noqa: E402
+from laydraft.db import Store  # noqa: E402
 from laydraft.drafting import make_drafter  # noqa: E402
 from laydraft.ingest import parse_text  # noqa: E402
 from laydraft.models import Draft  # noqa: E402
 from laydraft.pipeline import draft_abstract  # noqa: E402
 from laydraft.resources import example_abstract_path  # noqa: E402
-from laydraft.store import Store  # noqa: E402
 from laydraft.users import create_user  # noqa: E402
 from laydraft.web import create_app  # noqa: E402
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from laydraft.db import Store
+from laydraft.db.tables import users
 from laydraft.errors import ConfigError, UsageError
-from laydraft.store import Store
-from laydraft.users import authenticate, create_user, list_users, users
+from laydraft.users import authenticate, create_user, list_users
 from laydraft.web.app import SESSION_COOKIE
 from laydraft.web.pages import safe_next
 from laydraft.web.secret import SECRET_ENV, secret_path, session_secret

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from laydraft.cli import cli
 from laydraft.config import load_settings
-from laydraft.store import Store
+from laydraft.db import Store
 from laydraft.users import authenticate
 
 from .conftest import PASSWORD

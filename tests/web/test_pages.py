@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 
 from laydraft import review
 from laydraft.config import Settings
+from laydraft.db import Store
 from laydraft.models import DraftStatus
-from laydraft.store import Store
 
 from .conftest import example_text, queue_draft, sign_in, token_from
 

@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 
 from laydraft import review
 from laydraft.config import Settings
+from laydraft.db import Store
 from laydraft.models import Finding, Severity
-from laydraft.store import Store
 from laydraft.web.marks import marked
 
 from .conftest import example_text, queue_draft, token_from

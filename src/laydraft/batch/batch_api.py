@@ -23,13 +23,13 @@ from types import SimpleNamespace
 from typing import IO, Any
 
 from ..config import Settings
+from ..db import Store
 from ..drafting.session import DraftSession
 from ..drafting.structured import InvalidOutput, parse_summary, read_answer
 from ..errors import LaydraftError, ModelAPIError, NotFoundError
 from ..models import Abstract, Attempt, Draft, Provenance, Usage
 from ..pipeline import check_summary
 from ..prompts import render_draft_prompt
-from ..store import Store
 from ..tokens import cost_of
 from .state import BatchState, ItemKey, ItemRow
 

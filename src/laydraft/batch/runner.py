@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
+from ..db import Store
 from ..errors import BudgetError, DraftFailed, LaydraftError, ModelAPIError, RecordError
 from ..models import Abstract, Draft
 from ..pipeline import check_summary
 from ..prompts import render_draft_prompt
-from ..store import Store
 from .state import BatchState, ItemKey, ItemRow, model_label
 from .transport import CallStats
 

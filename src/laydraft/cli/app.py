@@ -15,8 +15,8 @@ import click
 
 from .. import __version__
 from ..config import Settings, load_settings
+from ..db import Store
 from ..errors import LaydraftError
-from ..store import Store
 
 
 class Context:

@@ -6,6 +6,7 @@ import click
 
 from ..cache import CachingDrafter, ResponseCache
 from ..config import API_KEY_ENV, Settings
+from ..db import Store
 from ..drafting import Drafter, make_drafter
 from ..drafting.structured import base_messages
 from ..errors import UsageError
@@ -16,7 +17,6 @@ from ..pipeline import draft_abstract
 from ..prompts import render_draft_prompt
 from ..render import draft_text
 from ..resources import example_abstract_path
-from ..store import Store
 from ..tokens import estimated_cost, plan_tokens
 from .app import Context, cli, echo_json, pass_context
 
@@ -102,7 +102,7 @@ def _read_source(settings: Settings, source: str | None, example: bool, pmid: st
 
 
 def _with_cache(drafter: Drafter, settings: Settings, store: Store) -> Drafter:
-    return CachingDrafter(drafter, ResponseCache(store.transaction), settings)
+    return CachingDrafter(drafter, ResponseCache(store), settings)
 
 
 def _dry_run(settings: Settings, abstract: Abstract, as_json: bool) -> None:

@@ -19,11 +19,11 @@ import click
 from .. import editing
 from .. import review as workflow
 from ..config import Settings, user_data_dir
+from ..db import Store
 from ..diff import VersionDiff, inline_markup
 from ..errors import LaydraftError, StaleVersionError, UsageError
 from ..models import Comment, Draft, DraftState, LaySummary, Version, utcnow
 from ..render import draft_text
-from ..store import Store
 from .app import Context, cli, echo_json, pass_context
 
 

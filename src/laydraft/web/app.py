@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings
-from ..store import Store
+from ..db import Store
 from . import auth, drafts, exporting, queue, reviewing
 from .errors import error_page, handlers, unexpected_error
 from .pages import STATIC_DIR, WebState, make_templates

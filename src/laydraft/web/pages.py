@@ -16,8 +16,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from ..config import Settings
+from ..db import Store
 from ..models import SECTION_TITLES, DraftStatus
-from ..store import Store
 from . import marks
 from .security import CSRF_FIELD, csrf_token
 

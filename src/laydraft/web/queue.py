@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ..db import Store
 from ..models import DraftStatus, QueueItem
-from ..store import Store
 from .pages import call, login_required, redirect, render, state
 
 

@@ -12,10 +12,10 @@ from starlette.routing import Route
 
 from .. import review
 from ..config import Settings
+from ..db import Store
 from ..diff import VersionDiff
 from ..errors import LaydraftError, StaleVersionError, UsageError
 from ..models import SUMMARY_FIELDS, Draft, DraftStatus, utcnow
-from ..store import Store
 from .errors import status_for
 from .marks import by_section
 from .pages import call, current_user, flash, form_text, login_required, redirect, render, state

@@ -1,0 +1,149 @@
+"""The batch rows: runs, the latest outcome of each record, and submitted Batch API jobs.
+
+``batch_items`` has one row per (record key, prompt fingerprint, model). Whether a record
+counts as drafted is decided by ``laydraft.batch.state`` from the queue, not from these rows.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..models import utcnow
+from .engine import Database, new_id
+from .tables import batch_items, batch_jobs, batch_runs
+
+
+@dataclass(frozen=True)
+class ItemKey:
+    """One record drafted with one prompt version and one model."""
+
+    record_key: str
+    fingerprint: str
+    model: str
+
+
+@dataclass
+class ItemRow:
+    key: ItemKey
+    status: str
+    run_id: int
+    source: str | None = None
+    draft_id: int | None = None
+    reason: str | None = None
+    detail: str | None = None
+    remote_batch_id: str | None = None
+    custom_id: str | None = None
+    abstract_json: str | None = None
+
+
+class BatchRows(Database):
+    def start_batch_run(self, list_path: str, via: str, drafter: str, model: str,
+                        fingerprint: str) -> int:
+        now = utcnow()
+        with self.transaction(write=True) as conn:
+            return new_id(conn.execute(batch_runs.insert().values(
+                list_path=list_path, via=via, drafter=drafter, model=model,
+                fingerprint=fingerprint, status="running", created_at=now, updated_at=now,
+            )))
+
+    def finish_batch_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        """Close a run with its summary (values JSON cannot hold are stored as text)."""
+        document = json.loads(json.dumps(summary, default=str))
+        with self.transaction(write=True) as conn:
+            conn.execute(batch_runs.update().where(batch_runs.c.id == run_id).values(
+                status=status, summary_json=document, updated_at=utcnow()))
+
+    def batch_run(self, run_id: int) -> dict[str, Any] | None:
+        with self.transaction() as conn:
+            found = conn.execute(sa.select(batch_runs).where(batch_runs.c.id == run_id)
+                                 ).mappings().first()
+        return dict(found) if found else None
+
+    def batch_item(self, key: ItemKey) -> ItemRow | None:
+        with self.transaction() as conn:
+            row = conn.execute(sa.select(batch_items).where(*_match(key))).mappings().first()
+        return _to_item(row) if row else None
+
+    def batch_items(self, *, status: str | None = None, run_id: int | None = None,
+                    remote_batch_id: str | None = None,
+                    custom_id: str | None = None) -> builtins.list[ItemRow]:
+        """The item rows matching every filter given, oldest first."""
+        query = sa.select(batch_items).order_by(batch_items.c.id)
+        for column, value in ((batch_items.c.status, status), (batch_items.c.run_id, run_id),
+                              (batch_items.c.remote_batch_id, remote_batch_id),
+                              (batch_items.c.custom_id, custom_id)):
+            if value is not None:
+                query = query.where(column == value)
+        with self.transaction() as conn:
+            return [_to_item(row) for row in conn.execute(query).mappings()]
+
+    def save_batch_item(self, item: ItemRow) -> None:
+        """Insert or replace the outcome of one record (one row per key)."""
+        values = {
+            "run_id": item.run_id, "status": item.status, "source": item.source,
+            "draft_id": item.draft_id, "reason": item.reason, "detail": item.detail,
+            "remote_batch_id": item.remote_batch_id, "custom_id": item.custom_id,
+            "abstract_json": (json.loads(item.abstract_json)
+                              if item.abstract_json is not None else None),
+            "updated_at": utcnow(),
+        }
+        with self.transaction(write=True) as conn:
+            updated = conn.execute(batch_items.update().where(*_match(item.key)).values(**values))
+            if updated.rowcount == 0:
+                conn.execute(batch_items.insert().values(
+                    record_key=item.key.record_key, fingerprint=item.key.fingerprint,
+                    model=item.key.model, **values))
+
+    def attach_batch_job(self, run_id: int, custom_ids: builtins.list[str],
+                         batch_id: str) -> None:
+        """Record which Batch API job holds these submitted items (one transaction)."""
+        with self.transaction(write=True) as conn:
+            for start in range(0, len(custom_ids), 500):
+                conn.execute(batch_items.update().where(
+                    batch_items.c.run_id == run_id,
+                    batch_items.c.custom_id.in_(custom_ids[start:start + 500]),
+                ).values(remote_batch_id=batch_id, updated_at=utcnow()))
+
+    def add_batch_job(self, batch_id: str, run_id: int, input_file_id: str, status: str,
+                      requests: int) -> None:
+        now = utcnow()
+        with self.transaction(write=True) as conn:
+            conn.execute(batch_jobs.insert().values(
+                id=batch_id, run_id=run_id, input_file_id=input_file_id, status=status,
+                requests=requests, created_at=now, updated_at=now))
+
+    def update_batch_job(self, batch_id: str, **values: Any) -> None:
+        with self.transaction(write=True) as conn:
+            conn.execute(batch_jobs.update().where(batch_jobs.c.id == batch_id)
+                         .values(updated_at=utcnow(), **values))
+
+    def batch_jobs(self, batch_id: str | None = None,
+                   pending_only: bool = False) -> builtins.list[dict[str, Any]]:
+        query = sa.select(batch_jobs).order_by(batch_jobs.c.created_at)
+        if batch_id:
+            query = query.where(batch_jobs.c.id == batch_id)
+        if pending_only:
+            query = query.where(batch_jobs.c.collected == sa.false())
+        with self.transaction() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def _match(key: ItemKey) -> list[Any]:
+    return [batch_items.c.record_key == key.record_key,
+            batch_items.c.fingerprint == key.fingerprint, batch_items.c.model == key.model]
+
+
+def _to_item(row: Any) -> ItemRow:
+    document = row["abstract_json"]
+    return ItemRow(
+        key=ItemKey(row["record_key"], row["fingerprint"], row["model"]), status=row["status"],
+        run_id=row["run_id"], source=row["source"], draft_id=row["draft_id"],
+        reason=row["reason"], detail=row["detail"], remote_batch_id=row["remote_batch_id"],
+        custom_id=row["custom_id"],
+        abstract_json=json.dumps(document) if document is not None else None,
+    )

@@ -1,0 +1,93 @@
+"""Engines and transactions.
+
+SQLite gets WAL, foreign keys, a busy timeout and BEGINs laydraft emits itself, so a
+transaction (DDL included) is truly atomic and a write transaction locks before it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from ..errors import ConfigError
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling skips BEGIN before DDL; laydraft emits BEGIN itself
+    # (see _sqlite_begin) so migrations and saves are truly atomic.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A write transaction takes the write lock up front, so read-check-write sequences wait
+    # for other writers (busy_timeout) instead of failing when another commit lands first.
+    write = conn.get_execution_options().get("laydraft_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout and real BEGINs."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"cannot create the database folder {path.parent}: {exc}") from exc
+    try:
+        engine = sa.create_engine(url)
+    except (SQLAlchemyError, ImportError) as exc:
+        hint = " (install the extra: pip install 'laydraft[postgres]')" if "psycopg" in str(
+            exc) else ""
+        raise ConfigError(f"cannot use database '{url}': {exc}{hint}") from exc
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+class Database:
+    """An engine and its transactions; the Store's row helpers all build on this."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    def close(self) -> None:
+        """Close the pooled connections (a long-lived app keeps one Store open instead)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self, write: bool = False) -> Iterator[Connection]:
+        """One transaction; ``write=True`` takes the write lock first (SQLite: BEGIN IMMEDIATE)."""
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn = conn.execution_options(laydraft_write=True)
+                with conn.begin():
+                    yield conn
+        except OperationalError as exc:
+            raise ConfigError(f"the database {self.url} cannot be used: {exc.orig}") from exc
+
+
+def new_id(result: sa.CursorResult[Any]) -> int:
+    """The primary key an INSERT assigned."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])

@@ -1,0 +1,322 @@
+"""The Store: the one storage API the rest of laydraft uses (queue, accounts, cache, batches).
+
+SQLAlchemy Core over SQLite (default) or PostgreSQL. Opening a Store applies any migration the
+database lacks (see ``migrations.py``). Every write is one transaction: a crash never leaves
+half a draft.
+
+Moving ``drafts.current_version`` is the optimistic lock: a save succeeds only if it still
+names the version the save was based on.
+
+The store knows SQL, not the workflow rules: ``review.py`` opens a write transaction, reads the
+locked ``DraftState``, applies its rules and calls the row helpers here with the same connection.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..errors import NotFoundError, StaleVersionError
+from ..models import (
+    Abstract,
+    AuditEvent,
+    Comment,
+    Draft,
+    DraftState,
+    DraftStatus,
+    Finding,
+    LaySummary,
+    Provenance,
+    QueueItem,
+    Severity,
+    Version,
+    VersionKind,
+    utcnow,
+)
+from . import migrations
+from .accounts import AccountRows
+from .batch import BatchRows
+from .engine import new_id
+from .responses import ResponseRows
+from .tables import audit, comments, drafts, versions
+
+
+class Store(AccountRows, ResponseRows, BatchRows):
+    """The review queue and the other tables; usable as a context manager (closes on exit)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.migrate()
+
+    def applied_migrations(self) -> builtins.list[str]:
+        return migrations.applied(self.transaction)
+
+    def migrate(self, steps: builtins.list[migrations.Migration] | None = None
+                ) -> builtins.list[str]:
+        """Apply every migration not yet recorded, each atomically. Returns the names applied."""
+        return migrations.migrate(self.transaction, steps)
+
+    # -- drafts -------------------------------------------------------------------------------
+
+    def add(self, draft: Draft, author: str | None = None) -> Draft:
+        """Queue a new draft as version 1; returns it with its id."""
+        now = utcnow()
+        author = author or draft.provenance.drafter
+        with self.transaction(write=True) as conn:
+            draft_id = new_id(conn.execute(drafts.insert().values(
+                record_key=draft.abstract.stable_key(), title=draft.abstract.title,
+                doi=draft.abstract.doi, pmid=draft.abstract.pmid,
+                status=draft.status.value, current_version=1, reviewer=None,
+                abstract_json=draft.abstract.model_dump(mode="json"),
+                created_at=now, updated_at=now,
+            )))
+            self._insert_version(conn, Version(
+                draft_id=draft_id, version=1, kind=VersionKind.draft, author=author,
+                summary=draft.summary, findings=draft.findings, provenance=draft.provenance,
+                created_at=now,
+            ))
+            self.record(conn, AuditEvent(draft_id=draft_id, actor=author, action="create",
+                                         to_status=draft.status, to_version=1, at=now))
+        return self.get(draft_id)
+
+    def get(self, draft_id: int, version: int | None = None) -> Draft:
+        """A draft at its current version (or the given one)."""
+        with self.transaction() as conn:
+            row = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first()
+            if row is None:
+                raise _no_draft(draft_id)
+            wanted = version or row["current_version"]
+            ver = conn.execute(sa.select(versions).where(
+                versions.c.draft_id == draft_id, versions.c.version == wanted,
+            )).mappings().first()
+        if ver is None:
+            raise NotFoundError(f"draft {draft_id} has no version {wanted} "
+                                f"(see `laydraft review history {draft_id}`)")
+        return _to_draft(row, ver)
+
+    def list(self, status: str | None = None, reviewer: str | None = None,
+             limit: int | None = None, search: str | None = None) -> builtins.list[QueueItem]:
+        """Queue rows, oldest first, with the finding counts of each current version.
+
+        ``search`` matches part of the title, DOI or PMID, ignoring case.
+        """
+        query = (
+            sa.select(drafts, versions.c.findings_json, versions.c.provenance_json)
+            .join(versions, sa.and_(versions.c.draft_id == drafts.c.id,
+                                    versions.c.version == drafts.c.current_version))
+            .order_by(drafts.c.id)
+        )
+        if status:
+            query = query.where(drafts.c.status == status)
+        if reviewer:
+            query = query.where(drafts.c.reviewer == reviewer)
+        if search:
+            pattern = "%" + search.lower().replace("%", r"\%").replace("_", r"\_") + "%"
+            query = query.where(sa.or_(*(sa.func.lower(column).like(pattern, escape="\\")
+                                         for column in (drafts.c.title, drafts.c.doi,
+                                                        drafts.c.pmid))))
+        if limit:
+            query = query.limit(limit)
+        with self.transaction() as conn:
+            return [_to_item(row) for row in conn.execute(query).mappings()]
+
+    def count(self) -> int:
+        with self.transaction() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(drafts)).scalar_one())
+
+    def first_versions(self, record_key: str,
+                       prompt_fingerprint: str) -> builtins.list[tuple[int, Provenance]]:
+        """Drafts of this record whose version 1 was written with this prompt, oldest first."""
+        fingerprint = versions.c.provenance_json["prompt_fingerprint"].as_string()
+        query = (sa.select(drafts.c.id, versions.c.provenance_json)
+                 .join(versions, versions.c.draft_id == drafts.c.id)
+                 .where(drafts.c.record_key == record_key, versions.c.version == 1,
+                        fingerprint == prompt_fingerprint)
+                 .order_by(drafts.c.id))
+        with self.transaction() as conn:
+            return [(int(draft_id), Provenance.model_validate(provenance))
+                    for draft_id, provenance in conn.execute(query)]
+
+    # -- workflow rows (called by review.py inside one transaction) ---------------------------
+
+    def state(self, conn: Connection, draft_id: int, lock: bool = False) -> DraftState:
+        """The draft's workflow state; ``lock`` holds its row until the transaction ends."""
+        query = sa.select(drafts.c.id, drafts.c.status, drafts.c.current_version,
+                          drafts.c.reviewer, drafts.c.claimed_at, drafts.c.claim_expires,
+                          drafts.c.published_at).where(drafts.c.id == draft_id)
+        if lock:
+            query = query.with_for_update()
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            raise _no_draft(draft_id)
+        return _to_state(row)
+
+    def states(self, conn: Connection,
+               statuses: builtins.list[DraftStatus]) -> builtins.list[DraftState]:
+        """Every draft in one of the statuses, oldest first."""
+        rows = conn.execute(sa.select(
+            drafts.c.id, drafts.c.status, drafts.c.current_version, drafts.c.reviewer,
+            drafts.c.claimed_at, drafts.c.claim_expires, drafts.c.published_at,
+        ).where(drafts.c.status.in_([s.value for s in statuses])).order_by(drafts.c.id))
+        return [_to_state(row) for row in rows.mappings()]
+
+    def update_state(self, conn: Connection, before: DraftState, after: DraftState) -> None:
+        """Write ``after`` if the row still matches ``before``'s status and version."""
+        result = conn.execute(drafts.update().where(
+            drafts.c.id == before.id, drafts.c.status == before.status.value,
+            drafts.c.current_version == before.current_version,
+        ).values(
+            status=after.status.value, reviewer=after.reviewer, claimed_at=after.claimed_at,
+            claim_expires=after.claim_expires, published_at=after.published_at,
+            updated_at=utcnow(),
+        ))
+        if result.rowcount != 1:
+            raise StaleVersionError(f"draft {before.id} changed while this action ran; "
+                                    f"look again with `laydraft review show {before.id}`")
+
+    def append_version(self, conn: Connection, version: Version) -> None:
+        """Insert ``version`` and make it current, only if its base is still current.
+
+        The UPDATE's WHERE clause is the lock: zero rows means someone saved first, and the
+        whole transaction (including anything else done in it) rolls back.
+        """
+        base = version.based_on
+        result = conn.execute(drafts.update().where(
+            drafts.c.id == version.draft_id, drafts.c.current_version == base,
+        ).values(current_version=version.version, updated_at=version.created_at))
+        if result.rowcount != 1:
+            raise StaleVersionError(
+                _stale_message(self.newer_versions(conn, version.draft_id, base or 0),
+                               version.draft_id, base or 0),
+                draft_id=version.draft_id, base=base, rejected=version,
+            )
+        self._insert_version(conn, version)
+
+    def _insert_version(self, conn: Connection, version: Version) -> None:
+        conn.execute(versions.insert().values(
+            draft_id=version.draft_id, version=version.version, kind=version.kind.value,
+            author=version.author, based_on=version.based_on, note=version.note,
+            summary_json=version.summary.model_dump(mode="json"),
+            findings_json=[f.model_dump(mode="json") for f in version.findings],
+            provenance_json=version.provenance.model_dump(mode="json"),
+            created_at=version.created_at,
+        ))
+
+    def newer_versions(self, conn: Connection, draft_id: int,
+                       after: int) -> builtins.list[Version]:
+        rows = conn.execute(sa.select(versions).where(
+            versions.c.draft_id == draft_id, versions.c.version > after,
+        ).order_by(versions.c.version))
+        return [_to_version(row) for row in rows.mappings()]
+
+    def versions(self, draft_id: int) -> builtins.list[Version]:
+        """Every version of a draft, oldest first."""
+        with self.transaction() as conn:
+            self.state(conn, draft_id)
+            return self.newer_versions(conn, draft_id, 0)
+
+    def version(self, draft_id: int, number: int) -> Version:
+        with self.transaction() as conn:
+            self.state(conn, draft_id)
+            row = conn.execute(sa.select(versions).where(
+                versions.c.draft_id == draft_id, versions.c.version == number,
+            )).mappings().first()
+        if row is None:
+            raise NotFoundError(f"draft {draft_id} has no version {number} "
+                                f"(see `laydraft review history {draft_id}`)")
+        return _to_version(row)
+
+    def add_comment(self, conn: Connection, comment: Comment) -> Comment:
+        comment_id = new_id(conn.execute(comments.insert().values(
+            draft_id=comment.draft_id, version=comment.version, author=comment.author,
+            section=comment.section, text=comment.text, created_at=comment.created_at,
+        )))
+        return comment.model_copy(update={"id": comment_id})
+
+    def comments(self, draft_id: int) -> builtins.list[Comment]:
+        with self.transaction() as conn:
+            rows = conn.execute(sa.select(comments).where(comments.c.draft_id == draft_id)
+                                .order_by(comments.c.id)).mappings()
+            return [Comment(**row) for row in rows]
+
+    def record(self, conn: Connection, event: AuditEvent) -> None:
+        """Append one event to the audit log, inside the caller's transaction."""
+        conn.execute(audit.insert().values(
+            draft_id=event.draft_id, actor=event.actor, action=event.action,
+            from_status=event.from_status.value if event.from_status else None,
+            to_status=event.to_status.value if event.to_status else None,
+            from_version=event.from_version, to_version=event.to_version,
+            note=event.note, at=event.at,
+        ))
+
+    def events(self, draft_id: int) -> builtins.list[AuditEvent]:
+        with self.transaction() as conn:
+            rows = conn.execute(sa.select(audit).where(audit.c.draft_id == draft_id)
+                                .order_by(audit.c.id)).mappings()
+            return [AuditEvent(**row) for row in rows]
+
+
+def _no_draft(draft_id: int) -> NotFoundError:
+    return NotFoundError(f"no draft with id {draft_id}: see `laydraft queue list`")
+
+
+def _stale_message(newer: builtins.list[Version], draft_id: int, base: int) -> str:
+    saves = "; ".join(f"{v.author} saved version {v.version} ({v.kind.value}) at "
+                      f"{v.created_at:%Y-%m-%d %H:%M:%S} UTC" for v in newer)
+    return (f"draft {draft_id} changed after version {base}, which your text was based on: "
+            f"{saves or 'another save happened'}; nothing of yours was saved")
+
+
+def _load_findings(document: Any) -> builtins.list[Finding]:
+    return [Finding.model_validate(item) for item in document]
+
+
+def _to_state(row: Any) -> DraftState:
+    return DraftState(
+        id=row["id"], status=DraftStatus(row["status"]), current_version=row["current_version"],
+        reviewer=row["reviewer"], claimed_at=row["claimed_at"],
+        claim_expires=row["claim_expires"], published_at=row["published_at"],
+    )
+
+
+def _to_version(row: Any) -> Version:
+    return Version(
+        draft_id=row["draft_id"], version=row["version"], kind=VersionKind(row["kind"]),
+        author=row["author"], based_on=row["based_on"], note=row["note"],
+        summary=LaySummary.model_validate(row["summary_json"]),
+        findings=_load_findings(row["findings_json"]),
+        provenance=Provenance.model_validate(row["provenance_json"]),
+        created_at=row["created_at"],
+    )
+
+
+def _to_draft(row: Any, ver: Any) -> Draft:
+    return Draft(
+        id=row["id"],
+        abstract=Abstract.model_validate(row["abstract_json"]),
+        summary=LaySummary.model_validate(ver["summary_json"]),
+        provenance=Provenance.model_validate(ver["provenance_json"]),
+        findings=_load_findings(ver["findings_json"]),
+        status=DraftStatus(row["status"]),
+        version=ver["version"],
+        reviewer=row["reviewer"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _to_item(row: Any) -> QueueItem:
+    findings = _load_findings(row["findings_json"])
+    provenance = Provenance.model_validate(row["provenance_json"])
+    return QueueItem(
+        id=row["id"], title=row["title"], status=DraftStatus(row["status"]),
+        version=row["current_version"], reviewer=row["reviewer"],
+        drafter=provenance.drafter, model=provenance.model,
+        errors=sum(f.severity is Severity.error for f in findings),
+        warnings=sum(f.severity is Severity.warning for f in findings),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )

@@ -1,0 +1,154 @@
+"""Every live table, in one registry: what the code reads and writes today.
+
+Migrations never use these definitions (see ``migrations.py``); a test checks that migrating
+an empty database yields exactly this schema, on SQLite and on PostgreSQL.
+
+A draft's versions are rows of ``versions``; version 1 is the drafter's original and no row is
+ever rewritten. ``drafts.current_version`` always names the newest version.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .types import JSONDocument, Timestamp
+
+metadata = sa.MetaData()
+
+migrations = sa.Table(
+    "migrations", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("applied_at", Timestamp, nullable=False),
+)
+
+# -- the review queue ---------------------------------------------------------------------------
+
+drafts = sa.Table(
+    "drafts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("record_key", sa.String(200), nullable=False, index=True),
+    sa.Column("title", sa.Text),
+    sa.Column("status", sa.String(40), nullable=False, index=True),
+    sa.Column("current_version", sa.Integer, nullable=False),
+    sa.Column("reviewer", sa.String(200)),
+    sa.Column("abstract_json", JSONDocument(), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Column("claimed_at", Timestamp),
+    sa.Column("claim_expires", Timestamp),
+    sa.Column("published_at", Timestamp),
+    sa.Column("doi", sa.String(200), index=True),
+    sa.Column("pmid", sa.String(40), index=True),
+)
+versions = sa.Table(
+    "versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("summary_json", JSONDocument(), nullable=False),
+    sa.Column("findings_json", JSONDocument(), nullable=False),
+    sa.Column("provenance_json", JSONDocument(), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False, server_default="draft"),
+    sa.Column("based_on", sa.Integer),
+    sa.Column("note", sa.Text),
+    sa.UniqueConstraint("draft_id", "version", name="uq_versions_draft_version"),
+)
+comments = sa.Table(
+    "comments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("section", sa.String(40)),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+audit = sa.Table(
+    "audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("from_status", sa.String(40)),
+    sa.Column("to_status", sa.String(40)),
+    sa.Column("from_version", sa.Integer),
+    sa.Column("to_version", sa.Integer),
+    sa.Column("note", sa.Text),
+    sa.Column("at", Timestamp, nullable=False),
+)
+
+# -- model answers reused instead of paid for twice (see ``laydraft.cache``) -------------------
+
+response_cache = sa.Table(
+    "response_cache", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("model", sa.String(200)),
+    sa.Column("prompt_fingerprint", sa.String(40), nullable=False),
+    sa.Column("summary_json", JSONDocument(), nullable=False),
+    sa.Column("provenance_json", JSONDocument(), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+# -- batch runs: one row per run, per record outcome, per Batch API job ------------------------
+# ``batch_items`` has one row per (record key, prompt fingerprint, model): the latest outcome of
+# drafting that record with that prompt and model.
+
+batch_runs = sa.Table(
+    "batch_runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("list_path", sa.Text, nullable=False),
+    sa.Column("via", sa.String(20), nullable=False),
+    sa.Column("drafter", sa.String(40), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("fingerprint", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("summary_json", JSONDocument()),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+batch_items = sa.Table(
+    "batch_items", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("record_key", sa.String(200), nullable=False),
+    sa.Column("fingerprint", sa.String(40), nullable=False),
+    sa.Column("model", sa.String(200), nullable=False),
+    sa.Column("run_id", sa.Integer, nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("source", sa.Text),
+    sa.Column("draft_id", sa.Integer),
+    sa.Column("reason", sa.String(40)),
+    sa.Column("detail", sa.Text),
+    sa.Column("remote_batch_id", sa.String(100), index=True),
+    sa.Column("custom_id", sa.String(100), index=True),
+    sa.Column("abstract_json", JSONDocument()),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.UniqueConstraint("record_key", "fingerprint", "model", name="uq_batch_items_record"),
+)
+batch_jobs = sa.Table(
+    "batch_jobs", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("run_id", sa.Integer, nullable=False, index=True),
+    sa.Column("input_file_id", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("requests", sa.Integer, nullable=False),
+    sa.Column("output_file_id", sa.String(100)),
+    sa.Column("error_file_id", sa.String(100)),
+    sa.Column("collected", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+# -- web accounts (password hashing lives in ``laydraft.users``) -------------------------------
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("last_signin", Timestamp),
+)
