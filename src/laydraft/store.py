@@ -28,7 +28,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .batch.schema import migrate_batch_runs
 from .cache import create_response_cache
-from .errors import ConfigError, NotFoundError, StaleVersionError
+from .errors import ConfigError, ErrorCode, NotFoundError, StaleVersionError
 from .models import (
     Abstract,
     AuditEvent,
@@ -234,13 +234,14 @@ def make_engine(url: str) -> Engine:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ConfigError(f"cannot create the database folder {path.parent}: {exc}") from exc
+            raise ConfigError(f"cannot create the database folder {path.parent}: {exc}",
+                              code=ErrorCode.DATABASE, path=str(path.parent)) from exc
     try:
         engine = sa.create_engine(url)
     except (SQLAlchemyError, ImportError) as exc:
-        hint = " (install the extra: pip install 'laydraft[postgres]')" if "psycopg" in str(
-            exc) else ""
-        raise ConfigError(f"cannot use database '{url}': {exc}{hint}") from exc
+        extra = "postgres" if "psycopg" in str(exc) else None
+        raise ConfigError(f"cannot use database '{url}': {exc}", code=ErrorCode.DATABASE,
+                          url=url, extra=extra) from exc
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
@@ -277,7 +278,8 @@ class Store:
                 with conn.begin():
                     yield conn
         except OperationalError as exc:
-            raise ConfigError(f"the database {self.url} cannot be used: {exc.orig}") from exc
+            raise ConfigError(f"the database {self.url} cannot be used: {exc.orig}",
+                              code=ErrorCode.DATABASE, url=self.url) from exc
 
     def applied_migrations(self) -> builtins.list[str]:
         with self.transaction(write=True) as conn:
@@ -339,8 +341,9 @@ class Store:
                 versions.c.draft_id == draft_id, versions.c.version == wanted,
             )).mappings().first()
         if ver is None:
-            raise NotFoundError(f"draft {draft_id} has no version {wanted} "
-                                f"(see `laydraft review history {draft_id}`)")
+            raise NotFoundError(f"draft {draft_id} has no version {wanted}",
+                                code=ErrorCode.VERSION_NOT_FOUND, draft_id=draft_id,
+                                version=wanted)
         return _to_draft(row, ver)
 
     def list(self, status: str | None = None, reviewer: str | None = None,
@@ -409,8 +412,8 @@ class Store:
             updated_at=_iso(utcnow()),
         ))
         if result.rowcount != 1:
-            raise StaleVersionError(f"draft {before.id} changed while this action ran; "
-                                    f"look again with `laydraft review show {before.id}`")
+            raise StaleVersionError(f"draft {before.id} changed while this action ran",
+                                    code=ErrorCode.CHANGED_MEANWHILE, draft_id=before.id)
 
     def append_version(self, conn: Connection, version: Version) -> None:
         """Insert ``version`` and make it current, only if its base is still current.
@@ -460,8 +463,9 @@ class Store:
                 versions.c.draft_id == draft_id, versions.c.version == number,
             )).mappings().first()
         if row is None:
-            raise NotFoundError(f"draft {draft_id} has no version {number} "
-                                f"(see `laydraft review history {draft_id}`)")
+            raise NotFoundError(f"draft {draft_id} has no version {number}",
+                                code=ErrorCode.VERSION_NOT_FOUND, draft_id=draft_id,
+                                version=number)
         return _to_version(row)
 
     def add_comment(self, conn: Connection, comment: Comment) -> Comment:
@@ -502,7 +506,8 @@ def new_id(result: sa.CursorResult[Any]) -> int:
 
 
 def _no_draft(draft_id: int) -> NotFoundError:
-    return NotFoundError(f"no draft with id {draft_id}: see `laydraft queue list`")
+    return NotFoundError(f"no draft with id {draft_id}", code=ErrorCode.DRAFT_NOT_FOUND,
+                         draft_id=draft_id)
 
 
 def _stale_message(newer: list[Version], draft_id: int, base: int) -> str:

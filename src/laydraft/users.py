@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from .errors import ConfigError, NotFoundError, UsageError
+from .errors import ConfigError, ErrorCode, NotFoundError, UsageError
 from .models import utcnow
 
 if TYPE_CHECKING:
@@ -60,7 +60,9 @@ def _hasher() -> Any:
     try:
         from argon2 import PasswordHasher
     except ImportError as exc:
-        raise ConfigError("accounts need argon2-cffi: pip install 'laydraft[web]'") from exc
+        raise ConfigError("accounts need the argon2-cffi package, which is not installed",
+                          code=ErrorCode.MISSING_EXTRA, extra="web",
+                          packages=["argon2-cffi"]) from exc
     return PasswordHasher()
 
 
@@ -69,17 +71,18 @@ def check_name(name: str) -> str:
     name = name.strip()
     if not _NAME.match(name):
         raise UsageError(f"invalid user name {name!r}: use 1 to 64 letters, digits, '.', '_', "
-                         "'-' or '@', starting with a letter or digit")
+                         "'-' or '@', starting with a letter or digit",
+                         code=ErrorCode.INVALID_USER, field="name")
     return name
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UsageError(f"the password is too short: use at least {MIN_PASSWORD_LENGTH} "
-                         "characters")
+                         "characters", code=ErrorCode.INVALID_USER, field="password")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise UsageError(f"the password is too long: keep it under {MAX_PASSWORD_LENGTH} "
-                         "characters")
+                         "characters", code=ErrorCode.INVALID_USER, field="password")
     return password
 
 
@@ -99,8 +102,8 @@ def create_user(store: Store, name: str, password: str) -> User:
             conn.execute(users.insert().values(name=name, password_hash=digest,
                                                created_at=now.isoformat()))
     except IntegrityError as exc:
-        raise UsageError(f"a user named {name!r} already exists "
-                         "(see `laydraft user list`)") from exc
+        raise UsageError(f"a user named {name!r} already exists", code=ErrorCode.USER_EXISTS,
+                         name=name) from exc
     return User(name=name, created_at=now)
 
 
@@ -108,7 +111,7 @@ def get_user(store: Store, name: str) -> User:
     with store.transaction() as conn:
         row = conn.execute(sa.select(users).where(users.c.name == name)).mappings().first()
     if row is None:
-        raise NotFoundError(f"no user named {name!r}: add one with `laydraft user add {name}`")
+        raise NotFoundError(f"no user named {name!r}", code=ErrorCode.USER_NOT_FOUND, name=name)
     return _to_user(row)
 
 

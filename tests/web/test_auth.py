@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from laydraft.cli.messages import cli_message
 from laydraft.errors import ConfigError, UsageError
 from laydraft.store import Store
 from laydraft.users import authenticate, create_user, list_users, users
@@ -157,5 +158,6 @@ def test_a_key_file_others_can_read_is_refused() -> None:
     session_secret({})
     path: Path = secret_path()
     os.chmod(path, 0o644)
-    with pytest.raises(ConfigError, match="chmod 600"):
+    with pytest.raises(ConfigError, match="readable by others") as info:
         session_secret({})
+    assert f"chmod 600 {path}" in cli_message(info.value)
