@@ -115,7 +115,9 @@ def test_cli_phrasing_names_the_command_for_the_draft_in_the_context() -> None:
     assert cli_message(err) == ("cannot approve draft 3: it is pending_review; claim it first: "
                                 "run `laydraft review claim 3`")
     kept = StaleVersionError("draft 3 changed after version 1", draft_id=3, kept_in="/tmp/x.md")
-    assert cli_message(kept).endswith("`laydraft review diff 3`); your text is kept in /tmp/x.md")
+    assert cli_message(kept) == ("draft 3 changed after version 1; your text is kept in "
+                                 "/tmp/x.md (look at the new version with `laydraft review diff "
+                                 "3`)")
 
 
 def _messages_in_library_raises() -> list[tuple[str, int, str]]:

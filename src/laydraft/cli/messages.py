@@ -132,8 +132,8 @@ HINTS: dict[ErrorCode, Hint] = {
 def cli_message(err: LaydraftError) -> str:
     """One line for stderr: what happened, what to run or set, and what a failure cost."""
     kept = err.context.get("kept_in")
-    text = str(err) + HINTS.get(err.code, _none)(err)
-    return text + (f"; your text is kept in {kept}" if kept else "") + _billed(err)
+    text = str(err) + (f"; your text is kept in {kept}" if kept else "")
+    return text + HINTS.get(err.code, _none)(err) + _billed(err)
 
 
 def _billed(err: LaydraftError) -> str:

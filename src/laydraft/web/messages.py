@@ -110,8 +110,7 @@ PHRASES: dict[ErrorCode, Phrase] = {
                                      "there is nothing to compare yet."),
     E.INVALID_USER: _also("Choose another and try again."),
     E.USER_EXISTS: _also("Choose another name."),
-    E.DRAFTER_UNAVAILABLE: lambda e: (f"The {_ctx(e, 'drafter')!s} drafter is not set up on "
-                                      "this site. Choose another drafter."),
+    E.DRAFTER_UNAVAILABLE: _also("Choose another drafter."),
     E.INPUT: _said,
     E.NO_INPUT: lambda e: "Paste an abstract into the box, or choose a file to upload.",
     E.FILE_MISSING: lambda e: f"The file {_file(e)}could not be found. Choose the file again.",
