@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from laydraft.cli.messages import cli_message
 from laydraft.errors import InputError, RecordError
 from laydraft.ingest import iter_records, read_abstract
 from laydraft.ingest.decoding import CP1252_FLAG
@@ -101,8 +102,10 @@ def test_a_cp1252_row_in_a_reading_list_is_flagged(tmp_path: Path) -> None:
 
 def test_file_larger_than_max_bytes(tmp_path: Path) -> None:
     path = write(tmp_path, "big.txt", BODY.encode("utf-8"))
-    with pytest.raises(InputError, match="larger than the 100-byte limit.*max_input_bytes"):
+    with pytest.raises(InputError, match="larger than the 100-byte limit") as info:
         read_abstract(path, 100)
+    assert info.value.context["setting"] == "max_input_bytes"
+    assert "raise max_input_bytes in your config" in cli_message(info.value)
 
 
 def test_record_larger_than_max_bytes_in_a_reading_list(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from laydraft.errors import InputError, RecordError
+from laydraft.cli.messages import cli_message
+from laydraft.errors import ErrorCode, InputError, RecordError
 from laydraft.ingest import iter_records, read_abstract
 from laydraft.models import Abstract
 
@@ -193,5 +194,7 @@ def test_reading_list_is_a_lazy_iterator() -> None:
      ("references.bib", 3), ("reading_list.csv", 4)],
 )
 def test_read_abstract_refuses_a_file_with_many_records(name: str, count: int) -> None:
-    with pytest.raises(InputError, match=rf"holds {count} records.*laydraft batch"):
+    with pytest.raises(InputError, match=rf"holds {count} records") as info:
         read_abstract(FIXTURES / name, LIMIT)
+    assert info.value.code is ErrorCode.SEVERAL_RECORDS
+    assert "laydraft batch" in cli_message(info.value)

@@ -8,7 +8,8 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from laydraft.errors import InputError
+from laydraft.cli.messages import cli_message
+from laydraft.errors import ErrorCode, InputError, NetworkError
 from laydraft.ingest import online
 from laydraft.models import Abstract
 
@@ -113,16 +114,20 @@ def test_malformed_identifiers_are_refused_before_any_request(
         call(value, http_client=Recordings({}).client())
 
 
-def test_network_failure_is_a_clear_input_error() -> None:
+def test_network_failure_is_a_clear_network_error() -> None:
     def refuse(request: httpx2.Request) -> httpx2.Response:
         raise httpx2.ConnectError("Name or service not known", request=request)
 
     client = httpx2.Client(transport=httpx2.MockTransport(refuse))
-    with pytest.raises(InputError, match="cannot reach NCBI E-utilities.*pass the file instead"):
+    with pytest.raises(NetworkError, match="cannot reach NCBI E-utilities") as info:
         online.fetch_pubmed("39000071", http_client=client)
+    assert info.value.code is ErrorCode.NCBI_UNREACHABLE and info.value.exit_code == 1
+    assert "pass the file instead" in cli_message(info.value)
 
 
 def test_http_errors_are_reported_with_their_status() -> None:
     client = httpx2.Client(transport=httpx2.MockTransport(lambda r: httpx2.Response(429)))
-    with pytest.raises(InputError, match="HTTP 429.*NCBI_API_KEY"):
+    with pytest.raises(NetworkError, match="HTTP 429") as info:
         online.fetch_pubmed("39000071", http_client=client)
+    assert info.value.context["status"] == 429
+    assert "NCBI_API_KEY" in cli_message(info.value)

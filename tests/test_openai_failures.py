@@ -82,7 +82,7 @@ def test_429_insufficient_quota_is_not_retried_and_says_so(
         run(settings, abstract, transport, waits)
     assert transport.calls == 1 and waits == []
     err = info.value
-    assert (err.status, err.code) == (429, "insufficient_quota")
+    assert (err.status, err.api_code) == (429, "insufficient_quota")
     assert [a.error_code for a in err.context["attempts"]] == ["insufficient_quota"]
     assert err.context["cost_usd"] == 0.0
 
@@ -120,7 +120,7 @@ def test_unknown_model_fails_at_once_naming_the_setting(
     with pytest.raises(ModelAPIError, match="--model") as info:
         run(settings, abstract, transport)
     assert transport.calls == 1
-    assert (info.value.status, info.value.code) == (404, "model_not_found")
+    assert (info.value.status, info.value.api_code) == (404, "model_not_found")
 
 
 def test_json_schema_unsupported_names_the_fallback_mode(

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from laydraft import review
+from laydraft.cli.messages import cli_message
 from laydraft.db import Store
 from laydraft.drafting import DraftOutput
 from laydraft.errors import NotFoundError, StaleVersionError, UsageError, WorkflowError
@@ -100,8 +101,9 @@ def test_next_claims_the_oldest_waiting_draft(store: Store, queued: Draft, setti
 
 
 def test_a_reviewer_is_required(store: Store, queued: Draft) -> None:
-    with pytest.raises(UsageError, match="--as NAME, set LAYDRAFT_REVIEWER"):
+    with pytest.raises(UsageError, match="needs to know who you are") as info:
         review.claim(store, _id(queued), "")
+    assert "--as NAME, set LAYDRAFT_REVIEWER" in cli_message(info.value)
 
 
 def test_unknown_draft(store: Store) -> None:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import platformdirs
 from pydantic import BaseModel, Field, ValidationError
 
-from .errors import ConfigError
+from .errors import ConfigError, ErrorCode
 from .models import WordLimits
 from .resources import default_config_path, default_prompts_dir
 
@@ -107,9 +107,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise ConfigError(f"config file not found: {path}") from exc
+        raise ConfigError(f"config file not found: {path}", code=ErrorCode.CONFIG_FILE,
+                          path=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}",
+                          code=ErrorCode.CONFIG_FILE, path=str(path)) from exc
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -141,9 +143,9 @@ def _reject_secrets(data: dict[str, Any], origin: Path) -> None:
     for key in ("api_key", "openai_api_key", "key"):
         if key in data:
             raise ConfigError(
-                f"{origin} sets '{key}': laydraft reads the API key only from the "
-                f"{API_KEY_ENV} environment variable; remove it from the file"
-            )
+                f"{origin} sets '{key}': an API key is never read from a config file; "
+                "remove it from the file", code=ErrorCode.API_KEY_IN_FILE, path=str(origin),
+                setting=key, env=API_KEY_ENV)
 
 
 def load_settings(
@@ -172,4 +174,4 @@ def load_settings(
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"setting '{where}' is invalid: {first['msg']}") from exc
+        raise ConfigError(f"setting '{where}' is invalid: {first['msg']}", setting=where) from exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import UsageError
+from .errors import ErrorCode, UsageError
 from .models import SECTION_TITLES, SUMMARY_FIELDS, Draft, LaySummary
 from .review import parse_summary
 
@@ -62,7 +62,8 @@ def split_sections(text: str) -> dict[str, str]:
     """Section text by field name; raises UsageError for a file that cannot be read back."""
     body = _COMMENT.sub("", text)
     if is_blank(text):
-        raise UsageError("the edited file is empty; nothing saved")
+        raise UsageError("the edited file is empty; nothing saved",
+                         code=ErrorCode.EDIT_UNREADABLE)
     found: dict[str, list[str]] = {}
     current: str | None = None
     for line in body.splitlines():
@@ -71,19 +72,23 @@ def split_sections(text: str) -> dict[str, str]:
             title = heading.group(1).strip().lower()
             if title not in _BY_TITLE:
                 raise UsageError(f"unknown heading '{heading.group(1)}'; the headings are "
-                                 + ", ".join(SECTION_TITLES.values()))
+                                 + ", ".join(SECTION_TITLES.values()),
+                                 code=ErrorCode.EDIT_UNREADABLE)
             current = _BY_TITLE[title]
             if current in found:
-                raise UsageError(f"section '{SECTION_TITLES[current]}' appears twice")
+                raise UsageError(f"section '{SECTION_TITLES[current]}' appears twice",
+                                 code=ErrorCode.EDIT_UNREADABLE)
             found[current] = []
         elif current is None:
             if line.strip():
-                raise UsageError("text before the first heading; put it under a section heading")
+                raise UsageError("text before the first heading; put it under a section "
+                                 "heading", code=ErrorCode.EDIT_UNREADABLE)
         else:
             found[current].append(line)
     missing = [SECTION_TITLES[n] for n in SUMMARY_FIELDS if n not in found]
     if missing:
-        raise UsageError(f"missing section heading '{missing[0]}'")
+        raise UsageError(f"missing section heading '{missing[0]}'",
+                         code=ErrorCode.EDIT_UNREADABLE)
     return {name: normalise("\n".join(found[name])) for name in SUMMARY_FIELDS}
 
 

@@ -7,6 +7,10 @@ uses StrictUndefined, so a misspelt variable fails loudly instead of printing no
 
 Exporting publishes: the draft moves from ``approved`` to ``published`` (recorded in the audit
 log). ``preview=True`` renders any draft without changing anything, for the web page.
+
+Each format is one ``ExportFormat`` record in ``EXPORT_FORMATS`` (name, renderer, media type,
+label, file extension); the CLI's ``--format`` choices and the web's download buttons and
+headers come from it, so a new format is one record here.
 """
 
 from __future__ import annotations
@@ -14,22 +18,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 from pydantic import BaseModel
 
 from .config import Settings
 from .db import Store
-from .errors import ConfigError, UsageError
+from .errors import ConfigError, ErrorCode, UsageError
 from .models import SECTION_TITLES, SUMMARY_SECTIONS, AuditEvent, Draft, DraftStatus, utcnow
 from .review import refuse, require_reviewer
 
-Format = Literal["md", "html", "json"]
-FORMATS: tuple[Format, ...] = ("md", "html", "json")
-TEMPLATES = {"md": "page.md.j2", "html": "page.html.j2"}
+Format = str  # the name of an ExportFormat in EXPORT_FORMATS
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent / "export_templates"
 EXPORTABLE = (DraftStatus.approved, DraftStatus.published)
 
@@ -49,7 +52,8 @@ def template_environment(settings: Settings) -> jinja2.Environment:
     if settings.export_templates_dir:
         custom = Path(settings.export_templates_dir).expanduser()
         if not custom.is_dir():
-            raise ConfigError(f"export_templates_dir {custom} is not a folder")
+            raise ConfigError(f"export_templates_dir {custom} is not a folder",
+                              setting="export_templates_dir")
         folders.insert(0, str(custom))
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
@@ -58,6 +62,48 @@ def template_environment(settings: Settings) -> jinja2.Environment:
                                             default_for_string=False),
         keep_trailing_newline=True,
     )
+
+
+# (settings, the page context) -> the page's text
+Renderer = Callable[[Settings, dict[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One kind of published page: how it is rendered, served and named."""
+
+    name: str
+    label: str
+    media_type: str
+    extension: str
+    render: Renderer
+
+
+def _json_page(settings: Settings, context: dict[str, Any]) -> str:
+    return json.dumps(context, indent=2, ensure_ascii=False) + "\n"
+
+
+def _template_page(template: str) -> Renderer:
+    return lambda settings, context: _render_template(settings, template, context)
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {fmt.name: fmt for fmt in (
+    ExportFormat("md", "Markdown", "text/markdown; charset=utf-8", "md",
+                 _template_page("page.md.j2")),
+    ExportFormat("html", "HTML", "text/html; charset=utf-8", "html",
+                 _template_page("page.html.j2")),
+    ExportFormat("json", "JSON", "application/json", "json", _json_page),
+)}
+FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
+
+
+def export_format(name: str) -> ExportFormat:
+    """The registered format called ``name``, or a UsageError listing the choices."""
+    if name not in EXPORT_FORMATS:
+        raise UsageError(f"unknown format {name!r}; use one of {', '.join(FORMATS)}",
+                         code=ErrorCode.UNKNOWN_CHOICE, field="format", value=name,
+                         choices=list(FORMATS))
+    return EXPORT_FORMATS[name]
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -90,14 +136,9 @@ def page_context(draft: Draft, settings: Settings, published_at: datetime | None
 def render_page(draft: Draft, fmt: Format, settings: Settings,
                 published_at: datetime | None = None, preview: bool = False) -> Page:
     """Render one format of one draft; no state changes."""
-    context = page_context(draft, settings, published_at, preview)
-    if fmt == "json":
-        content = json.dumps(context, indent=2, ensure_ascii=False) + "\n"
-    elif fmt in TEMPLATES:
-        content = _render_template(settings, TEMPLATES[fmt], context)
-    else:
-        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    name = f"{draft.id}-{slug(draft.summary.headline)}.{fmt}"
+    kind = export_format(fmt)
+    content = kind.render(settings, page_context(draft, settings, published_at, preview))
+    name = f"{draft.id}-{slug(draft.summary.headline)}.{kind.extension}"
     return Page(draft_id=draft.id or 0, version=draft.version, format=fmt, filename=name,
                 content=content)
 
@@ -106,12 +147,14 @@ def _render_template(settings: Settings, name: str, context: dict[str, Any]) -> 
     try:
         return template_environment(settings).get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
-        raise ConfigError(f"export template {name} is missing") from exc
+        raise ConfigError(f"export template {name} is missing", code=ErrorCode.TEMPLATE,
+                          template=name) from exc
     except jinja2.UndefinedError as exc:
-        raise ConfigError(f"export template {name} uses an unknown variable: {exc.message}") from exc
+        raise ConfigError(f"export template {name} uses an unknown variable: {exc.message}",
+                          code=ErrorCode.TEMPLATE, template=name) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(f"export template {exc.name or name} line {exc.lineno}: "
-                          f"{exc.message}") from exc
+                          f"{exc.message}", code=ErrorCode.TEMPLATE, template=name) from exc
 
 
 def export_draft(store: Store, draft_id: int, formats: list[Format], settings: Settings,
@@ -138,8 +181,7 @@ def export_draft(store: Store, draft_id: int, formats: list[Format], settings: S
     with store.transaction(write=True) as conn:
         state = store.state(conn, draft_id, lock=True)
         if state.status not in EXPORTABLE:
-            raise refuse("export", state, "only approved drafts are published "
-                          "(use --preview to look at it without publishing)")
+            raise refuse("export", state, "only approved drafts are published")
         published_at = state.published_at or now
         pages = [render_page(draft, fmt, settings, published_at) for fmt in formats]
         if deliver is not None:

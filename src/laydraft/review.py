@@ -21,7 +21,7 @@ from .config import API_KEY_ENV, Settings
 from .db import Store
 from .diff import VersionDiff, diff_summaries
 from .drafting import Drafter, make_drafter
-from .errors import UsageError, WorkflowError
+from .errors import ErrorCode, NotClaimedError, UsageError, WorkflowError
 from .models import (
     SECTION_TITLES,
     SUMMARY_FIELDS,
@@ -47,7 +47,6 @@ DECISIONS: dict[str, tuple[DraftStatus, DraftStatus]] = {
     "reject": (DraftStatus.in_review, DraftStatus.rejected),
     "request_changes": (DraftStatus.in_review, DraftStatus.changes_requested),
 }
-EDITABLE = (DraftStatus.in_review, DraftStatus.changes_requested)
 
 
 class History(BaseModel):
@@ -64,14 +63,18 @@ def require_reviewer(name: str | None) -> str:
     """The reviewer's name, or a UsageError that says how to set one."""
     if name and name.strip():
         return name.strip()
-    raise UsageError("this action needs your reviewer name: pass --as NAME, set "
-                     "LAYDRAFT_REVIEWER, or add reviewer = \"NAME\" to your config file")
+    raise UsageError("this action needs to know who you are (your reviewer name)",
+                     code=ErrorCode.REVIEWER_MISSING, setting="reviewer")
 
 
-def refuse(action: str, state: DraftState, hint: str = "") -> WorkflowError:
+def refuse(action: str, state: DraftState, hint: str = "", *,
+           claim_needed: bool = False) -> WorkflowError:
+    """The workflow's refusal; ``claim_needed`` when claiming the draft would allow it."""
     words = action.replace("_", " ")
-    return WorkflowError(f"cannot {words} draft {state.id}: it is {state.status.value}"
-                         + (f"; {hint}" if hint else ""), draft_id=state.id)
+    kind = NotClaimedError if claim_needed else WorkflowError
+    return kind(f"cannot {words} draft {state.id}: it is {state.status.value}"
+                + (f"; {hint}" if hint else ""), draft_id=state.id, action=action,
+                status=state.status.value, holder=state.reviewer)
 
 
 def _claimed_by_other(state: DraftState, reviewer: str, now: datetime) -> bool:
@@ -86,13 +89,13 @@ def _claim_holder_hint(state: DraftState) -> str:
 def _require_claim(action: str, state: DraftState, reviewer: str, now: datetime) -> None:
     """The reviewer must hold the claim; an expired claim still counts until someone else takes it."""
     if state.status is not DraftStatus.in_review:
-        hint = f"claim it first: laydraft review claim {state.id}" \
-            if state.status is DraftStatus.pending_review else ""
-        raise refuse(action, state, hint)
+        pending = state.status is DraftStatus.pending_review
+        raise refuse(action, state, "claim it first" if pending else "",
+                     claim_needed=pending)
     if state.reviewer != reviewer:
-        live = state.claim_live(now)
-        raise refuse(action, state, (_claim_holder_hint(state) if live
-                                      else f"claim it first: laydraft review claim {state.id}"))
+        if state.claim_live(now):
+            raise refuse(action, state, _claim_holder_hint(state))
+        raise refuse(action, state, "claim it first", claim_needed=True)
 
 
 def _claimed(state: DraftState, reviewer: str, now: datetime, minutes: float) -> DraftState:
@@ -186,7 +189,9 @@ def transition(store: Store, draft_id: int, action: str, reviewer: str,
     A note is kept in the audit log and also as a comment, where the next editor sees it.
     """
     if action not in DECISIONS:
-        raise UsageError(f"unknown action {action!r}; use one of {', '.join(DECISIONS)}")
+        raise UsageError(f"unknown action {action!r}; use one of {', '.join(DECISIONS)}",
+                         code=ErrorCode.UNKNOWN_CHOICE, field="action", value=action,
+                         choices=list(DECISIONS))
     reviewer = require_reviewer(reviewer)
     now = now or utcnow()
     _, target = DECISIONS[action]
@@ -208,10 +213,10 @@ def _check_editable(state: DraftState, author: str, now: datetime, action: str) 
     if state.status is DraftStatus.in_review:
         _require_claim(action, state, author, now)
         return
-    hint = (f"claim it first: laydraft review claim {state.id}"
-            if state.status is DraftStatus.pending_review else
+    pending = state.status is DraftStatus.pending_review
+    hint = ("claim it first" if pending else
             "only drafts in review or with changes requested can be changed")
-    raise refuse(action, state, hint)
+    raise refuse(action, state, hint, claim_needed=pending)
 
 
 def check_editable(store: Store, draft_id: int, author: str) -> None:
@@ -259,7 +264,8 @@ def save_edit(store: Store, draft_id: int, summary: LaySummary, base_version: in
     """Save a person's edit; refuses an edit identical to the version it was based on."""
     base = store.version(draft_id, base_version)
     if _same_text(base.summary, summary):
-        raise UsageError(f"no changes to draft {draft_id} (version {base_version}); nothing saved")
+        raise UsageError(f"no changes to draft {draft_id} (version {base_version}); nothing saved",
+                         code=ErrorCode.NO_CHANGES, draft_id=draft_id, version=base_version)
     return save_version(store, draft_id, summary, base_version, author, settings, note=note)
 
 
@@ -278,7 +284,8 @@ def parse_summary(sections: dict[str, str]) -> LaySummary:
         field = str(first["loc"][0]) if first["loc"] else "summary"
         title = SECTION_TITLES.get(field, field)
         message = first["msg"].removeprefix("Value error, ")
-        raise UsageError(f"section '{title}' {message}") from exc
+        raise UsageError(f"section '{title}' {message}", code=ErrorCode.INVALID_SECTION,
+                         section=field) from exc
 
 
 def offline_redraft_notice(version: Version) -> str | None:
@@ -295,7 +302,9 @@ def redraft(store: Store, draft_id: int, instruction: str, author: str, settings
     """Ask the drafter for a new version following a reviewer's instruction."""
     author = require_reviewer(author)
     if not instruction.strip():
-        raise UsageError("say what the new draft should change, e.g. -m \"shorter, simpler words\"")
+        raise UsageError("the instruction is empty: say what the new draft should change, "
+                         "e.g. \"shorter, simpler words\"", code=ErrorCode.EMPTY_TEXT,
+                         field="instruction")
     current = store.get(draft_id)
     base = base_version or current.version
     check_editable(store, draft_id, author)
@@ -331,7 +340,9 @@ def normalise_section(section: str | None) -> str | None:
     key = section.strip().lower().replace(" ", "_").replace("-", "_")
     if key in SUMMARY_FIELDS:
         return key
-    raise UsageError(f"unknown section {section!r}; use one of {', '.join(SUMMARY_FIELDS)}")
+    raise UsageError(f"unknown section {section!r}; use one of {', '.join(SUMMARY_FIELDS)}",
+                     code=ErrorCode.UNKNOWN_CHOICE, field="section", value=section,
+                     choices=list(SUMMARY_FIELDS))
 
 
 def comment(store: Store, draft_id: int, author: str, text: str,
@@ -339,7 +350,7 @@ def comment(store: Store, draft_id: int, author: str, text: str,
     """Attach a comment to a draft's current version, optionally to one section."""
     author = require_reviewer(author)
     if not text.strip():
-        raise UsageError("the comment is empty; write it with -m TEXT")
+        raise UsageError("the comment is empty", code=ErrorCode.EMPTY_TEXT, field="comment")
     made = Comment(draft_id=draft_id, version=1, author=author,
                    section=normalise_section(section), text=text.strip())
     with store.transaction(write=True) as conn:
@@ -365,7 +376,7 @@ def diff_versions(store: Store, draft_id: int, a: int | None = None,
     new = b or current
     old = a if a is not None else new - 1
     if old < 1:
-        raise UsageError(f"draft {draft_id} has only version {current}; nothing to compare "
-                         "(give two versions: laydraft review diff ID A B)")
+        raise UsageError(f"draft {draft_id} has only version {current}; nothing to compare",
+                         code=ErrorCode.NOTHING_TO_COMPARE, draft_id=draft_id, version=current)
     left, right = store.version(draft_id, old), store.version(draft_id, new)
     return diff_summaries(left.summary, right.summary, old, new)

@@ -30,7 +30,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .config import Price, Settings
-from .errors import BudgetError
+from .errors import BudgetError, ErrorCode
 from .models import Usage
 
 DEFAULT_CONTEXT_WINDOW = 128_000
@@ -242,12 +242,13 @@ def plan_tokens(settings: Settings, messages: list[dict[str, str]]) -> TokenPlan
         raise BudgetError(
             f"the prompt is {what}; with {plan.max_answer} for the answer it exceeds the "
             f"{plan.context_window}-token context window of {settings.model}: shorten the "
-            "abstract or use a model with a larger window", tokens=plan.prompt.tokens)
+            "abstract or use a model with a larger window", code=ErrorCode.TOO_LONG_FOR_MODEL,
+            tokens=plan.prompt.tokens, model=settings.model, limit=plan.context_window)
     if plan.total > plan.budget:
         raise BudgetError(
             f"the prompt is {what}; with {plan.max_answer} for the answer it exceeds "
-            f"max_tokens_per_draft = {plan.budget}: shorten the abstract or raise "
-            "max_tokens_per_draft in your config", tokens=plan.prompt.tokens)
+            f"max_tokens_per_draft = {plan.budget}", tokens=plan.prompt.tokens,
+            limit=plan.budget, setting="max_tokens_per_draft")
     return plan
 
 

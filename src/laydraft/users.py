@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConfigError, UsageError
+from .errors import ConfigError, ErrorCode, UsageError
 from .models import User, utcnow
 
 if TYPE_CHECKING:
@@ -24,7 +24,9 @@ def _hasher() -> Any:
     try:
         from argon2 import PasswordHasher
     except ImportError as exc:
-        raise ConfigError("accounts need argon2-cffi: pip install 'laydraft[web]'") from exc
+        raise ConfigError("accounts need the argon2-cffi package, which is not installed",
+                          code=ErrorCode.MISSING_EXTRA, extra="web",
+                          packages=["argon2-cffi"]) from exc
     return PasswordHasher()
 
 
@@ -33,17 +35,18 @@ def check_name(name: str) -> str:
     name = name.strip()
     if not _NAME.match(name):
         raise UsageError(f"invalid user name {name!r}: use 1 to 64 letters, digits, '.', '_', "
-                         "'-' or '@', starting with a letter or digit")
+                         "'-' or '@', starting with a letter or digit",
+                         code=ErrorCode.INVALID_USER, field="name")
     return name
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UsageError(f"the password is too short: use at least {MIN_PASSWORD_LENGTH} "
-                         "characters")
+                         "characters", code=ErrorCode.INVALID_USER, field="password")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise UsageError(f"the password is too long: keep it under {MAX_PASSWORD_LENGTH} "
-                         "characters")
+                         "characters", code=ErrorCode.INVALID_USER, field="password")
     return password
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from laydraft.cli.messages import cli_message
 from laydraft.db import Store
 from laydraft.db.tables import users
 from laydraft.errors import ConfigError, UsageError
@@ -158,5 +159,6 @@ def test_a_key_file_others_can_read_is_refused() -> None:
     session_secret({})
     path: Path = secret_path()
     os.chmod(path, 0o644)
-    with pytest.raises(ConfigError, match="chmod 600"):
+    with pytest.raises(ConfigError, match="readable by others") as info:
         session_secret({})
+    assert f"chmod 600 {path}" in cli_message(info.value)

@@ -316,7 +316,7 @@ def test_unknown_ids_and_addresses_get_readable_pages(watched: Watched) -> None:
     sign_in(page)
     response = page.goto("/drafts/424242")
     assert response is not None and response.status == 404
-    expect(page.locator(".error-message")).to_contain_text("no draft with id 424242")
+    expect(page.locator(".error-message")).to_contain_text("There is no draft #424242")
     shot(page, "11-not-found")
     response = page.goto("/no/such/page")
     assert response is not None and response.status == 404

@@ -45,7 +45,7 @@ def test_bad_input_shows_the_library_message_and_keeps_the_text(
         client: TestClient, signed_in: str, store: Store) -> None:
     response = _post(client, "/draft", signed_in, abstract="", drafter="offline")
     assert response.status_code == 400
-    assert "paste an abstract or choose a file" in response.text
+    assert "Paste an abstract into the box, or choose a file" in response.text
     short = _post(client, "/draft", signed_in, abstract="Too short.", drafter="offline")
     assert short.status_code == 400
     assert "Too short.</textarea>" in short.text
@@ -161,7 +161,8 @@ def test_a_refused_action_is_a_message_on_the_page(
     response = _post(client, f"/drafts/{draft.id}/decide", signed_in, decision="approve")
     assert response.status_code == 303
     page = client.get(f"/drafts/{draft.id}").text
-    assert "cannot approve draft" in page
+    assert f"You cannot approve draft #{draft.id} yet" in page
+    assert "Claim this draft first" in page and "laydraft review" not in page
     assert store.get(draft.id).status is DraftStatus.pending_review
     unchanged = _post(client, f"/drafts/{draft.id}/export", signed_in, format="md")
     assert unchanged.status_code == 303
@@ -178,7 +179,7 @@ def test_an_invalid_edit_is_explained_and_the_text_kept(
     assert "Limitations" in response.text
     same = _post(client, f"/drafts/{draft.id}/edit", signed_in,
                  text=draft.summary.limitations, **form)
-    assert same.status_code == 400 and "no changes" in same.text
+    assert same.status_code == 400 and "the text is the same as the current version" in same.text
 
 
 def test_redraft_and_release(client: TestClient, signed_in: str, store: Store,

@@ -203,7 +203,7 @@ def test_the_api_key_never_reaches_the_browser(
 def test_unknown_ids_get_a_readable_404(client: TestClient, signed_in: str, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404
-    assert "no draft with id 999" in response.text
+    assert "There is no draft #999" in response.text
     assert "Traceback" not in response.text
 
 

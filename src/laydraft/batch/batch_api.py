@@ -26,7 +26,7 @@ from ..config import Settings
 from ..db import Store
 from ..drafting.session import DraftSession
 from ..drafting.structured import InvalidOutput, parse_summary, read_answer
-from ..errors import LaydraftError, ModelAPIError, NotFoundError
+from ..errors import ErrorCode, LaydraftError, ModelUnreachableError, NotFoundError
 from ..models import Abstract, Attempt, Draft, Provenance, Usage
 from ..pipeline import check_summary
 from ..prompts import render_draft_prompt
@@ -129,8 +129,7 @@ def api_errors(settings: Settings) -> Iterator[None]:
 
             raise explain_status_error(exc, settings) from exc  # type: ignore[arg-type]
         if exc.__class__.__name__ in ("APIConnectionError", "APITimeoutError"):
-            raise ModelAPIError(f"could not reach the model server: {exc}",
-                                code="unreachable") from exc
+            raise ModelUnreachableError(f"could not reach the model server: {exc}") from exc
         raise
 
 
@@ -158,7 +157,8 @@ def refresh(settings: Settings, client: Any, state: BatchState,
     """Poll the jobs (one, or every one not yet collected) and store what the API says."""
     jobs = state.jobs(batch_id, pending_only=batch_id is None)
     if batch_id and not jobs:
-        raise NotFoundError(f"no Batch API job {batch_id}: see `laydraft batch status`")
+        raise NotFoundError(f"no Batch API job {batch_id}", code=ErrorCode.BATCH_JOB_NOT_FOUND,
+                            batch_id=batch_id)
     shown = []
     for job in jobs:
         with api_errors(settings):

@@ -88,7 +88,7 @@ def prompt_fingerprint(settings: Settings) -> str:
 
 def is_fatal(exc: ModelAPIError) -> bool:
     """True when every other record would fail the same way (key, model, quota)."""
-    return exc.status in FATAL_STATUSES or exc.code == "insufficient_quota"
+    return exc.status in FATAL_STATUSES or exc.api_code == "insufficient_quota"
 
 
 class BatchRunner:
@@ -257,7 +257,7 @@ def _reason(exc: LaydraftError) -> str:
     if isinstance(exc, DraftFailed):
         return exc.reason
     if isinstance(exc, ModelAPIError):
-        return exc.code or (f"http_{exc.status}" if exc.status else "api_error")
+        return exc.api_code or (f"http_{exc.status}" if exc.status else "api_error")
     if isinstance(exc, BudgetError):
         return "too_long"
     return exc.__class__.__name__.lower()

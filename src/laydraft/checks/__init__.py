@@ -1,6 +1,7 @@
 """Automatic findings for reviewers: each check is a pure function of (Abstract, LaySummary).
 
-``run_checks`` is the one entry point the rest of laydraft uses. One module per check:
+``run_checks`` is the one entry point the rest of laydraft uses; ``CHECKS`` is the registry,
+one ``CheckSpec`` per check (name, factory, what it reports). One module per check:
 
 - ``numbers``: every figure traceable to the abstract (errors);
 - ``claims``: causal wording for the design (warnings), animal or cell results told as human
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..models import Abstract, Finding, LaySummary, WordLimits
 from .advice import check_advice
@@ -25,21 +27,48 @@ from .readability import ReadingLevel, make_readability_check, readability
 
 Check = Callable[[Abstract, LaySummary], list[Finding]]
 
-__all__ = ["Check", "ReadingLevel", "checks_for", "readability", "run_checks"]
+__all__ = ["CHECKS", "Check", "CheckSpec", "ReadingLevel", "checks_for", "readability",
+           "run_checks"]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
+@dataclass(frozen=True)
+class CheckSpec:
+    """One check: its name (the ``Finding.check`` it reports under), how to build it, and what
+    it reports. ``make`` receives the target grade and word ranges; most checks ignore them."""
+
+    name: str
+    make: Callable[[float, WordLimits | None], Check]
+    reports: str
+
+
+def _fixed(check: Check) -> Callable[[float, WordLimits | None], Check]:
+    return lambda target_grade, limits: check
+
+
+# The registry, in the order findings of equal severity are listed.
+CHECKS: tuple[CheckSpec, ...] = (
+    CheckSpec("numbers", _fixed(check_numbers),
+              "errors: figures in the summary that cannot be traced to the abstract"),
+    CheckSpec("claims", _fixed(check_claims),
+              "warnings: causal wording the design cannot support; errors: animal or cell "
+              "results told as results in people"),
+    CheckSpec("advice", _fixed(check_advice),
+              "warnings: telling readers what to do about their treatment"),
+    CheckSpec("jargon", _fixed(check_jargon),
+              "warnings: unexplained technical words and abbreviations"),
+    CheckSpec("completeness", lambda grade, limits: make_completeness_check(limits),
+              "missing sections, word counts outside their ranges, headline shape, and the "
+              "design's limits left unsaid"),
+    CheckSpec("readability", lambda grade, limits: make_readability_check(grade),
+              "info: the reading grade overall; warnings: sections above the target grade"),
+)
+
+
 def checks_for(target_grade: float = 8, limits: WordLimits | None = None) -> list[Check]:
-    """Every check, configured with the target grade and word ranges."""
-    return [
-        check_numbers,
-        check_claims,
-        check_advice,
-        check_jargon,
-        make_completeness_check(limits),
-        make_readability_check(target_grade),
-    ]
+    """Every registered check, configured with the target grade and word ranges."""
+    return [spec.make(target_grade, limits) for spec in CHECKS]
 
 
 def run_checks(

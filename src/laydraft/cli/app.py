@@ -1,7 +1,8 @@
 """The command group, its shared context, and the one place errors become exits.
 
-Errors from the library arrive as LaydraftError and leave as one line on stderr with exit
-code 2 (bad input or usage) or 1 (the model, network or something else failed).
+Errors from the library arrive as LaydraftError and leave as one line on stderr, phrased for
+a terminal by ``messages.cli_message`` (by error code), with the class's exit code: 2 (usage,
+input, config, workflow) or 1 (the model, network or something else failed).
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from .. import __version__
 from ..config import Settings, load_settings
 from ..db import Store
 from ..errors import LaydraftError
+from .messages import cli_message
 
 
 class Context:
     """What every command needs: settings (with flag overrides) and, lazily, the store."""
 
-    def __init__(self, config: str | None, db: str | None, debug: bool) -> None:
+    def __init__(self, config: str | None, db: str | None) -> None:
         self.config_file = config
         self.db = db
-        self.debug = debug
 
     def settings(self, **overrides: Any) -> Settings:
         return load_settings(self.config_file, {"database": self.db, **overrides})
@@ -66,7 +67,7 @@ class LaydraftGroup(click.Group):
         except LaydraftError as exc:
             if debug:
                 raise
-            fail(str(exc) + _billed(exc), exc.exit_code)
+            fail(cli_message(exc), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -75,16 +76,6 @@ class LaydraftGroup(click.Group):
             if debug:
                 raise
             fail(f"unexpected {exc.__class__.__name__}: {exc} (run with --debug for details)", 1)
-
-
-def _billed(exc: LaydraftError) -> str:
-    """What a failed draft's calls cost, so no bill goes unexplained."""
-    attempts = exc.context.get("attempts") or []
-    cost = exc.context.get("cost_usd")
-    if not attempts:
-        return ""
-    spent = f", cost ${cost:.6f}" if cost else ""
-    return f" ({len(attempts)} call{'s' if len(attempts) != 1 else ''} made{spent})"
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -104,7 +95,7 @@ def cli(ctx: click.Context, config: str | None, db: str | None, debug: bool) -> 
       laydraft draft abstract.txt        draft one abstract and queue it
       laydraft queue list                see what is waiting for review
     """
-    ctx.obj = Context(config, db, debug)
+    ctx.obj = Context(config, db)
 
 
 def echo_json(data: Any) -> None:

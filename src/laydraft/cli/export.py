@@ -28,7 +28,7 @@ def _write(folder: Path, page: Page) -> Path:
 @click.argument("draft_ids", nargs=-1, type=int, metavar="[ID]...")
 @click.option("--status", default=None, help="Export every draft in this status (e.g. approved).")
 @click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
-              help="md, html or json; repeat for several (default md).")
+              help=f"{', '.join(FORMATS)}; repeat for several (default md).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the pages (default: print one page to stdout).")
 @click.option("--preview", is_flag=True, help="Render without publishing (any status).")

@@ -21,10 +21,11 @@ from .. import review as workflow
 from ..config import Settings, user_data_dir
 from ..db import Store
 from ..diff import VersionDiff, inline_markup
-from ..errors import LaydraftError, StaleVersionError, UsageError
+from ..errors import ErrorCode, LaydraftError, StaleVersionError, UsageError
 from ..models import Comment, Draft, DraftState, LaySummary, Version, utcnow
 from ..render import draft_text
 from .app import Context, cli, echo_json, pass_context
+from .messages import cli_message
 
 
 def reviewer_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -227,14 +228,15 @@ def _edit_in_editor(draft: Draft, editor: str | None) -> tuple[str, LaySummary]:
     while True:
         edited = click.edit(text, editor=editor, extension=".md", require_save=True)
         if edited is None:
-            raise UsageError(f"no changes to draft {draft.id}; nothing saved")
+            raise UsageError(f"no changes to draft {draft.id}; nothing saved",
+                             code=ErrorCode.NO_CHANGES, draft_id=draft.id)
         if editing.is_blank(edited):
             raise UsageError(f"the file was emptied, so draft {draft.id} was left as it was")
         try:
             return edited, editing.from_markdown(edited)
         except UsageError as exc:
-            click.echo(f"laydraft: cannot save yet: {exc}", err=True)
-            text = editing.with_error(edited, str(exc))
+            click.echo(f"laydraft: cannot save yet: {cli_message(exc)}", err=True)
+            text = editing.with_error(edited, cli_message(exc))
             try:
                 again = click.confirm("Open the editor again with your text?", default=True,
                                       err=True)
@@ -242,7 +244,9 @@ def _edit_in_editor(draft: Draft, editor: str | None) -> tuple[str, LaySummary]:
                 again = False
             if not again:
                 path = _recovery_file(draft.id or 0, draft.version, "unsaved", edited)
-                raise UsageError(f"{exc}; nothing saved, your text is kept in {path}") from exc
+                exc.context["kept_in"] = str(path)
+                raise UsageError(f"{exc}; nothing saved", code=exc.code,
+                                 **exc.context) from exc
 
 
 @review.command("edit")
@@ -284,15 +288,12 @@ def review_edit(obj: Context, draft_id: int, from_file: str | None, base: int | 
         base = base or draft.version
     try:
         version = workflow.save_edit(store, draft_id, summary, base, author, settings, note)
-    except StaleVersionError as exc:
-        path = _recovery_file(draft_id, base, author, text)
-        raise StaleVersionError(f"{exc}; your text is kept in {path} (look at the new version "
-                                f"with `laydraft review diff {draft_id}`)") from exc
     except LaydraftError as exc:
-        if from_file is not None or "no changes" in str(exc):
+        stale = isinstance(exc, StaleVersionError)
+        if exc.code is ErrorCode.NO_CHANGES or (from_file is not None and not stale):
             raise
-        path = _recovery_file(draft_id, base, author, text)
-        raise type(exc)(f"{exc}; your text is kept in {path}") from exc
+        exc.context["kept_in"] = str(_recovery_file(draft_id, base, author, text))
+        raise
     _echo_version(version, as_json)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import UsageError
+from ..errors import ErrorCode, UsageError
 from ..models import User
 from .engine import Database
 from .tables import users
@@ -23,8 +23,8 @@ class AccountRows(Database):
                 conn.execute(users.insert().values(name=name, password_hash=password_hash,
                                                    created_at=created_at))
         except IntegrityError as exc:
-            raise UsageError(f"a user named {name!r} already exists "
-                             "(see `laydraft user list`)") from exc
+            raise UsageError(f"a user named {name!r} already exists",
+                             code=ErrorCode.USER_EXISTS, name=name) from exc
         return User(name=name, created_at=created_at)
 
     def get_user(self, name: str) -> User | None:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ErrorCode
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -43,13 +43,14 @@ def make_engine(url: str) -> Engine:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ConfigError(f"cannot create the database folder {path.parent}: {exc}") from exc
+            raise ConfigError(f"cannot create the database folder {path.parent}: {exc}",
+                              code=ErrorCode.DATABASE, path=str(path.parent)) from exc
     try:
         engine = sa.create_engine(url)
     except (SQLAlchemyError, ImportError) as exc:
-        hint = " (install the extra: pip install 'laydraft[postgres]')" if "psycopg" in str(
-            exc) else ""
-        raise ConfigError(f"cannot use database '{url}': {exc}{hint}") from exc
+        extra = "postgres" if "psycopg" in str(exc) else None
+        raise ConfigError(f"cannot use database '{url}': {exc}", code=ErrorCode.DATABASE,
+                          url=url, extra=extra) from exc
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
@@ -83,7 +84,8 @@ class Database:
                 with conn.begin():
                     yield conn
         except OperationalError as exc:
-            raise ConfigError(f"the database {self.url} cannot be used: {exc.orig}") from exc
+            raise ConfigError(f"the database {self.url} cannot be used: {exc.orig}",
+                              code=ErrorCode.DATABASE, url=self.url) from exc
 
 
 def new_id(result: sa.CursorResult[Any]) -> int:

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..errors import NotFoundError, StaleVersionError
+from ..errors import ErrorCode, NotFoundError, StaleVersionError
 from ..models import (
     Abstract,
     AuditEvent,
@@ -93,8 +93,9 @@ class Store(AccountRows, ResponseRows, BatchRows):
                 versions.c.draft_id == draft_id, versions.c.version == wanted,
             )).mappings().first()
         if ver is None:
-            raise NotFoundError(f"draft {draft_id} has no version {wanted} "
-                                f"(see `laydraft review history {draft_id}`)")
+            raise NotFoundError(f"draft {draft_id} has no version {wanted}",
+                                code=ErrorCode.VERSION_NOT_FOUND, draft_id=draft_id,
+                                version=wanted)
         return _to_draft(row, ver)
 
     def list(self, status: str | None = None, reviewer: str | None = None,
@@ -174,8 +175,8 @@ class Store(AccountRows, ResponseRows, BatchRows):
             updated_at=utcnow(),
         ))
         if result.rowcount != 1:
-            raise StaleVersionError(f"draft {before.id} changed while this action ran; "
-                                    f"look again with `laydraft review show {before.id}`")
+            raise StaleVersionError(f"draft {before.id} changed while this action ran",
+                                    code=ErrorCode.CHANGED_MEANWHILE, draft_id=before.id)
 
     def append_version(self, conn: Connection, version: Version) -> None:
         """Insert ``version`` and make it current, only if its base is still current.
@@ -225,8 +226,9 @@ class Store(AccountRows, ResponseRows, BatchRows):
                 versions.c.draft_id == draft_id, versions.c.version == number,
             )).mappings().first()
         if row is None:
-            raise NotFoundError(f"draft {draft_id} has no version {number} "
-                                f"(see `laydraft review history {draft_id}`)")
+            raise NotFoundError(f"draft {draft_id} has no version {number}",
+                                code=ErrorCode.VERSION_NOT_FOUND, draft_id=draft_id,
+                                version=number)
         return _to_version(row)
 
     def add_comment(self, conn: Connection, comment: Comment) -> Comment:
@@ -260,7 +262,8 @@ class Store(AccountRows, ResponseRows, BatchRows):
 
 
 def _no_draft(draft_id: int) -> NotFoundError:
-    return NotFoundError(f"no draft with id {draft_id}: see `laydraft queue list`")
+    return NotFoundError(f"no draft with id {draft_id}", code=ErrorCode.DRAFT_NOT_FOUND,
+                         draft_id=draft_id)
 
 
 def _stale_message(newer: builtins.list[Version], draft_id: int, base: int) -> str:

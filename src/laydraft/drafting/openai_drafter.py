@@ -15,7 +15,7 @@ from typing import Any
 import openai
 
 from ..config import API_KEY_ENV, Settings
-from ..errors import ModelAPIError
+from ..errors import ConfigError, ErrorCode, ModelAPIError, ModelUnreachableError
 from ..models import Abstract, Attempt, Usage
 from ..prompts import RenderedPrompt
 from . import DraftOutput
@@ -29,9 +29,8 @@ __all__ = ["NAME", "AsyncOpenAIDrafter", "OpenAIDrafter", "build_client", "respo
 def _client_arguments(settings: Settings) -> dict[str, Any]:
     key = settings.api_key()
     if not key and not settings.base_url:
-        raise ModelAPIError(
-            f"no API key: set {API_KEY_ENV} in the environment, or set base_url for a local server"
-        )
+        raise ConfigError("no API key is configured for the model server",
+                          code=ErrorCode.MISSING_API_KEY, setting=API_KEY_ENV)
     return {
         "api_key": key or "not-needed-for-local-servers",
         "base_url": settings.base_url or None,
@@ -108,14 +107,14 @@ def explain_status_error(exc: openai.APIStatusError, settings: Settings) -> Mode
                 f"{settings.retry_deadline:g}s: try again later")
     else:
         text = f"the model server refused the request ({status}): {message}"
-    return ModelAPIError(text, status=status, code=code)
+    return ModelAPIError(text, status=status, api_code=code)
 
 
 def _unreachable(exc: Exception, client: Any, tries: int) -> ModelAPIError:
-    return ModelAPIError(
+    return ModelUnreachableError(
         f"could not reach the model server at {client.base_url} after {tries} attempt"
-        f"{'s' if tries != 1 else ''} ({exc.__class__.__name__}): check base_url and your "
-        "connection, or raise request_timeout in your config", code="unreachable")
+        f"{'s' if tries != 1 else ''} ({exc.__class__.__name__})",
+        base_url=str(client.base_url), tries=tries)
 
 
 def _elapsed_ms(started: float) -> int:

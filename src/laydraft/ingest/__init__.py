@@ -6,8 +6,11 @@ Public interface, used by the CLI, the web app and the batch runner:
 - ``read_abstract(path, max_bytes) -> Abstract``: exactly one record from a file, or ``-`` for stdin.
 - ``iter_records(path, max_bytes) -> Iterator[Abstract | RecordError]``: a reading list, streamed;
   a bad record is yielded as a ``RecordError`` so the others go on.
+- ``read_abstract_bytes(data, filename, max_bytes)`` / ``read_records_bytes(data, filename,
+  max_bytes)``: the same for content already in memory (a web upload), no file needed.
 
-Formats (chosen by content, then extension; ``detect.py``): plain text and Markdown, pasted
+Formats (one record each in ``formats.FORMATS``: detector, reader, whole-file or streamed;
+chosen by content, then extension): plain text and Markdown, pasted
 HTML, PubMed XML (efetch and baseline, gzip too), MEDLINE/NBIB, RIS and Web of Science, BibTeX,
 PMC JATS, CSV/TSV and JSONL reading lists. ``online.fetch_pubmed`` / ``online.fetch_doi`` look a
 record up with NCBI E-utilities. Every record passes through ``record.build_abstract``, which
@@ -16,7 +19,8 @@ cleans the text, finds sections and flags text that addresses the model (``suspi
 
 from __future__ import annotations
 
-from .reader import iter_records, read_abstract
+from .reader import iter_records, read_abstract, read_abstract_bytes, read_records_bytes
 from .text import parse_text
 
-__all__ = ["iter_records", "parse_text", "read_abstract"]
+__all__ = ["iter_records", "parse_text", "read_abstract", "read_abstract_bytes",
+           "read_records_bytes"]

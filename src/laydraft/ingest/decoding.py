@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from ..errors import InputError
+from ..errors import ErrorCode, InputError
 
 CP1252_FLAG = (
     "encoding: the file is not UTF-8 and was read as Windows-1252; check symbols such as "
@@ -48,7 +48,8 @@ def refuse_binary(sample: bytes, name: str) -> None:
     if kind:
         raise InputError(
             f"{name}: looks like {kind}, not text; copy the abstract text out of it, or export "
-            "the citation as PubMed XML, MEDLINE, RIS, BibTeX, CSV or JSONL"
+            "the citation as PubMed XML, MEDLINE, RIS, BibTeX, CSV or JSONL",
+            code=ErrorCode.FILE_BINARY, path=name, kind=kind,
         )
 
 
@@ -63,7 +64,8 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     try:
         return data.decode("cp1252"), [CP1252_FLAG]
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: {UNDECODABLE}") from exc
+        raise InputError(f"{name}: {UNDECODABLE}", code=ErrorCode.FILE_UNDECODABLE,
+                         path=name) from exc
 
 
 class LineReader:
@@ -77,19 +79,15 @@ class LineReader:
         self._stream = stream
         self._guessed = False
         self._undecodable = False
-        self.line_number = 0
 
     def __iter__(self) -> Iterator[str]:
         head = self._stream.read(2)
         if head in _UTF16_BOMS:
             buffered = io.BufferedReader(_Prefixed(head, self._stream))
             text = io.TextIOWrapper(buffered, encoding="utf-16", newline="")
-            for number, line in enumerate(text, start=1):
-                self.line_number = number
-                yield line
+            yield from text
             return
         for number, raw in enumerate(_Prefixed(head, self._stream), start=1):
-            self.line_number = number
             yield self._decode(raw, first=number == 1)
 
     def _decode(self, raw: bytes, first: bool) -> str:

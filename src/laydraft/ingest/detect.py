@@ -1,18 +1,17 @@
-"""Which format a file is in, from its content first and its extension second.
+"""Detectors: does a file look like a format, from its content first and its extension second.
 
 Content wins because tools name files loosely: PubMed saves MEDLINE text as ``.txt``, and a
-``.xml`` file may be PubMed or JATS.
+``.xml`` file may be PubMed or JATS. The registry in ``formats.py`` pairs each detector with
+its reader and asks them in order.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Literal
 
-from ..errors import InputError
-
-Format = Literal["pubmed-xml", "jats", "medline", "ris", "wos", "bibtex", "csv", "jsonl", "text"]
+from ..errors import ErrorCode, InputError
 
 PUBMED_ROOTS = frozenset(
     {"PubmedArticleSet", "PubmedArticle", "MedlineCitationSet", "MedlineCitation",
@@ -38,36 +37,74 @@ def xml_root(sample: str) -> str | None:
     return match.group(1).split(":")[-1] if match else None
 
 
-def detect_format(name: str, sample: str) -> Format:
-    """The format of a file named ``name`` whose first kilobytes are ``sample``."""
-    suffix = PurePath(name.removesuffix(".gz")).suffix.lower()
-    if sample.lstrip().startswith("<"):
-        return _xml_format(name, sample, suffix)
-    if suffix in (".csv", ".tsv"):
-        return "csv"
-    for pattern, fmt in ((_MEDLINE, "medline"), (_RIS, "ris"), (_WOS, "wos")):
-        if pattern.search(sample):
-            return fmt  # type: ignore[return-value]
-    if suffix in (".bib", ".bibtex") or _BIBTEX.match(sample):
-        return "bibtex"
-    if suffix in (".jsonl", ".ndjson") or sample.lstrip().startswith("{"):
-        return "jsonl"
-    if suffix == ".json":
-        raise InputError(f"{name}: a JSON array is not read; write one JSON object per line "
-                         "(JSONL, .jsonl) with an 'abstract' key")
-    return "text"
+@dataclass(frozen=True)
+class Sniff:
+    """What format detection looks at: the file's name and its first kilobytes, decoded."""
+
+    name: str
+    sample: str
+
+    @property
+    def suffix(self) -> str:
+        return PurePath(self.name.removesuffix(".gz")).suffix.lower()
+
+    @property
+    def xml(self) -> bool:
+        return self.sample.lstrip().startswith("<")
+
+    @property
+    def root(self) -> str | None:
+        return xml_root(self.sample) if self.xml else None
 
 
-def _xml_format(name: str, sample: str, suffix: str) -> Format:
-    root = xml_root(sample)
-    if root in PUBMED_ROOTS:
-        return "pubmed-xml"
-    if root in JATS_ROOTS:
-        return "jats"
-    if root is None or root.lower() in HTML_ROOTS or suffix in (".txt", ".md", ".html", ".htm"):
-        return "text"
-    raise InputError(
-        f"{name}: XML with root <{root}> is not a format laydraft reads; use PubMed XML "
-        "(PubmedArticleSet or MedlineCitationSet from efetch or the baseline) or PMC JATS "
-        "(<article>)"
-    )
+def is_pubmed_xml(s: Sniff) -> bool:
+    return s.root in PUBMED_ROOTS
+
+
+def is_jats(s: Sniff) -> bool:
+    return s.root in JATS_ROOTS
+
+
+def is_csv(s: Sniff) -> bool:
+    return not s.xml and s.suffix in (".csv", ".tsv")
+
+
+def is_medline(s: Sniff) -> bool:
+    return not s.xml and bool(_MEDLINE.search(s.sample))
+
+
+def is_ris(s: Sniff) -> bool:
+    return not s.xml and bool(_RIS.search(s.sample))
+
+
+def is_wos(s: Sniff) -> bool:
+    return not s.xml and bool(_WOS.search(s.sample))
+
+
+def is_bibtex(s: Sniff) -> bool:
+    return not s.xml and (s.suffix in (".bib", ".bibtex") or bool(_BIBTEX.match(s.sample)))
+
+
+def is_jsonl(s: Sniff) -> bool:
+    return not s.xml and (s.suffix in (".jsonl", ".ndjson") or s.sample.lstrip().startswith("{"))
+
+
+def is_text(s: Sniff) -> bool:
+    """Plain text, Markdown or pasted HTML: the fallback once the refusals have passed."""
+    return True
+
+
+def refuse_unread(s: Sniff) -> None:
+    """Refuse what looks like a format laydraft does not read, instead of reading it as text."""
+    if not s.xml and s.suffix == ".json":
+        raise InputError(f"{s.name}: a JSON array is not read; write one JSON object per line "
+                         "(JSONL, .jsonl) with an 'abstract' key",
+                         code=ErrorCode.FORMAT_UNSUPPORTED, path=s.name, format="json")
+    root = s.root
+    if s.xml and root is not None and root.lower() not in HTML_ROOTS \
+            and s.suffix not in (".txt", ".md", ".html", ".htm"):
+        raise InputError(
+            f"{s.name}: XML with root <{root}> is not a format laydraft reads; use PubMed XML "
+            "(PubmedArticleSet or MedlineCitationSet from efetch or the baseline) or PMC JATS "
+            "(<article>)", code=ErrorCode.FORMAT_UNSUPPORTED, path=s.name, format="xml",
+        )

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import httpx2
 
-from ..errors import InputError
+from ..errors import ErrorCode, InputError, NetworkError
 from ..models import Abstract, SourcePosition
 from .pubmed_xml import iter_pubmed
 from .record import build_abstract
@@ -64,15 +64,13 @@ def _get(client: httpx2.Client, endpoint: str, params: dict[str, str]) -> httpx2
     try:
         response = client.get(f"{EUTILS}/{endpoint}", params=params, timeout=TIMEOUT)
     except httpx2.TransportError as exc:
-        raise InputError(
-            f"cannot reach NCBI E-utilities ({type(exc).__name__}: {exc}); check the network "
-            "connection, or save the record from PubMed (Send to > File > PubMed) and pass "
-            "the file instead"
-        ) from exc
+        raise NetworkError(
+            f"cannot reach NCBI E-utilities ({type(exc).__name__}: {exc})",
+            code=ErrorCode.NCBI_UNREACHABLE, endpoint=endpoint) from exc
     if response.status_code != 200:
-        hint = "; set NCBI_API_KEY for a higher limit" if response.status_code == 429 else ""
-        raise InputError(f"NCBI E-utilities answered HTTP {response.status_code} for "
-                         f"{endpoint}{hint}; try again later")
+        raise NetworkError(f"NCBI E-utilities answered HTTP {response.status_code} for "
+                           f"{endpoint}; try again later", code=ErrorCode.NCBI_ERROR,
+                           status=response.status_code, endpoint=endpoint)
     return response
 
 
@@ -89,7 +87,8 @@ def _efetch(client: httpx2.Client, pmid: str) -> Abstract:
     records = iter_pubmed(io.BytesIO(response.content), MAX_RECORD_BYTES)
     raw = next(records, None)
     if raw is None or (raw.pmid is None and raw.problem):
-        raise InputError(f"PubMed has no record with PMID {pmid}; check the number")
+        raise InputError(f"PubMed has no record with PMID {pmid}; check the number",
+                         code=ErrorCode.NO_PUBMED_RECORD, pmid=pmid)
     return build_abstract(raw, SourcePosition(file=f"PubMed {pmid}", record=1))
 
 
@@ -97,7 +96,8 @@ def fetch_pubmed(pmid: str, *, http_client: httpx2.Client | None = None) -> Abst
     """The abstract and metadata of one PubMed record."""
     pmid = pmid.strip().removeprefix("PMID:").strip()
     if not pmid.isdigit():
-        raise InputError(f"{pmid!r} is not a PMID; a PMID is a number such as 29768149")
+        raise InputError(f"{pmid!r} is not a PMID; a PMID is a number such as 29768149",
+                         code=ErrorCode.BAD_IDENTIFIER, kind="pmid", value=pmid)
     return _with_client(lambda client: _efetch(client, pmid), http_client)
 
 
@@ -107,13 +107,15 @@ def _pmid_for_doi(client: httpx2.Client, doi: str) -> str:
     try:
         ids = response.json()["esearchresult"]["idlist"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise InputError("NCBI esearch sent an answer laydraft cannot read; try again later"
-                         ) from exc
+        raise NetworkError("NCBI esearch sent an answer laydraft cannot read; try again later",
+                           code=ErrorCode.NCBI_ERROR, endpoint="esearch.fcgi") from exc
     if not ids:
-        raise InputError(f"no PubMed record has DOI {doi}; check the DOI, or paste the abstract")
+        raise InputError(f"no PubMed record has DOI {doi}; check the DOI, or paste the abstract",
+                         code=ErrorCode.NO_PUBMED_RECORD, doi=doi)
     if len(ids) > 1:
-        raise InputError(f"{len(ids)} PubMed records match DOI {doi}; use --pmid with one of "
-                         f"{', '.join(ids[:5])}")
+        raise InputError(f"{len(ids)} PubMed records match DOI {doi}: PMIDs "
+                         f"{', '.join(ids[:5])}", code=ErrorCode.AMBIGUOUS_DOI, doi=doi,
+                         pmids=[str(i) for i in ids[:5]])
     return str(ids[0])
 
 
@@ -121,5 +123,6 @@ def fetch_doi(doi: str, *, http_client: httpx2.Client | None = None) -> Abstract
     """The PubMed record with this DOI (found with esearch, then fetched with efetch)."""
     doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.I)
     if not re.match(r"^10\.\d{4,9}/\S+$", doi):
-        raise InputError(f"{doi!r} is not a DOI; a DOI looks like 10.1056/NEJMoa1715274")
+        raise InputError(f"{doi!r} is not a DOI; a DOI looks like 10.1056/NEJMoa1715274",
+                         code=ErrorCode.BAD_IDENTIFIER, kind="doi", value=doi)
     return _with_client(lambda client: _efetch(client, _pmid_for_doi(client, doi)), http_client)

@@ -1,8 +1,11 @@
-"""Files and stdin: checks that apply to the whole file, format dispatch, record positions.
+"""Files, stdin and bytes: checks that apply to the whole input, format dispatch, positions.
 
-File-level problems (missing, a folder, empty, binary, undecodable, too large for a single
-abstract) raise ``InputError`` at once. Record-level problems in a reading list come back as
-``RecordError`` values so one bad record does not stop the others.
+Every input (a path, ``-`` for stdin, or bytes already in memory such as a web upload) becomes
+a ``Source`` and takes the same path: sniff, pick the format from the registry in
+``formats.py``, read its records. File-level problems (missing, a folder, empty, binary,
+undecodable, too large for a single abstract) raise ``InputError`` at once. Record-level
+problems in a reading list come back as ``RecordError`` values so one bad record does not stop
+the others.
 """
 
 from __future__ import annotations
@@ -17,21 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import InputError, RecordError
+from ..errors import ErrorCode, InputError, RecordError
 from ..models import Abstract, SourcePosition
-from .bibtex import iter_bibtex
-from .decoding import LineReader, decode, refuse_binary
-from .detect import Format, detect_format
-from .jats import iter_jats
-from .medline import iter_medline
-from .pubmed_xml import iter_pubmed
-from .readinglist import iter_csv, iter_jsonl
+from .decoding import decode, refuse_binary
+from .formats import InputFormat, detect_format
 from .record import RawRecord, build_abstract
-from .ris import RIS, WOS, iter_ris
 
 SNIFF_BYTES = 65536
 GZIP_MAGIC = b"\x1f\x8b"
-WHOLE_FILE_FORMATS = frozenset({"text", "bibtex", "jats"})
 
 
 @dataclass
@@ -62,7 +58,8 @@ class Source:
                 return stream.read(limit)
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"{self.name}: cannot be read ({exc}); if it is gzip, check that "
-                             "the download finished") from exc
+                             "the download finished", code=ErrorCode.FILE_UNREADABLE,
+                             path=self.name) from exc
 
 
 def _source(path: str | Path, max_bytes: int) -> Source:
@@ -70,17 +67,20 @@ def _source(path: str | Path, max_bytes: int) -> Source:
         return Source(name="stdin", data=sys.stdin.buffer.read(max_bytes + 1))
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{p}: no such file; check the path")
+        raise InputError(f"{p}: no such file; check the path", code=ErrorCode.FILE_MISSING,
+                         path=str(p))
     if p.is_dir():
-        raise InputError(f"{p}: is a folder, not a file; name one file")
+        raise InputError(f"{p}: is a folder, not a file; name one file",
+                         code=ErrorCode.FILE_IS_FOLDER, path=str(p))
     return Source(name=str(p), path=p)
 
 
-def _sniff(source: Source) -> Format:
+def _sniff(source: Source) -> InputFormat:
     """Refuse empty and binary files; name the format."""
     sample = source.read(SNIFF_BYTES)
     if not sample.strip() and len(sample) < SNIFF_BYTES:
-        raise InputError(f"{source.name}: is empty; it holds no abstract")
+        raise InputError(f"{source.name}: is empty; it holds no abstract",
+                         code=ErrorCode.FILE_EMPTY, path=source.name)
     refuse_binary(sample, source.name)
     text = sample.decode("utf-8", errors="replace")
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -91,44 +91,24 @@ def _sniff(source: Source) -> Format:
 def _read_limited(source: Source, max_bytes: int) -> bytes:
     data = source.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputError(f"{source.name}: larger than the {max_bytes:,}-byte limit; raise "
-                         "max_input_bytes in the config or split the file")
+        raise InputError(f"{source.name}: larger than the {max_bytes:,}-byte limit",
+                         code=ErrorCode.FILE_TOO_LARGE, path=source.name, max_bytes=max_bytes,
+                         setting="max_input_bytes")
     return data
 
 
-def _raw_records(source: Source, fmt: Format, max_bytes: int) -> Iterator[RawRecord]:
-    """Every record of the file as parsed, in order."""
-    if fmt in WHOLE_FILE_FORMATS:
-        yield from _whole_file_records(source, fmt, max_bytes)
+def _raw_records(source: Source, fmt: InputFormat, max_bytes: int) -> Iterator[RawRecord]:
+    """Every record of the input as parsed, in order; whole-file formats are size-checked."""
+    if fmt.whole_file:
+        data = _read_limited(source, max_bytes)
+        yield from fmt.read(io.BytesIO(data), source.name, max_bytes)
         return
     with source.open() as stream:
-        if fmt == "pubmed-xml":
-            yield from iter_pubmed(stream, max_bytes)
-        elif fmt == "csv":
-            yield from iter_csv(LineReader(stream), source.name, max_bytes)
-        elif fmt == "jsonl":
-            yield from iter_jsonl(LineReader(stream), max_bytes)
-        elif fmt == "medline":
-            yield from iter_medline(LineReader(stream), max_bytes)
-        else:
-            yield from iter_ris(LineReader(stream), max_bytes, WOS if fmt == "wos" else RIS)
+        yield from fmt.read(stream, source.name, max_bytes)
 
 
-def _whole_file_records(source: Source, fmt: Format, max_bytes: int) -> Iterator[RawRecord]:
-    data = _read_limited(source, max_bytes)
-    if fmt == "jats":
-        yield from iter_jats(data)
-        return
-    text, flags = decode(data, source.name)
-    if fmt == "bibtex":
-        for raw in iter_bibtex(text):
-            raw.flags = flags + raw.flags
-            yield raw
-        return
-    yield RawRecord(abstract=text, flags=flags)
-
-
-def _checked(source: Source, fmt: Format, max_bytes: int) -> Iterator[Abstract | RecordError]:
+def _checked(source: Source, fmt: InputFormat, max_bytes: int
+             ) -> Iterator[Abstract | RecordError]:
     for index, raw in enumerate(_raw_records(source, fmt, max_bytes), start=1):
         position = SourcePosition(file=source.name, record=index)
         try:
@@ -137,33 +117,54 @@ def _checked(source: Source, fmt: Format, max_bytes: int) -> Iterator[Abstract |
             yield RecordError(exc.context.get("reason", exc.message), source=str(position))
 
 
+def _records(source: Source, max_bytes: int) -> Iterator[Abstract | RecordError]:
+    fmt = _sniff(source)
+    if fmt.whole_file:
+        _read_limited(source, max_bytes)
+    return _checked(source, fmt, max_bytes)
+
+
 def iter_records(path: str | Path, max_bytes: int) -> Iterator[Abstract | RecordError]:
     """Every record of a reading list, streamed; bad records come back as RecordError.
 
     Missing, empty, binary or (for whole-file formats) oversized files raise InputError here,
     before the first record; for streamed formats ``max_bytes`` limits each record.
     """
-    source = _source(path, max_bytes)
-    fmt = _sniff(source)
-    if fmt in WHOLE_FILE_FORMATS:
-        _read_limited(source, max_bytes)
-    return _checked(source, fmt, max_bytes)
+    return _records(_source(path, max_bytes), max_bytes)
+
+
+def read_records_bytes(data: bytes, filename: str,
+                       max_bytes: int) -> Iterator[Abstract | RecordError]:
+    """``iter_records`` for content already in memory; ``filename`` names it and hints its type."""
+    return _records(Source(name=filename, data=data), max_bytes)
 
 
 def read_abstract(path: str | Path, max_bytes: int) -> Abstract:
     """Exactly one abstract from a file, or from stdin when ``path`` is ``-``."""
     source = _source(path, max_bytes)
-    source = Source(name=source.name, data=_read_limited(source, max_bytes))
+    return _one_abstract(Source(name=source.name, data=_read_limited(source, max_bytes)),
+                         max_bytes)
+
+
+def read_abstract_bytes(data: bytes, filename: str, max_bytes: int) -> Abstract:
+    """Exactly one abstract from content in memory (a web upload); ``filename`` names it."""
+    source = Source(name=filename, data=data)
+    _read_limited(source, max_bytes)
+    return _one_abstract(source, max_bytes)
+
+
+def _one_abstract(source: Source, max_bytes: int) -> Abstract:
     records = _checked(source, _sniff(source), max_bytes)
     first = next(records, None)
     rest = sum(1 for _ in records)
     if rest:
         raise InputError(
-            f"{source.name}: holds {rest + 1} records, but one abstract was expected; draft "
-            f"them all with `laydraft batch {source.name}`"
+            f"{source.name}: holds {rest + 1} records, but one abstract was expected",
+            code=ErrorCode.SEVERAL_RECORDS, path=source.name, count=rest + 1,
         )
     if first is None:
-        raise InputError(f"{source.name}: holds no record; check that it is the file you meant")
+        raise InputError(f"{source.name}: holds no record; check that it is the file you meant",
+                         code=ErrorCode.NO_RECORD, path=source.name)
     if isinstance(first, RecordError):
         raise first
     return first
@@ -174,7 +175,7 @@ def read_text(path: str | Path, max_bytes: int) -> str:
     source = _source(path, max_bytes)
     sample = source.read(SNIFF_BYTES)
     if not sample.strip() and len(sample) < SNIFF_BYTES:
-        raise InputError(f"{source.name}: is empty")
+        raise InputError(f"{source.name}: is empty", code=ErrorCode.FILE_EMPTY, path=source.name)
     refuse_binary(sample, source.name)
     text, _warnings = decode(_read_limited(source, max_bytes), source.name)
     return text

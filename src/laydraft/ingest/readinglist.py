@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import InputError
+from ..errors import ErrorCode, InputError
 from .dates import parse_date
 from .decoding import LineReader
 from .record import RawRecord
@@ -75,7 +75,8 @@ def iter_csv(lines: LineReader, name: str, max_bytes: int) -> Iterator[RawRecord
     if "abstract" not in columns:
         found = ", ".join(repr(h.strip()) for h in header if h.strip()) or "none"
         raise InputError(f"{name}: no 'abstract' column (columns found: {found}); name the "
-                         "column that holds the abstract text 'abstract'")
+                         "column that holds the abstract text 'abstract'",
+                         code=ErrorCode.NO_ABSTRACT_COLUMN, path=name)
     csv.field_size_limit(max(csv.field_size_limit(), max_bytes + 1))
     for row in csv.reader(stream, delimiter=delimiter):
         flags, problem = lines.take_notes()

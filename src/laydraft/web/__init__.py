@@ -6,7 +6,7 @@ raises a ConfigError that says so, and nothing else in laydraft imports it.
 
 from __future__ import annotations
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ErrorCode
 
 _NEEDED = ("starlette", "uvicorn", "multipart", "argon2", "itsdangerous")
 
@@ -17,8 +17,8 @@ def require_web_extra() -> None:
 
     missing = [name for name in _NEEDED if importlib.util.find_spec(name) is None]
     if missing:
-        raise ConfigError(f"the web app needs {', '.join(missing)}: "
-                          "pip install 'laydraft[web]'")
+        raise ConfigError(f"the web app needs {', '.join(missing)}, which is not installed",
+                          code=ErrorCode.MISSING_EXTRA, extra="web", packages=missing)
 
 
 require_web_extra()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from pathlib import Path
 
 from starlette.datastructures import UploadFile
@@ -13,11 +12,12 @@ from starlette.routing import Route
 
 from ..config import Settings
 from ..drafting import make_drafter
-from ..errors import InputError, LaydraftError
-from ..ingest import parse_text, read_abstract
+from ..errors import ErrorCode, InputError, LaydraftError
+from ..ingest import parse_text, read_abstract_bytes
 from ..models import Abstract, Draft
 from ..pipeline import draft_abstract
 from .errors import status_for
+from .messages import web_message
 from .pages import call, flash, login_required, redirect, render, state
 
 MAX_AUDIENCE = 200
@@ -53,15 +53,9 @@ async def draft_form(request: Request) -> Response:
 
 
 def _upload_abstract(name: str, data: bytes, max_bytes: int) -> Abstract:
-    """Read an uploaded file with the same code as `laydraft draft FILE`."""
+    """Read an uploaded file with the same code as `laydraft draft FILE`, from memory."""
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(name).name)[:100].lstrip(".") or "upload.txt"
-    with tempfile.TemporaryDirectory(prefix="laydraft-upload-") as folder:
-        path = Path(folder) / safe
-        path.write_bytes(data)
-        try:
-            return read_abstract(path, max_bytes)
-        except LaydraftError as exc:
-            raise InputError(str(exc).replace(f"{folder}/", "")) from exc
+    return read_abstract_bytes(data, safe, max_bytes)
 
 
 def _make_draft(settings: Settings, abstract: Abstract) -> Draft:
@@ -79,8 +73,8 @@ async def create_draft(request: Request) -> Response:
     context = {"text": text, "audience": audience, "drafter": drafter}
     try:
         if drafter not in drafters_available(web.settings):
-            raise InputError(f"the {drafter!r} drafter is not available on this server; "
-                             "set OPENAI_API_KEY or base_url where the server runs")
+            raise InputError(f"the {drafter!r} drafter is not available on this server",
+                             code=ErrorCode.DRAFTER_UNAVAILABLE, drafter=drafter)
         settings = web.settings.model_copy(update={
             "audience": audience or web.settings.audience, "drafter": drafter})
         if isinstance(upload, UploadFile) and upload.filename:
@@ -90,12 +84,12 @@ async def create_draft(request: Request) -> Response:
         elif text.strip():
             abstract = await call(parse_text, text)
         else:
-            raise InputError("paste an abstract or choose a file to upload")
+            raise InputError("no abstract was given", code=ErrorCode.NO_INPUT)
         made = await call(_make_draft, settings, abstract)
         stored = await call(web.store.add, made)
     except LaydraftError as exc:
         return render(request, "draft_new.html",
-                      _form_context(web.settings, error=str(exc), **context),
+                      _form_context(web.settings, error=web_message(exc), **context),
                       status_code=status_for(exc))
     finally:
         await form.close()

@@ -1,4 +1,4 @@
-"""Errors become readable pages: the same one-line messages as the CLI, never a traceback."""
+"""Errors become readable pages, phrased for a browser (``messages.py``), never a traceback."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ..errors import (
     UsageError,
     WorkflowError,
 )
+from .messages import web_message
 from .pages import render
 
 log = logging.getLogger("laydraft.web")
@@ -23,7 +24,7 @@ HTTP_TITLES = {403: "Not allowed", 404: "Not found", 405: "Not allowed", 413: "T
 
 
 def status_for(exc: LaydraftError) -> int:
-    """The HTTP status that matches a library error."""
+    """The HTTP status that matches a library error, by its class."""
     if isinstance(exc, NotFoundError):
         return 404
     if isinstance(exc, StaleVersionError | WorkflowError):
@@ -44,7 +45,7 @@ async def laydraft_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LaydraftError)
     status = status_for(exc)
     title = "Not found" if status == 404 else "That did not work"
-    return error_page(request, title, str(exc), status)
+    return error_page(request, title, web_message(exc), status)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

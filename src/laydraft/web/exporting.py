@@ -6,21 +6,16 @@ moves an approved draft to ``published`` (and refuses drafts that are not approv
 
 from __future__ import annotations
 
-from typing import cast
-
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from .. import export
-from ..errors import LaydraftError, UsageError
+from ..errors import LaydraftError
 from .errors import status_for
+from .messages import web_message
 from .pages import call, current_user, flash, form_text, login_required, redirect, render, state
 from .security import frameable
-
-MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
-               "json": "application/json"}
-FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 
 
 def _draft_id(request: Request) -> int:
@@ -31,7 +26,7 @@ def _draft_id(request: Request) -> int:
 async def preview_page(request: Request) -> Response:
     draft = await call(state(request).store.get, _draft_id(request))
     return render(request, "preview.html", {
-        "draft": draft, "formats": FORMAT_LABELS,
+        "draft": draft, "formats": {f.name: f.label for f in export.EXPORT_FORMATS.values()},
         "publishable": draft.status in export.EXPORTABLE,
     })
 
@@ -51,18 +46,16 @@ async def download(request: Request) -> Response:
     form = await form_text(request)
     fmt = form.get("format", "")
     try:
-        if fmt not in export.FORMATS:
-            raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(export.FORMATS)}")
-        pages = await call(export.export_draft, web.store, draft_id,
-                           [cast(export.Format, fmt)], web.settings,
-                           actor=current_user(request))
+        kind = export.export_format(fmt)
+        pages = await call(export.export_draft, web.store, draft_id, [kind.name],
+                           web.settings, actor=current_user(request))
     except LaydraftError as exc:
         if status_for(exc) == 404:
             raise
-        flash(request, str(exc), "error")
+        flash(request, web_message(exc), "error")
         return redirect(f"/drafts/{draft_id}/preview")
     page = pages[0]
-    return Response(page.content, media_type=MEDIA_TYPES[fmt], headers={
+    return Response(page.content, media_type=kind.media_type, headers={
         "Content-Disposition": f'attachment; filename="{page.filename}"'})
 
 

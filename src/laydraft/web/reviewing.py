@@ -18,6 +18,7 @@ from ..errors import LaydraftError, StaleVersionError, UsageError
 from ..models import SUMMARY_FIELDS, Draft, DraftStatus, utcnow
 from .errors import status_for
 from .marks import by_section
+from .messages import web_message
 from .pages import call, current_user, flash, form_text, login_required, redirect, render, state
 
 DECISION_LABELS = {"approve": "Approve", "request_changes": "Request changes",
@@ -83,9 +84,10 @@ async def save_section(request: Request) -> Response:
         version = await call(review.save_edit, web.store, draft_id, summary, base, user,
                              web.settings)
     except StaleVersionError as exc:
-        return await _conflict(request, draft_id, section, text, base, str(exc))
+        return await _conflict(request, draft_id, section, text, base, web_message(exc))
     except LaydraftError as exc:
-        return await _rerender(request, draft_id, section, text, str(exc), status_for(exc))
+        return await _rerender(request, draft_id, section, text, web_message(exc),
+                               status_for(exc))
     flash(request, f"Saved version {version.version}; the findings below are for it.",
           "success")
     return redirect(f"/drafts/{draft_id}#section-{section}")
@@ -126,7 +128,7 @@ async def _act(request: Request, action: str, message: str) -> Response:
     except LaydraftError as exc:
         if status_for(exc) == 404:
             raise
-        flash(request, str(exc), "error")
+        flash(request, web_message(exc), "error")
         return redirect(f"/drafts/{draft_id}")
     flash(request, message, "success")
     if note:

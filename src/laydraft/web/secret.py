@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 
 from ..config import user_data_dir
-from ..errors import ConfigError
+from ..errors import ConfigError, ErrorCode
 
 SECRET_ENV = "LAYDRAFT_WEB_SECRET"
 MIN_SECRET_LENGTH = 32
@@ -31,9 +31,10 @@ def session_secret(environ: dict[str, str] | os._Environ[str] | None = None) -> 
     value = env.get(SECRET_ENV, "").strip()
     if value:
         if len(value) < MIN_SECRET_LENGTH:
-            raise ConfigError(f"{SECRET_ENV} is too short: use at least {MIN_SECRET_LENGTH} "
-                              "random characters (python -c 'import secrets; "
-                              "print(secrets.token_urlsafe(48))')")
+            raise ConfigError(f"the session key is too short: use at least "
+                              f"{MIN_SECRET_LENGTH} random characters",
+                              code=ErrorCode.SESSION_KEY, setting=SECRET_ENV, problem="short",
+                              minimum=MIN_SECRET_LENGTH)
         return value
     return _file_secret(secret_path())
 
@@ -45,8 +46,9 @@ def _file_secret(path: Path) -> str:
     except FileExistsError:
         return _read_private(path)
     except OSError as exc:
-        raise ConfigError(f"cannot create the session key file {path}: {exc}; "
-                          f"set {SECRET_ENV} instead") from exc
+        raise ConfigError(f"cannot create the session key file {path}: {exc}",
+                          code=ErrorCode.SESSION_KEY, path=str(path), setting=SECRET_ENV,
+                          problem="create") from exc
     with os.fdopen(fd, "w") as fh:
         fh.write(secrets.token_urlsafe(48))
     return _read_private(path)
@@ -56,9 +58,11 @@ def _read_private(path: Path) -> str:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise ConfigError(f"the session key file {path} is readable by others "
-                          f"(mode {mode:o}); run: chmod 600 {path}")
+                          f"(mode {mode:o})", code=ErrorCode.SESSION_KEY, path=str(path),
+                          setting=SECRET_ENV, problem="mode")
     value = path.read_text().strip()
     if len(value) < MIN_SECRET_LENGTH:
         raise ConfigError(f"the session key file {path} is too short; delete it and a new "
-                          "one is made on the next start")
+                          "one is made on the next start", code=ErrorCode.SESSION_KEY,
+                          path=str(path), setting=SECRET_ENV, problem="file_short")
     return value

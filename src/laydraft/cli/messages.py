@@ -1,0 +1,146 @@
+"""Errors phrased for a person at a terminal: the library's message plus what to type next.
+
+The library's ``str(err)`` says what happened in words any interface can show. Here, keyed by
+``ErrorCode``, is the terminal's half: the command, option, config setting or environment
+variable that fixes it. Every code has an entry (a test holds us to it), so a new code cannot
+reach a user unphrased. Decisions use ``err.code`` and ``err.context``, never message text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..config import API_KEY_ENV
+from ..errors import ErrorCode, LaydraftError
+
+E = ErrorCode
+Hint = Callable[[LaydraftError], str]
+
+
+def _none(err: LaydraftError) -> str:
+    return ""
+
+
+def _ctx(err: LaydraftError, key: str, default: object = "?") -> object:
+    return err.context.get(key, default)
+
+
+def _empty_text(err: LaydraftError) -> str:
+    if _ctx(err, "field") == "instruction":
+        return "; give it with -m, e.g. -m \"shorter, simpler words\""
+    return "; write it with -m TEXT"
+
+
+def _not_claimed(err: LaydraftError) -> str:
+    return f": run `laydraft review claim {_ctx(err, 'draft_id')}`"
+
+
+def _illegal(err: LaydraftError) -> str:
+    if _ctx(err, "action") == "export":
+        return " (use --preview to look at it without publishing)"
+    return ""
+
+
+def _session_key(err: LaydraftError) -> str:
+    problem = _ctx(err, "problem")
+    if problem == "short":
+        return " (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+    if problem == "create":
+        return f"; set {_ctx(err, 'setting')} instead"
+    if problem == "mode":
+        return f"; run: chmod 600 {_ctx(err, 'path')}"
+    return ""
+
+
+def _database(err: LaydraftError) -> str:
+    extra = _ctx(err, "extra", None)
+    return f" (install the extra: pip install 'laydraft[{extra}]')" if extra else ""
+
+
+def _ncbi_error(err: LaydraftError) -> str:
+    return "; set NCBI_API_KEY for a higher limit" if _ctx(err, "status") == 429 else ""
+
+
+HINTS: dict[ErrorCode, Hint] = {
+    E.USAGE: _none,
+    E.REVIEWER_MISSING: lambda e: (": pass --as NAME, set LAYDRAFT_REVIEWER, or add "
+                                   "reviewer = \"NAME\" to your config file"),
+    E.NO_CHANGES: _none,
+    E.EMPTY_TEXT: _empty_text,
+    E.UNKNOWN_CHOICE: _none,
+    E.INVALID_SECTION: _none,
+    E.EDIT_UNREADABLE: _none,
+    E.NOTHING_TO_COMPARE: lambda e: (" (give two versions: laydraft review diff "
+                                     f"{_ctx(e, 'draft_id')} A B)"),
+    E.INVALID_USER: _none,
+    E.USER_EXISTS: lambda e: " (see `laydraft user list`)",
+    E.DRAFTER_UNAVAILABLE: lambda e: f"; set {API_KEY_ENV} or base_url where the server runs",
+    E.INPUT: _none,
+    E.NO_INPUT: lambda e: "; give a FILE, '-', --example, --pmid or --doi",
+    E.FILE_MISSING: _none,
+    E.FILE_IS_FOLDER: _none,
+    E.FILE_EMPTY: _none,
+    E.FILE_UNREADABLE: _none,
+    E.FILE_BINARY: _none,
+    E.FILE_UNDECODABLE: _none,
+    E.FILE_TOO_LARGE: lambda e: (f"; raise {_ctx(e, 'setting')} in your config or split "
+                                 "the file"),
+    E.FORMAT_UNSUPPORTED: _none,
+    E.NO_ABSTRACT_COLUMN: _none,
+    E.SEVERAL_RECORDS: lambda e: f"; draft them all with `laydraft batch {_ctx(e, 'path')}`",
+    E.NO_RECORD: _none,
+    E.BAD_RECORD: _none,
+    E.BAD_IDENTIFIER: _none,
+    E.NO_PUBMED_RECORD: _none,
+    E.AMBIGUOUS_DOI: lambda e: "; use --pmid with one of them",
+    E.OVER_BUDGET: lambda e: (f": shorten the abstract or raise {_ctx(e, 'setting')} in "
+                              "your config"),
+    E.TOO_LONG_FOR_MODEL: _none,
+    E.CONFIG: _none,
+    E.CONFIG_FILE: _none,
+    E.API_KEY_IN_FILE: lambda e: f"; set the {_ctx(e, 'env')} environment variable instead",
+    E.MISSING_API_KEY: lambda e: (f": set {_ctx(e, 'setting')} in the environment, or set "
+                                  "base_url for a local server"),
+    E.MISSING_EXTRA: lambda e: f": pip install 'laydraft[{_ctx(e, 'extra')}]'",
+    E.SESSION_KEY: _session_key,
+    E.DATABASE: _database,
+    E.TEMPLATE: _none,
+    E.NOT_FOUND: _none,
+    E.DRAFT_NOT_FOUND: lambda e: ": see `laydraft queue list`",
+    E.VERSION_NOT_FOUND: lambda e: f" (see `laydraft review history {_ctx(e, 'draft_id')}`)",
+    E.USER_NOT_FOUND: lambda e: f": add one with `laydraft user add {_ctx(e, 'name')}`",
+    E.BATCH_JOB_NOT_FOUND: lambda e: ": see `laydraft batch status`",
+    E.ILLEGAL_TRANSITION: _illegal,
+    E.NOT_CLAIMED: _not_claimed,
+    E.STALE_VERSION: lambda e: (" (look at the new version with `laydraft review diff "
+                                f"{_ctx(e, 'draft_id')}`)"),
+    E.CHANGED_MEANWHILE: lambda e: ("; look again with `laydraft review show "
+                                    f"{_ctx(e, 'draft_id')}`"),
+    E.NETWORK: _none,
+    E.NCBI_UNREACHABLE: lambda e: ("; check the network connection, or save the record from "
+                                   "PubMed (Send to > File > PubMed) and pass the file instead"),
+    E.NCBI_ERROR: _ncbi_error,
+    E.MODEL_UNREACHABLE: lambda e: (": check base_url and your connection, or raise "
+                                    "request_timeout in your config"),
+    E.MODEL_API: _none,
+    E.DRAFT_FAILED: _none,
+    E.DRAFTING: _none,
+    E.ERROR: _none,
+}
+
+
+def cli_message(err: LaydraftError) -> str:
+    """One line for stderr: what happened, what to run or set, and what a failure cost."""
+    kept = err.context.get("kept_in")
+    text = str(err) + (f"; your text is kept in {kept}" if kept else "")
+    return text + HINTS.get(err.code, _none)(err) + _billed(err)
+
+
+def _billed(err: LaydraftError) -> str:
+    """What a failed draft's calls cost, so no bill goes unexplained."""
+    attempts = err.context.get("attempts") or []
+    cost = err.context.get("cost_usd")
+    if not attempts:
+        return ""
+    spent = f", cost ${cost:.6f}" if cost else ""
+    return f" ({len(attempts)} call{'s' if len(attempts) != 1 else ''} made{spent})"

@@ -1,0 +1,188 @@
+"""Errors phrased for a person in a browser: what happened, and what to do on the page.
+
+A browser user has no terminal and cannot change the server's settings, so nothing here names
+a command, option or environment variable. Where the library's neutral message helps (it says
+which section, which file, which limit) it is shown; where the fix lies with whoever runs the
+site, the page says so and the details go to the server's log instead. Every ``ErrorCode`` has
+an entry (a test holds us to it); decisions use ``err.code`` and ``err.context``, never text.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import PurePath
+
+from ..errors import ErrorCode, LaydraftError
+
+E = ErrorCode
+Phrase = Callable[[LaydraftError], str]
+log = logging.getLogger("laydraft.web")
+ADMIN = "If it keeps happening, tell whoever runs this site; the details are in its log."
+
+
+def _said(err: LaydraftError) -> str:
+    """The library's neutral message as a sentence."""
+    text = str(err).strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else ""
+
+
+def _also(advice: str) -> Phrase:
+    return lambda err: f"{_said(err)} {advice}"
+
+
+def _ctx(err: LaydraftError, key: str, default: object = "?") -> object:
+    return err.context.get(key, default)
+
+
+def _file(err: LaydraftError) -> str:
+    """The file's name (an upload's own name), followed by a space, or nothing."""
+    path = err.context.get("path")
+    return f"{PurePath(str(path)).name} " if path else ""
+
+
+def _size(n: object) -> str:
+    if not isinstance(n, int):
+        return "its size limit"
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:g} MB"
+    return f"{n / 1000:g} kB" if n >= 1000 else f"{n} bytes"
+
+
+def _server_problem(what: str) -> Phrase:
+    """A problem with the server's own set-up: the user can only report it."""
+    def phrase(err: LaydraftError) -> str:
+        log.warning("%s (%s): %s", what, err.code, err)
+        return f"{what} {ADMIN}"
+    return phrase
+
+
+def _not_claimed(err: LaydraftError) -> str:
+    action = str(_ctx(err, "action", "change")).replace("_", " ")
+    return (f"You cannot {action} draft #{_ctx(err, 'draft_id')} yet: it is waiting for "
+            "review. Claim this draft first, then try again.")
+
+
+def _illegal(err: LaydraftError) -> str:
+    if _ctx(err, "action") == "export":
+        return (f"{_said(err)} Use the preview to look at the page without publishing; it "
+                "can be published once the draft is approved.")
+    return f"{_said(err)} Reload the page to see the draft's current state."
+
+
+def _draft_failed(err: LaydraftError) -> str:
+    reason = _ctx(err, "reason", "")
+    log.warning("draft failed (%s): %s", reason, err)
+    if reason == "refused":
+        return ("The model refused to summarise this abstract. Check that it is the abstract "
+                "you meant, or write this summary by hand.")
+    if reason == "filtered":
+        return ("The provider's content filter stopped the answer. Review the abstract's "
+                "wording, or write this summary by hand.")
+    if reason == "truncated":
+        return ("The model's answer was cut off before it was complete. Try a shorter "
+                f"abstract, or the offline drafter. {ADMIN}")
+    if reason == "invalid_output":
+        return ("The model's answer was not a usable summary, even after asking it to fix it. "
+                "Try again, or choose the offline drafter.")
+    return f"The draft could not be made. Try again, or choose the offline drafter. {ADMIN}"
+
+
+def _model_api(err: LaydraftError) -> str:
+    log.warning("model API error (%s %s): %s", _ctx(err, "status", None),
+                _ctx(err, "api_code", None), err)
+    status = _ctx(err, "status", None)
+    got = f" (HTTP {status})" if status else ""
+    return (f"The model service refused the request{got}, so nothing was drafted. Try again "
+            f"later, or choose the offline drafter. {ADMIN}")
+
+
+PHRASES: dict[ErrorCode, Phrase] = {
+    E.USAGE: _said,
+    E.REVIEWER_MISSING: lambda e: "Sign in again, then repeat the action.",
+    E.NO_CHANGES: lambda e: "Nothing was saved: the text is the same as the current version.",
+    E.EMPTY_TEXT: lambda e: (f"The {_ctx(e, 'field', 'text')} box is empty: write in it, then "
+                             "send the form again."),
+    E.UNKNOWN_CHOICE: _also("Reload the page and pick one of the choices offered."),
+    E.INVALID_SECTION: _also("Change the text in the box and save again."),
+    E.EDIT_UNREADABLE: _also("Change the text and save again."),
+    E.NOTHING_TO_COMPARE: lambda e: (f"Draft #{_ctx(e, 'draft_id')} has only one version, so "
+                                     "there is nothing to compare yet."),
+    E.INVALID_USER: _also("Choose another and try again."),
+    E.USER_EXISTS: _also("Choose another name."),
+    E.DRAFTER_UNAVAILABLE: _also("Choose another drafter."),
+    E.INPUT: _said,
+    E.NO_INPUT: lambda e: "Paste an abstract into the box, or choose a file to upload.",
+    E.FILE_MISSING: lambda e: f"The file {_file(e)}could not be found. Choose the file again.",
+    E.FILE_IS_FOLDER: lambda e: "That is a folder, not a file. Choose one file.",
+    E.FILE_EMPTY: lambda e: (f"The file {_file(e)}is empty. Choose the file that holds the "
+                             "abstract."),
+    E.FILE_UNREADABLE: _also("Upload it again, or paste the abstract instead."),
+    E.FILE_BINARY: lambda e: (f"The file {_file(e)}looks like "
+                              f"{_ctx(e, 'kind', 'a binary file')}, not text. Copy the "
+                              "abstract out of it and paste it into the box, or upload the "
+                              "citation as PubMed XML, MEDLINE, RIS, BibTeX, CSV or JSONL."),
+    E.FILE_UNDECODABLE: lambda e: (f"The text of the file {_file(e)}could not be read. Save "
+                                   "it as UTF-8 text and upload it again, or paste the "
+                                   "abstract."),
+    E.FILE_TOO_LARGE: lambda e: (f"The file {_file(e)}is larger than this site accepts "
+                                 f"({_size(_ctx(e, 'max_bytes', None))}). Upload just the "
+                                 "abstract, or paste it into the box."),
+    E.FORMAT_UNSUPPORTED: _also("Upload PubMed XML, PMC JATS, MEDLINE, RIS, BibTeX, CSV, "
+                                "JSONL or plain text, or paste the abstract."),
+    E.NO_ABSTRACT_COLUMN: _said,
+    E.SEVERAL_RECORDS: lambda e: (f"The file {_file(e)}holds {_ctx(e, 'count')} records, "
+                                  "but this page drafts one abstract at a time. Upload a file "
+                                  "with one record, or paste the abstract you want."),
+    E.NO_RECORD: lambda e: (f"The file {_file(e)}holds no abstract. Check that it is the file "
+                            "you meant."),
+    E.BAD_RECORD: lambda e: f"The abstract cannot be used: {_ctx(e, 'reason', e)}",
+    E.BAD_IDENTIFIER: _said,
+    E.NO_PUBMED_RECORD: _said,
+    E.AMBIGUOUS_DOI: _also("Look the record up by one of these PMIDs instead."),
+    E.OVER_BUDGET: lambda e: ("The abstract is too long for this site's limit per draft "
+                              f"({_ctx(e, 'limit')} tokens). Shorten it and try again."),
+    E.TOO_LONG_FOR_MODEL: lambda e: ("The abstract is too long for the model this site uses. "
+                                     "Shorten it and try again."),
+    E.CONFIG: _server_problem("This site's settings have a problem."),
+    E.CONFIG_FILE: _server_problem("This site's settings file has a problem."),
+    E.API_KEY_IN_FILE: _server_problem("This site's settings file has a problem."),
+    E.MISSING_API_KEY: _server_problem("This site has no key for the model service, so only "
+                                       "the offline drafter can be used."),
+    E.MISSING_EXTRA: _server_problem("A part of this site is not installed."),
+    E.SESSION_KEY: _server_problem("This site's sign-in set-up has a problem."),
+    E.DATABASE: _server_problem("This site cannot use its database right now."),
+    E.TEMPLATE: _server_problem("One of this site's page or prompt templates has a problem."),
+    E.NOT_FOUND: lambda e: "There is nothing here with that number. Go back to the queue.",
+    E.DRAFT_NOT_FOUND: lambda e: (f"There is no draft #{_ctx(e, 'draft_id')}. It may have "
+                                  "been removed; go back to the queue."),
+    E.VERSION_NOT_FOUND: lambda e: (f"Draft #{_ctx(e, 'draft_id')} has no version "
+                                    f"{_ctx(e, 'version')}. Reload the page."),
+    E.USER_NOT_FOUND: lambda e: "There is no account with that name.",
+    E.BATCH_JOB_NOT_FOUND: lambda e: "There is no batch job with that id.",
+    E.ILLEGAL_TRANSITION: _illegal,
+    E.NOT_CLAIMED: _not_claimed,
+    E.STALE_VERSION: _also("Your text is still in the box: compare it with the changes "
+                           "shown, then save again."),
+    E.CHANGED_MEANWHILE: lambda e: (f"Draft #{_ctx(e, 'draft_id')} changed while this action "
+                                    "ran, so nothing was done. Reload the page and try again."),
+    E.NETWORK: lambda e: ("A service this site needs could not be reached. Try again later. "
+                          f"{ADMIN}"),
+    E.NCBI_UNREACHABLE: lambda e: ("PubMed could not be reached. Try again later, or paste "
+                                   "the abstract instead."),
+    E.NCBI_ERROR: lambda e: ("PubMed did not answer properly. Try again in a minute, or paste "
+                             "the abstract instead."),
+    E.MODEL_UNREACHABLE: lambda e: ("The model service could not be reached, so nothing was "
+                                    f"drafted. Try again later, or choose the offline drafter. "
+                                    f"{ADMIN}"),
+    E.MODEL_API: _model_api,
+    E.DRAFT_FAILED: _draft_failed,
+    E.DRAFTING: lambda e: ("The draft could not be made. Try again, or choose the offline "
+                           f"drafter. {ADMIN}"),
+    E.ERROR: lambda e: f"That did not work. {ADMIN}",
+}
+
+
+def web_message(err: LaydraftError) -> str:
+    """What to show in the page for this error."""
+    return PHRASES.get(err.code, PHRASES[E.ERROR])(err)
