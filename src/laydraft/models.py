@@ -344,9 +344,30 @@ class DraftState(BaseModel):
                 and self.claim_expires > now)
 
 
+class Role(StrEnum):
+    """What a person may do in the review workflow; each role includes the ones before it.
+
+    ``editor`` drafts, edits and comments; ``reviewer`` also claims, approves, rejects and
+    requests changes; ``admin`` also manages users, publishes, corrects and withdraws.
+    """
+
+    editor = "editor"
+    reviewer = "reviewer"
+    admin = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def includes(self, other: Role) -> bool:
+        """True when this role may do everything ``other`` may."""
+        return self.rank >= other.rank
+
+
 class User(BaseModel):
     """A person who may sign in to the web app; the name is their reviewer name."""
 
     name: str
+    role: Role = Role.editor
     created_at: datetime
     last_signin: datetime | None = None
