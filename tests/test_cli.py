@@ -9,13 +9,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx2
 import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES
 from laydraft.cli import cli
-from replay import Cassette
+from replay import Cassette, replay_provider
 
 EXAMPLE = FIXTURES / "abstracts" / "example.txt"
 
@@ -140,14 +139,13 @@ def test_unauthorized_key_through_the_cli_says_how_to_fix_and_stores_nothing(
     monkeypatch: pytest.MonkeyPatch, api_key: str, cassette: Callable[[str], Cassette]
 ) -> None:
     from laydraft.cli import draft as draft_module
-    from laydraft.drafting import make_drafter
+    from laydraft.cli.app import Context
 
     transport = cassette("openai/unauthorized")
-    monkeypatch.setattr(draft_module, "make_drafter",
-                        lambda s: make_drafter(s, http_client=httpx2.Client(transport=transport)))
-    # The recorded request was made from the abstract text alone.
+    # The recorded request was made from the titled example abstract.
     monkeypatch.setattr(draft_module, "read_abstract", lambda *_: _example_abstract())
-    result = CliRunner().invoke(cli, ["draft", "--drafter", "openai", str(EXAMPLE)])
+    result = CliRunner().invoke(cli, ["draft", "--drafter", "openai", str(EXAMPLE)], obj=Context(
+        provider=lambda settings, **_: replay_provider(settings, transport)))
     assert result.exit_code == 1
     assert "OPENAI_API_KEY" in result.output
     assert queued_ids() == []

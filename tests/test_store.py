@@ -16,11 +16,10 @@ import sqlalchemy as sa
 
 from laydraft import store as store_module
 from laydraft.config import load_settings
-from laydraft.drafting.offline import OfflineDrafter
+from laydraft.core import DraftingCore
 from laydraft.errors import NotFoundError, StaleVersionError
 from laydraft.ingest import read_abstract
 from laydraft.models import Draft, DraftStatus, LaySummary, Version, VersionKind
-from laydraft.pipeline import draft_abstract
 from laydraft.resources import example_abstract_path
 from laydraft.store import MIGRATIONS, Store
 
@@ -50,7 +49,7 @@ def example_draft(settings) -> Draft:  # type: ignore[no-untyped-def]
         "title": "Sleep quality and relapses in MS", "journal": "Journal of Examples",
         "doi": "10.1234/example.5678", "published": "2026-03-01",
     })
-    return draft_abstract(settings, abstract, OfflineDrafter(settings))
+    return DraftingCore(settings).sync.draft(abstract)
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ output mode and the word limits. Change any of them and the cache misses.
 
 A hit returns the stored summary with ``cached=True``, no usage and cost 0 for this draft; its
 one attempt (outcome ``cached``) says what the original call cost. The table is created by the
-store's ``010_response_cache`` migration.
+store's ``010_response_cache`` migration. The drafting core (``laydraft.core``) consults it
+for every model draft.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from .config import Settings
-from .drafting import Drafter, DraftOutput
-from .models import Abstract, Attempt, LaySummary, Provenance, Usage, utcnow
+from .drafting import DraftOutput
+from .models import Attempt, LaySummary, Provenance, Usage, utcnow
 from .prompts import RenderedPrompt
 
 CACHE_VERSION = 1
@@ -107,21 +108,3 @@ class ResponseCache:
                 provenance_json=output.provenance.model_dump_json(),
                 created_at=utcnow().isoformat(timespec="seconds"),
             ))
-
-
-class CachingDrafter:
-    """Wraps a drafter: answers from the cache when it can, and caches what the drafter wrote."""
-
-    def __init__(self, inner: Drafter, cache: ResponseCache, settings: Settings) -> None:
-        self.inner = inner
-        self.cache = cache
-        self.settings = settings
-        self.name = inner.name
-
-    def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
-        hit = self.cache.find(self.settings, prompt)
-        if hit is not None:
-            return hit
-        output = self.inner.draft(abstract, prompt)
-        self.cache.save(self.settings, prompt, output)
-        return output

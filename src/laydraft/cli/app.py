@@ -9,29 +9,67 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from typing import Any, NoReturn
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from .. import __version__
-from ..config import Settings, load_settings
 from ..errors import LaydraftError
-from ..store import Store
+
+if TYPE_CHECKING:  # loaded on first use, so `laydraft --help` stays fast
+    from ..config import Settings
+    from ..core import DraftingCore
+    from ..drafting.provider import ModelProvider
+    from ..store import Store
+
+# Builds the model provider for a command's settings; ``rate_limited`` for batch runs.
+ProviderFactory = Callable[..., "ModelProvider"]
 
 
 class Context:
-    """What every command needs: settings (with flag overrides) and, lazily, the store."""
+    """What every command needs: settings (with flag overrides) and, lazily, the store and
+    the drafting core.
 
-    def __init__(self, config: str | None, db: str | None, debug: bool) -> None:
+    ``provider`` builds the model provider (the SDK clients); tests pass their own through
+    ``CliRunner().invoke(cli, args, obj=Context(provider=...))`` to replay recorded calls.
+    """
+
+    def __init__(self, config: str | None = None, db: str | None = None, debug: bool = False,
+                 provider: ProviderFactory | None = None) -> None:
         self.config_file = config
         self.db = db
         self.debug = debug
+        self.make_provider = provider
 
     def settings(self, **overrides: Any) -> Settings:
+        from ..config import load_settings
+
         return load_settings(self.config_file, {"database": self.db, **overrides})
 
     def store(self, settings: Settings | None = None) -> Store:
+        from ..store import Store
+
         return Store((settings or self.settings()).database_url())
+
+    def provider(self, settings: Settings, rate_limited: bool = False) -> ModelProvider:
+        """Where model calls go: the one place the CLI builds SDK clients."""
+        if self.make_provider is not None:
+            return self.make_provider(settings, rate_limited=rate_limited)
+        from ..drafting.provider import ModelProvider
+
+        if rate_limited:
+            return ModelProvider.rate_limited(settings)
+        return ModelProvider(settings)
+
+    def core(self, settings: Settings, store: Store | None = None,
+             provider: ModelProvider | None = None) -> DraftingCore:
+        """The drafting core for these settings; ``store`` holds the response cache."""
+        from ..core import DraftingCore
+
+        if provider is None and settings.use_model():
+            provider = self.provider(settings)
+        return DraftingCore.from_settings(settings, store, provider=provider)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -104,7 +142,8 @@ def cli(ctx: click.Context, config: str | None, db: str | None, debug: bool) -> 
       laydraft draft abstract.txt        draft one abstract and queue it
       laydraft queue list                see what is waiting for review
     """
-    ctx.obj = Context(config, db, debug)
+    obj = ctx.ensure_object(Context)
+    obj.config_file, obj.db, obj.debug = config, db, debug
 
 
 def echo_json(data: Any) -> None:

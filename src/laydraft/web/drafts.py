@@ -12,11 +12,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..config import Settings
-from ..drafting import make_drafter
+from ..core import DraftingCore
 from ..errors import InputError, LaydraftError
 from ..ingest import parse_text, read_abstract
 from ..models import Abstract, Draft
-from ..pipeline import draft_abstract
+from ..store import Store
 from .errors import status_for
 from .pages import call, flash, login_required, redirect, render, state
 
@@ -64,8 +64,9 @@ def _upload_abstract(name: str, data: bytes, max_bytes: int) -> Abstract:
             raise InputError(str(exc).replace(f"{folder}/", "")) from exc
 
 
-def _make_draft(settings: Settings, abstract: Abstract) -> Draft:
-    return draft_abstract(settings, abstract, make_drafter(settings))
+def _make_draft(settings: Settings, store: Store, abstract: Abstract) -> Draft:
+    """The drafting core's sync facade, run in the threadpool; the store holds the cache."""
+    return DraftingCore.from_settings(settings, store).sync.draft(abstract)
 
 
 @login_required
@@ -91,7 +92,7 @@ async def create_draft(request: Request) -> Response:
             abstract = await call(parse_text, text)
         else:
             raise InputError("paste an abstract or choose a file to upload")
-        made = await call(_make_draft, settings, abstract)
+        made = await call(_make_draft, settings, web.store, abstract)
         stored = await call(web.store.add, made)
     except LaydraftError as exc:
         return render(request, "draft_new.html",
