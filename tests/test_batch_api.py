@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx2
@@ -17,10 +18,12 @@ from laydraft.batch.runner import BatchRunner
 from laydraft.batch.state import BatchState
 from laydraft.cli import cli
 from laydraft.cli.app import Context
-from laydraft.config import load_settings
+from laydraft.config import Settings, load_settings
 from laydraft.core import DraftingCore
 from laydraft.drafting.provider import ModelProvider
+from laydraft.errors import DraftFailed
 from laydraft.ingest import iter_records
+from laydraft.models import Abstract, Attempt, Draft
 from laydraft.store import Store
 from replay import Cassette
 
@@ -141,3 +144,33 @@ def test_request_files_split_at_the_request_limit(api_key: str, tmp_path: Path) 
         settings, ((again.key(a), a) for a in again.pending(iter_records(LIST, 10**6))),
         tmp_path / "s", 8, again.state, max_bytes=1)
     assert [len(f.custom_ids) for f in by_size] == [1, 1, 1, 1]
+
+
+def test_collected_answers_are_judged_by_the_live_drafters_rules(
+        settings: Settings, abstract: Abstract) -> None:
+    from laydraft.drafting.offline import OfflineDrafter
+
+    core = DraftingCore(settings)
+
+    def answer(content: str, finish: str = "stop") -> SimpleNamespace:
+        message = SimpleNamespace(content=content, refusal=None, tool_calls=None)
+        return SimpleNamespace(model="gpt-4o-mini-2024-07-18",
+                               choices=[SimpleNamespace(finish_reason=finish, message=message)])
+
+    def judge(completion: SimpleNamespace) -> Draft:
+        attempt = Attempt(number=1, outcome="ok", http_status=200, cost_usd=0.001)
+        return core.sync.judge(abstract, completion, attempt, "p-submitted")
+
+    good = OfflineDrafter(settings).summarise(abstract).model_dump_json()
+    draft = judge(answer(good))
+    assert draft.provenance.prompt_fingerprint == "p-submitted"
+    assert (draft.provenance.model, draft.provenance.cost_usd) == ("gpt-4o-mini-2024-07-18",
+                                                                   0.001)
+    assert draft.findings is not None and draft.provenance.attempts[0].outcome == "ok"
+    for completion, reason in ((answer(good[:40], "length"), "truncated"),
+                               (answer(good, "content_filter"), "filtered"),
+                               (answer("not JSON at all"), "invalid_output")):
+        with pytest.raises(DraftFailed) as info:  # no wider retry, no repair: one answer only
+            judge(completion)
+        assert info.value.reason == reason
+        assert len(info.value.context["attempts"]) == 1

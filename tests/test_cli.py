@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -156,3 +157,32 @@ def _example_abstract():  # type: ignore[no-untyped-def]
 
     return Abstract(text=EXAMPLE.read_text().strip(),
                     title="Sleep quality and relapse activity in MS")
+
+
+def test_help_loads_no_command_module_and_not_the_openai_sdk() -> None:
+    code = (
+        "import sys\n"
+        "from laydraft.cli import cli\n"
+        "try:\n"
+        "    cli.main(['--help'], prog_name='laydraft')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "heavy = ('openai', 'sqlalchemy', 'httpx2', 'pydantic', 'laydraft.cli.batch')\n"
+        "print('loaded:', *(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Commands:" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "loaded:"  # none of them
+
+
+def test_the_help_table_matches_each_commands_own_help() -> None:
+    from laydraft.cli.app import COMMAND_HELP, COMMAND_MODULES
+
+    ctx = click.Context(cli)
+    assert set(COMMAND_HELP) == set(COMMAND_MODULES)
+    for name, text in COMMAND_HELP.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        assert command.get_short_help_str(limit=500) == text, name

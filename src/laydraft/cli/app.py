@@ -86,11 +86,43 @@ COMMAND_MODULES = {
 }
 
 
+# Each command's one-line help, so `laydraft --help` lists the commands without importing
+# them (and the openai SDK, sqlalchemy, the checks...). test_cli checks it matches the
+# commands' own docstrings.
+COMMAND_HELP = {
+    "batch": "Draft every record of a reading list, resumably, at the API's rate limits.",
+    "check": "Check a lay summary against its abstract; exit 1 when a finding is an error.",
+    "config": "Show the settings in effect and where they come from (never the API key).",
+    "draft": "Draft a lay summary of one abstract and queue it for review.",
+    "export": "Publish approved drafts as pages: headline, sections, citation, date, disclaimer.",
+    "prompts": "Copy the prompt templates so an editor can change the wording.",
+    "queue": "Look at the review queue.",
+    "review": "Review drafts: claim, edit, comment, approve or reject.",
+    "serve": "Run the web app for editors and reviewers.",
+    "user": "Accounts that may sign in to the web app.",
+}
+
+
 class LaydraftGroup(click.Group):
     """Loads commands lazily and turns library errors into one-line messages."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, from COMMAND_HELP where it can, so no command module loads."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = (click.Command(name, help=COMMAND_HELP[name]) if name in COMMAND_HELP
+                       else self.get_command(ctx, name))
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:

@@ -103,11 +103,13 @@ def _dry_run(obj: Context, settings: Settings, path: str, as_json: bool) -> None
 @click.option("--model", default=None, help="Model name for this run.")
 @click.option("--out-dir", type=click.Path(file_okay=False), default=None,
               help="Where --via batch-api writes its JSONL files (default: user data folder).")
+@click.option("--no-cache", is_flag=True,
+              help="Ask the model again even for records it answered before with these settings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_context
 def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed: bool,
             rpm: int | None, tpm: int | None, concurrency: int | None, drafter: str | None,
-            model: str | None, out_dir: str | None, as_json: bool) -> None:
+            model: str | None, out_dir: str | None, no_cache: bool, as_json: bool) -> None:
     """Draft every record of LIST, check each draft and queue it for review.
 
     Any reading list laydraft reads works. Re-running the same command skips records
@@ -121,7 +123,7 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
       laydraft batch papers.ris --via batch-api
     """
     settings = obj.settings(drafter=drafter, model=model, rpm=rpm, tpm=tpm,
-                            concurrency=concurrency)
+                            concurrency=concurrency, cache=False if no_cache else None)
     if dry_run:
         _dry_run(obj, settings, list_path, as_json)
         return
