@@ -95,7 +95,7 @@ def test_dry_run_table_names_the_bad_records() -> None:
     assert "record 3" in output and "no 'abstract'" in output
 
 
-def test_a_bad_record_is_reported_and_skipped_and_the_rest_are_queued() -> None:
+def test_a_bad_record_is_reported_and_skipped_and_the_rest_are_queued(no_blocking: object) -> None:
     code, output = run_cli("batch", str(LIST_3), "--json")
     assert code == 0, output
     summary = json.loads(output)
@@ -104,7 +104,7 @@ def test_a_bad_record_is_reported_and_skipped_and_the_rest_are_queued() -> None:
     assert sorted(queued_keys(load_settings())) == sorted(list_keys(LIST_3))
 
 
-def test_rerun_skips_what_is_drafted_and_makes_no_call() -> None:
+def test_rerun_skips_what_is_drafted_and_makes_no_call(no_blocking: object) -> None:
     assert run_cli("batch", str(LIST_3))[0] == 0
     code, output = run_cli("batch", str(LIST_3), "--json")
     summary = json.loads(output)
@@ -113,7 +113,7 @@ def test_rerun_skips_what_is_drafted_and_makes_no_call() -> None:
     assert len(queued_keys(load_settings())) == 3
 
 
-def test_summary_table_is_printed_without_a_terminal() -> None:
+def test_summary_table_is_printed_without_a_terminal(no_blocking: object) -> None:
     code, output = run_cli("batch", str(LIST_3))
     assert code == 0
     assert "drafted and queued" in output and "records not drafted" in output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ from ..batch.progress import LiveProgress, estimate_table, problems_table, summa
 from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
 from ..batch.state import BatchState, ItemKey, model_label
 from ..config import Settings, user_data_dir
-from ..errors import UsageError
+from ..errors import RecordError, UsageError
 from ..ingest import iter_records
+from ..models import Abstract
 from .app import Context, cli, echo_json, pass_context
 
 
@@ -48,9 +50,10 @@ def _count(path: str, settings: Settings) -> int:
     return sum(1 for _ in iter_records(path, settings.max_input_bytes))
 
 
-async def _run(runner: BatchRunner, path: str, settings: Settings) -> BatchSummary:
+async def _run(runner: BatchRunner, records: Iterator[Abstract | RecordError],
+               path: str) -> BatchSummary:
     try:
-        return await runner.run(iter_records(path, settings.max_input_bytes), path)
+        return await runner.run(records, path)
     finally:
         await runner.core.aclose()
 
@@ -138,7 +141,8 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
                              stats=provider.stats if provider else None, on_change=progress)
         if progress.enabled:
             runner.tally.total = _count(list_path, settings)
-        summary = asyncio.run(_run(runner, list_path, settings))
+        records = iter_records(list_path, settings.max_input_bytes)  # opens the file: not on the loop
+        summary = asyncio.run(_run(runner, records, list_path))
     _print_summary(summary, as_json)
 
 

@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..cache import ResponseCache
-from ..checks import run_checks
 from ..config import Settings
 from ..drafting import Drafter, DraftOutput, ModelDrafter
 from ..drafting.session import DraftSession
@@ -34,6 +33,8 @@ T = TypeVar("T")
 
 def check_summary(settings: Settings, abstract: Abstract, summary: LaySummary) -> list[Finding]:
     """Findings for a summary under the configured targets."""
+    from ..checks import run_checks  # loads textstat and wordfreq (~1 s): only when checking
+
     return run_checks(abstract, summary, target_grade=settings.target_grade,
                       limits=settings.limits)
 
