@@ -396,3 +396,15 @@ def test_answer_limit_param_sends_max_completion_tokens(
     body = transport.sent[0]["body"]
     assert "max_completion_tokens" in body and "max_tokens" not in body
     assert draft.provenance.tokens_in == 812
+
+
+def test_concurrent_first_calls_share_one_client(settings: Settings) -> None:
+    from laydraft.drafting.openai_drafter import OpenAIDrafter
+
+    async def main() -> bool:
+        drafter = OpenAIDrafter(settings)
+        first, second = await asyncio.gather(drafter.client(), drafter.client())
+        await drafter.aclose()
+        return first is second and first.max_retries == 0
+
+    assert asyncio.run(main())

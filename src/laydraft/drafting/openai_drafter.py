@@ -146,16 +146,17 @@ class OpenAIDrafter:
     def __init__(self, settings: Settings, provider: ModelProvider | None = None) -> None:
         self.settings = settings
         self.provider = provider or ModelProvider(settings)
-        self._client: openai.AsyncOpenAI | None = None
+        self._client: asyncio.Task[openai.AsyncOpenAI] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def client(self) -> openai.AsyncOpenAI:
+        """This loop's client; concurrent first calls share one (a batch starts many at once)."""
         loop = asyncio.get_running_loop()
         if self._client is None or self._loop is not loop:
             # Building the HTTP client reads CA certificates from disk: not on the loop.
-            self._client = await asyncio.to_thread(self.provider.async_client)
+            self._client = loop.create_task(asyncio.to_thread(self.provider.async_client))
             self._loop = loop
-        return self._client
+        return await asyncio.shield(self._client)
 
     async def _attempt(self, client: openai.AsyncOpenAI, session: DraftSession) -> Any:
         """One HTTP call, recorded in the session's attempts whatever happens."""
@@ -191,9 +192,9 @@ class OpenAIDrafter:
                 return session.output(summary)
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            client, self._client, self._loop = self._client, None, None
-            await client.close()
+        made, self._client, self._loop = self._client, None, None
+        if made is not None and made.done() and not made.cancelled() and not made.exception():
+            await made.result().close()
 
 
 def _usage(completion: Any) -> Usage:
