@@ -23,17 +23,17 @@ from synthetic import write_jsonl  # noqa: E402
 
 from laydraft.batch.runner import BatchRunner  # noqa: E402
 from laydraft.config import load_settings  # noqa: E402
+from laydraft.core import DraftingCore, check_summary  # noqa: E402
 from laydraft.db import Store  # noqa: E402
 from laydraft.drafting.offline import OfflineDrafter  # noqa: E402
 from laydraft.ingest import iter_records  # noqa: E402
 from laydraft.models import Abstract, Draft  # noqa: E402
-from laydraft.pipeline import check_summary  # noqa: E402
 from laydraft.prompts import render_draft_prompt  # noqa: E402
 
 
 def run_batch(listing: Path, db: Path, traced: bool) -> tuple[float, int, int]:
     settings = load_settings(overrides={"database": str(db), "drafter": "offline"})
-    runner = BatchRunner(settings, Store(settings.database_url()), OfflineDrafter(settings))
+    runner = BatchRunner(settings, Store(settings.database_url()), DraftingCore(settings))
     if traced:
         tracemalloc.start()
     started = time.perf_counter()

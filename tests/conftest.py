@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from blockbuster import BlockBuster, blockbuster_ctx
 
 from laydraft.config import Settings, load_settings
 from laydraft.db import Store
+from laydraft.models import Abstract
 from replay import Cassette, Recorder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +21,8 @@ RECORD = os.environ.get("LAYDRAFT_RECORD") == "1"
 # Only record mode may see a real key; it is read here, before the environment is cleared.
 _RECORDING_KEY = os.environ.get("OPENAI_API_KEY") if RECORD else None
 FAKE_KEY = "sk-test-not-a-real-key"
+EXAMPLE = (FIXTURES / "abstracts" / "example.txt").read_text().strip()
+EXAMPLE_TITLE = "Sleep quality and relapse activity in MS"
 
 
 @pytest.fixture(autouse=True)
@@ -43,9 +47,14 @@ def store_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Offline drafting against ``store_url`` (some test files define their own)."""
+def settings(request: pytest.FixtureRequest, store_url: str,
+             monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings against ``store_url``: offline drafting, or drafting with the model (the fake
+    key; calls replay cassettes) in modules marked ``pytestmark = pytest.mark.model``."""
     monkeypatch.setenv("LAYDRAFT_DATABASE", store_url)
+    if request.node.get_closest_marker("model") is not None:
+        request.getfixturevalue("api_key")
+        return load_settings(overrides={"drafter": "openai"})
     return load_settings(overrides={"drafter": "offline"})
 
 
@@ -88,3 +97,20 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is absent")
     return SHARED_DATA
+
+
+@pytest.fixture
+def abstract() -> Abstract:
+    """The example abstract, titled as in the recorded requests."""
+    return Abstract(text=EXAMPLE, title=EXAMPLE_TITLE)
+
+
+@pytest.fixture
+def no_blocking() -> Iterator[BlockBuster]:
+    """Fail the test when blocking I/O runs on an event loop's thread.
+
+    Use it around async code (the batch runner, the async core): blocking calls made in worker
+    threads (asyncio.to_thread) are fine, the same calls on the loop raise BlockingError.
+    """
+    with blockbuster_ctx() as detector:
+        yield detector

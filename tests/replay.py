@@ -155,3 +155,27 @@ class Recorder(httpx2.BaseTransport):
 
     def unused(self) -> list[int]:
         return []
+
+
+class AsyncReplay(httpx2.AsyncBaseTransport):
+    """A cassette (or recorder) behind the async transport interface the SDK client uses."""
+
+    def __init__(self, inner: Cassette | Recorder) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        await request.aread()
+        return self.inner.handle_request(request)
+
+
+def replay_provider(settings: Any, transport: Cassette | Recorder,
+                    waits: list[float] | None = None, **kwargs: Any) -> Any:
+    """A ModelProvider whose calls replay ``transport``; retry waits go to ``waits``, unslept."""
+    from laydraft.drafting.provider import ModelProvider
+
+    sleeps = waits if waits is not None else []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    return ModelProvider(settings, transport=AsyncReplay(transport), sleep=sleep, **kwargs)

@@ -9,27 +9,27 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx2
 import pytest
+from blockbuster import BlockingError
 from click.testing import CliRunner
 
 from conftest import FIXTURES
-from laydraft.batch.limiter import RateLimiter
 from laydraft.batch.runner import BatchRunner
 from laydraft.batch.state import BatchState
-from laydraft.batch.transport import CallStats, LimitedTransport
 from laydraft.cli import cli
 from laydraft.config import Settings, load_settings
+from laydraft.core import DraftingCore
 from laydraft.db import Store
-from laydraft.drafting import DraftOutput
+from laydraft.drafting.limiter import RateLimiter
 from laydraft.drafting.offline import OfflineDrafter
+from laydraft.drafting.testing import FakeModel
 from laydraft.errors import DraftFailed, RecordError
-from laydraft.models import Abstract
+from laydraft.models import Abstract, LaySummary
 from laydraft.prompts import RenderedPrompt
-from replay import Cassette
+from replay import Cassette, replay_provider
 
 LIST_200 = FIXTURES / "lists" / "ms_200.jsonl"  # 200 records + 2 without an abstract
 LIST_3 = FIXTURES / "lists" / "ms_3.jsonl"  # 3 records + 1 without an abstract
@@ -95,7 +95,7 @@ def test_dry_run_table_names_the_bad_records() -> None:
     assert "record 3" in output and "no 'abstract'" in output
 
 
-def test_a_bad_record_is_reported_and_skipped_and_the_rest_are_queued() -> None:
+def test_a_bad_record_is_reported_and_skipped_and_the_rest_are_queued(no_blocking: object) -> None:
     code, output = run_cli("batch", str(LIST_3), "--json")
     assert code == 0, output
     summary = json.loads(output)
@@ -104,7 +104,7 @@ def test_a_bad_record_is_reported_and_skipped_and_the_rest_are_queued() -> None:
     assert sorted(queued_keys(load_settings())) == sorted(list_keys(LIST_3))
 
 
-def test_rerun_skips_what_is_drafted_and_makes_no_call() -> None:
+def test_rerun_skips_what_is_drafted_and_makes_no_call(no_blocking: object) -> None:
     assert run_cli("batch", str(LIST_3))[0] == 0
     code, output = run_cli("batch", str(LIST_3), "--json")
     summary = json.loads(output)
@@ -113,7 +113,7 @@ def test_rerun_skips_what_is_drafted_and_makes_no_call() -> None:
     assert len(queued_keys(load_settings())) == 3
 
 
-def test_summary_table_is_printed_without_a_terminal() -> None:
+def test_summary_table_is_printed_without_a_terminal(no_blocking: object) -> None:
     code, output = run_cli("batch", str(LIST_3))
     assert code == 0
     assert "drafted and queued" in output and "records not drafted" in output
@@ -145,43 +145,45 @@ def test_resume_after_sigkill_finishes_with_no_duplicates_and_nothing_lost() -> 
 # -- the runner with a failing drafter --------------------------------------------------------------
 
 
-class FlakyDrafter:
-    """Offline drafts, except that records whose title ends in (1) fail as refused."""
+def flaky(settings: Settings, fail: bool = True) -> DraftingCore:
+    """A core whose model writes offline drafts, except that records whose title ends in (1)
+    are refused."""
+    offline = OfflineDrafter(settings)
 
-    name = "offline"
+    def answer(abstract: Abstract, prompt: RenderedPrompt) -> LaySummary | DraftFailed:
+        if fail and (abstract.title or "").endswith("(1)"):
+            return DraftFailed("the model refused to summarise this abstract", reason="refused")
+        return offline.summarise(abstract)
 
-    def __init__(self, settings: Settings, fail: bool = True) -> None:
-        self.inner = OfflineDrafter(settings)
-        self.fail = fail
+    return DraftingCore(settings, model=FakeModel(default=answer, model=settings.model))
 
-    async def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
-        await asyncio.sleep(0)
-        if self.fail and (abstract.title or "").endswith("(1)"):
-            raise DraftFailed("the model refused to summarise this abstract", reason="refused")
-        return self.inner.draft(abstract, prompt)
+
+def iter_list(path: Path) -> Iterator[Abstract | RecordError]:
+    from laydraft.ingest import iter_records
+
+    return iter_records(path, 10**6)
 
 
 def records(count: int) -> list[Abstract | RecordError]:
-    from laydraft.ingest import iter_records
-
-    return list(iter_records(LIST_3, 10**6))[:count]
+    return list(iter_list(LIST_3))[:count]
 
 
-def test_a_failed_record_is_stored_with_its_reason_and_the_run_goes_on() -> None:
+def test_a_failed_record_is_stored_with_its_reason_and_the_run_goes_on(
+        no_blocking: object) -> None:
     settings = load_settings()
     store = Store(settings.database_url())
-    runner = BatchRunner(settings, store, FlakyDrafter(settings))
+    runner = BatchRunner(settings, store, flaky(settings))
     summary = asyncio.run(runner.run(records(4), "list"))
     assert (summary.drafted, summary.failed, summary.bad) == (2, 1, 1)
     assert summary.failures[0]["reason"] == "refused"
     assert [f.reason for f in BatchState(store).failures()] == ["refused"]
 
-    again = asyncio.run(BatchRunner(settings, store, FlakyDrafter(settings, fail=False))
+    again = asyncio.run(BatchRunner(settings, store, flaky(settings, fail=False))
                         .run(records(4), "list"))
     assert (again.drafted, again.skipped) == (0, 3)
     assert again.skipped_reasons["failed before (use --retry-failed)"] == 1
 
-    retried = asyncio.run(BatchRunner(settings, store, FlakyDrafter(settings, fail=False),
+    retried = asyncio.run(BatchRunner(settings, store, flaky(settings, fail=False),
                                       retry_failed=True).run(records(4), "list"))
     assert (retried.drafted, retried.skipped) == (1, 2)
     assert store.count() == 3 and BatchState(store).failures() == []
@@ -190,38 +192,44 @@ def test_a_failed_record_is_stored_with_its_reason_and_the_run_goes_on() -> None
 # -- the runner through the SDK, the limiter and a recorded 429 --------------------------------------
 
 
-class AsyncReplay(httpx2.AsyncBaseTransport):
-    def __init__(self, cassette: Cassette) -> None:
-        self.cassette = cassette
+def test_the_guard_catches_blocking_io_on_the_event_loop(no_blocking: object) -> None:
+    async def reads_a_file_on_the_loop() -> str:
+        return LIST_3.read_text()
 
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        await request.aread()
-        return self.cassette.handle_request(request)
+    async def reads_it_in_a_thread() -> str:
+        return await asyncio.to_thread(LIST_3.read_text)
+
+    with pytest.raises(BlockingError):
+        asyncio.run(reads_a_file_on_the_loop())
+    assert asyncio.run(reads_it_in_a_thread())
+
+
+def test_the_offline_drafter_runs_off_the_event_loop(no_blocking: object) -> None:
+    settings = load_settings(overrides={"drafter": "offline"})
+    store = Store(settings.database_url())
+    summary = asyncio.run(BatchRunner(settings, store, DraftingCore(settings)).run(
+        iter_list(LIST_3), "list"))
+    assert (summary.drafted, summary.bad, summary.drafter) == (3, 1, "offline")
+    assert store.count() == 3
 
 
 def test_a_429_is_retried_after_the_asked_wait_and_teaches_the_limiter(
-    api_key: str, cassette: Callable[[str], Cassette]
+    api_key: str, cassette: Callable[[str], Cassette], no_blocking: object
 ) -> None:
-    from laydraft.drafting.openai_drafter import AsyncOpenAIDrafter
-
     settings = load_settings(overrides={"drafter": "openai"})
-    limiter, stats, waits = RateLimiter(), CallStats(), []
-
-    async def fake_sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    transport = LimitedTransport(AsyncReplay(cassette("openai/rate_limited_then_success")),
-                                 limiter, stats, sleep=fake_sleep)
-    drafter = AsyncOpenAIDrafter(settings, http_client=httpx2.AsyncClient(transport=transport),
-                                 sleep=fake_sleep)
+    limiter, waits = RateLimiter(), []
+    provider = replay_provider(settings, cassette("openai/rate_limited_then_success"), waits,
+                               limiter=limiter)
+    core = DraftingCore(settings, provider=provider)
     abstract = Abstract(text=EXAMPLE, title="Sleep quality and relapse activity in MS")
     store = Store(settings.database_url())
+    runner = BatchRunner(settings, store, core, stats=provider.stats)  # renders: not in the loop
 
     async def go() -> object:
         try:
-            return await BatchRunner(settings, store, drafter, stats=stats).run([abstract], "l")
+            return await runner.run([abstract], "l")
         finally:
-            await drafter.aclose()
+            await core.aclose()
 
     summary = asyncio.run(go())
     assert (summary.drafted, summary.api_calls, summary.rate_limited) == (1, 2, 1)  # type: ignore[attr-defined]

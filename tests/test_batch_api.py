@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx2
@@ -15,11 +16,15 @@ from conftest import FIXTURES
 from laydraft.batch import batch_api
 from laydraft.batch.runner import BatchRunner
 from laydraft.batch.state import BatchState
-from laydraft.cli import batch as batch_cli
 from laydraft.cli import cli
-from laydraft.config import load_settings
+from laydraft.cli.app import Context
+from laydraft.config import Settings, load_settings
+from laydraft.core import DraftingCore
 from laydraft.db import Store
+from laydraft.drafting.provider import ModelProvider
+from laydraft.errors import DraftFailed
 from laydraft.ingest import iter_records
+from laydraft.models import Abstract, Attempt, Draft
 from replay import Cassette
 
 LIST = FIXTURES / "lists" / "ms_4_batch.jsonl"  # 4 records + 1 without an abstract
@@ -57,16 +62,18 @@ class MultipartCassette(Cassette):
 
 
 @pytest.fixture
-def transport(api_key: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[MultipartCassette]:
+def transport(api_key: str) -> Iterator[MultipartCassette]:
     replay = MultipartCassette(CASSETTE)
-    monkeypatch.setattr(batch_cli, "sdk_http_client", lambda: httpx2.Client(transport=replay))
     yield replay
     replay.close()
     assert not replay.unused(), f"unused recordings: {replay.unused()}"
 
 
-def invoke(*args: str) -> Any:
-    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+def invoke(*args: str, transport: MultipartCassette | None = None) -> Any:
+    """The CLI, its Batch API calls replaying ``transport`` (handed in, not patched in)."""
+    context = Context(provider=lambda settings, **_: ModelProvider(
+        settings, batch_transport=transport))
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, obj=context)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -74,7 +81,7 @@ def invoke(*args: str) -> Any:
 def test_submit_status_collect_round_trip(transport: MultipartCassette, tmp_path: Path) -> None:
     settings = load_settings()
     submitted = invoke("batch", str(LIST), "--via", "batch-api", "--out-dir",
-                       str(tmp_path / "out"), "--json")
+                       str(tmp_path / "out"), "--json", transport=transport)
     assert [j["id"] for j in submitted["jobs"]] == ["batch_6921a4c0e8f48190b1d2c3e4f5a6b7c8"]
     assert submitted["bad"] == 1 and submitted["jobs"][0]["requests"] == 4
     upload = transport.sent[0]["body"]["multipart"]
@@ -86,11 +93,11 @@ def test_submit_status_collect_round_trip(transport: MultipartCassette, tmp_path
     create = transport.sent[1]["body"]
     assert (create["endpoint"], create["completion_window"]) == ("/v1/chat/completions", "24h")
 
-    status = invoke("batch", "status", "--json")
+    status = invoke("batch", "status", "--json", transport=transport)
     assert (status[0]["status"], status[0]["total"], status[0]["completed"]) == (
         "in_progress", 4, 1)
 
-    collected = invoke("batch", "collect", "--json")[0]
+    collected = invoke("batch", "collect", "--json", transport=transport)[0]
     assert (collected["status"], collected["drafted"], collected["failed"]) == ("expired", 1, 3)
     reasons = {f["reason"] for f in collected["failures"]}
     assert reasons == {"refused", "http_500", "expired"}
@@ -102,20 +109,21 @@ def test_submit_status_collect_round_trip(transport: MultipartCassette, tmp_path
     full = (731 * 0.15 + 244 * 0.60) / 1e6
     assert draft.provenance.cost_usd == pytest.approx(full * 0.5, rel=1e-4)  # Batch API price
     assert transport.calls == 6
-    assert invoke("batch", "collect", "--json") == []  # nothing left: no more calls
+    assert invoke("batch", "collect", "--json", transport=transport) == []  # no more calls
 
 
 def test_failed_and_expired_items_are_resubmittable(transport: MultipartCassette,
                                                     tmp_path: Path) -> None:
-    invoke("batch", str(LIST), "--via", "batch-api", "--out-dir", str(tmp_path), "--json")
-    invoke("batch", "status", "--json")
-    invoke("batch", "collect", "--json")
+    invoke("batch", str(LIST), "--via", "batch-api", "--out-dir", str(tmp_path), "--json",
+           transport=transport)
+    invoke("batch", "status", "--json", transport=transport)
+    invoke("batch", "collect", "--json", transport=transport)
     settings = load_settings()
     store = Store(settings.database_url())
     records = list(iter_records(LIST, 10**6))
-    plain = BatchRunner(settings, store, batch_api.BatchAPIDrafter())
+    plain = BatchRunner(settings, store, DraftingCore(settings))
     assert list(plain.pending(records)) == []
-    retry = BatchRunner(settings, store, batch_api.BatchAPIDrafter(), retry_failed=True)
+    retry = BatchRunner(settings, store, DraftingCore(settings), retry_failed=True)
     assert len(list(retry.pending(records))) == 3
     assert {f.reason for f in BatchState(store).failures()} == {"refused", "http_500", "expired"}
 
@@ -123,7 +131,7 @@ def test_failed_and_expired_items_are_resubmittable(transport: MultipartCassette
 def test_request_files_split_at_the_request_limit(api_key: str, tmp_path: Path) -> None:
     settings = load_settings()
     store = Store(settings.database_url())
-    runner = BatchRunner(settings, store, batch_api.BatchAPIDrafter())
+    runner = BatchRunner(settings, store, DraftingCore(settings))
     pending = ((runner.key(a), a) for a in runner.pending(iter_records(LIST, 10**6)))
     files = batch_api.write_request_files(settings, pending, tmp_path, 7, runner.state,
                                           max_requests=3)
@@ -131,8 +139,38 @@ def test_request_files_split_at_the_request_limit(api_key: str, tmp_path: Path) 
     assert files[1].custom_ids == ["r7-f1-0"]
     assert all(len(f.path.read_text().splitlines()) == len(f.custom_ids) for f in files)
     (tmp_path / "s").mkdir()
-    again = BatchRunner(settings, store, batch_api.BatchAPIDrafter())
+    again = BatchRunner(settings, store, DraftingCore(settings))
     by_size = batch_api.write_request_files(
         settings, ((again.key(a), a) for a in again.pending(iter_records(LIST, 10**6))),
         tmp_path / "s", 8, again.state, max_bytes=1)
     assert [len(f.custom_ids) for f in by_size] == [1, 1, 1, 1]
+
+
+def test_collected_answers_are_judged_by_the_live_drafters_rules(
+        settings: Settings, abstract: Abstract) -> None:
+    from laydraft.drafting.offline import OfflineDrafter
+
+    core = DraftingCore(settings)
+
+    def answer(content: str, finish: str = "stop") -> SimpleNamespace:
+        message = SimpleNamespace(content=content, refusal=None, tool_calls=None)
+        return SimpleNamespace(model="gpt-4o-mini-2024-07-18",
+                               choices=[SimpleNamespace(finish_reason=finish, message=message)])
+
+    def judge(completion: SimpleNamespace) -> Draft:
+        attempt = Attempt(number=1, outcome="ok", http_status=200, cost_usd=0.001)
+        return core.sync.judge(abstract, completion, attempt, "p-submitted")
+
+    good = OfflineDrafter(settings).summarise(abstract).model_dump_json()
+    draft = judge(answer(good))
+    assert draft.provenance.prompt_fingerprint == "p-submitted"
+    assert (draft.provenance.model, draft.provenance.cost_usd) == ("gpt-4o-mini-2024-07-18",
+                                                                   0.001)
+    assert draft.findings is not None and draft.provenance.attempts[0].outcome == "ok"
+    for completion, reason in ((answer(good[:40], "length"), "truncated"),
+                               (answer(good, "content_filter"), "filtered"),
+                               (answer("not JSON at all"), "invalid_output")):
+        with pytest.raises(DraftFailed) as info:  # no wider retry, no repair: one answer only
+            judge(completion)
+        assert info.value.reason == reason
+        assert len(info.value.context["attempts"]) == 1

@@ -6,43 +6,28 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx2
 import pytest
 
-from conftest import FIXTURES
-from laydraft.cache import CachingDrafter, ResponseCache, cache_key
-from laydraft.config import Settings, load_settings
+from conftest import EXAMPLE
+from laydraft.cache import cache_key
+from laydraft.config import Settings
+from laydraft.core import DraftingCore
 from laydraft.db import Store
-from laydraft.drafting.openai_drafter import OpenAIDrafter
+from laydraft.drafting.testing import FakeModel
 from laydraft.errors import DraftFailed
-from laydraft.models import Abstract, LaySummary, WordLimits, WordRange
-from laydraft.pipeline import draft_abstract
+from laydraft.models import Abstract, Draft, LaySummary, WordLimits, WordRange
 from laydraft.prompts import render_draft_prompt, schema_fingerprint
-from replay import Cassette
+from replay import Cassette, replay_provider
 
-EXAMPLE = (FIXTURES / "abstracts" / "example.txt").read_text().strip()
-
-
-@pytest.fixture
-def settings(api_key: str) -> Settings:
-    return load_settings(overrides={"drafter": "openai"})
+pytestmark = pytest.mark.model  # the `settings` fixture drafts with the model
 
 
-@pytest.fixture
-def abstract() -> Abstract:
-    return Abstract(text=EXAMPLE, title="Sleep quality and relapse activity in MS")
-
-
-@pytest.fixture
-def store(settings: Settings) -> Store:
-    return Store(settings.database_url())
-
-
-def cached_drafter(settings: Settings, store: Store, transport: httpx2.BaseTransport
-                   ) -> CachingDrafter:
-    inner = OpenAIDrafter(settings, http_client=httpx2.Client(transport=transport),
-                          sleep=lambda _: None)
-    return CachingDrafter(inner, ResponseCache(store), settings)
+def draft_abstract(settings: Settings, abstract: Abstract, store: Store,
+                   transport: Cassette) -> Draft:
+    """A draft through the core with the store's response cache, replaying ``transport``."""
+    core = DraftingCore.from_settings(settings, store,
+                                      provider=replay_provider(settings, transport))
+    return core.sync.draft(abstract)
 
 
 def test_the_migration_creates_the_cache_table(store: Store) -> None:
@@ -59,11 +44,11 @@ def test_a_repeat_draft_is_served_from_the_cache_with_zero_calls_and_zero_cost(
     tmp_path: Path,
 ) -> None:
     first_transport = cassette("openai/success")
-    first = draft_abstract(settings, abstract, cached_drafter(settings, store, first_transport))
+    first = draft_abstract(settings, abstract, store, first_transport)
     assert first_transport.calls == 1 and not first.provenance.cached
 
     again = Cassette(tmp_path / "no-calls.json")
-    second = draft_abstract(settings, abstract, cached_drafter(settings, store, again))
+    second = draft_abstract(settings, abstract, store, again)
     assert again.calls == 0
     assert second.summary == first.summary
     p = second.provenance
@@ -81,10 +66,27 @@ def test_failures_are_not_cached(
 ) -> None:
     refusal = cassette("openai/refusal")
     with pytest.raises(DraftFailed):
-        draft_abstract(settings, abstract, cached_drafter(settings, store, refusal))
+        draft_abstract(settings, abstract, store, refusal)
     success = cassette("openai/success")
-    draft_abstract(settings, abstract, cached_drafter(settings, store, success))
+    draft_abstract(settings, abstract, store, success)
     assert success.calls == 1
+
+
+def test_the_cache_can_be_turned_off_and_never_serves_the_offline_drafter(
+    settings: Settings, abstract: Abstract, store: Store
+) -> None:
+    summary = LaySummary(headline="A headline of enough words here.", what_was_found="Found.",
+                         why_it_matters="It matters.", limitations="Limited.")
+    model = FakeModel(summary, summary)
+    DraftingCore.from_settings(settings, store, model=model).sync.draft(abstract)
+    assert DraftingCore.from_settings(settings, store, model=model).sync.draft(
+        abstract).provenance.cached
+    assert len(model.prompts) == 1  # the second draft was the cache's
+    off = settings.model_copy(update={"cache": False})
+    DraftingCore.from_settings(off, store, model=model).sync.draft(abstract)
+    assert len(model.prompts) == 2
+    offline = settings.model_copy(update={"drafter": "offline"})
+    assert DraftingCore.from_settings(offline, store).cache is None
 
 
 def key(settings: Settings, abstract: Abstract) -> str:

@@ -9,13 +9,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx2
+import click
 import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES
 from laydraft.cli import cli
-from replay import Cassette
+from replay import Cassette, replay_provider
 
 EXAMPLE = FIXTURES / "abstracts" / "example.txt"
 
@@ -140,14 +140,13 @@ def test_unauthorized_key_through_the_cli_says_how_to_fix_and_stores_nothing(
     monkeypatch: pytest.MonkeyPatch, api_key: str, cassette: Callable[[str], Cassette]
 ) -> None:
     from laydraft.cli import draft as draft_module
-    from laydraft.drafting import make_drafter
+    from laydraft.cli.app import Context
 
     transport = cassette("openai/unauthorized")
-    monkeypatch.setattr(draft_module, "make_drafter",
-                        lambda s: make_drafter(s, http_client=httpx2.Client(transport=transport)))
-    # The recorded request was made from the abstract text alone.
+    # The recorded request was made from the titled example abstract.
     monkeypatch.setattr(draft_module, "read_abstract", lambda *_: _example_abstract())
-    result = CliRunner().invoke(cli, ["draft", "--drafter", "openai", str(EXAMPLE)])
+    result = CliRunner().invoke(cli, ["draft", "--drafter", "openai", str(EXAMPLE)], obj=Context(
+        provider=lambda settings, **_: replay_provider(settings, transport)))
     assert result.exit_code == 1
     assert "OPENAI_API_KEY" in result.output
     assert queued_ids() == []
@@ -158,3 +157,32 @@ def _example_abstract():  # type: ignore[no-untyped-def]
 
     return Abstract(text=EXAMPLE.read_text().strip(),
                     title="Sleep quality and relapse activity in MS")
+
+
+def test_help_loads_no_command_module_and_not_the_openai_sdk() -> None:
+    code = (
+        "import sys\n"
+        "from laydraft.cli import cli\n"
+        "try:\n"
+        "    cli.main(['--help'], prog_name='laydraft')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "heavy = ('openai', 'sqlalchemy', 'httpx2', 'pydantic', 'laydraft.cli.batch')\n"
+        "print('loaded:', *(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Commands:" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "loaded:"  # none of them
+
+
+def test_the_help_table_matches_each_commands_own_help() -> None:
+    from laydraft.cli.app import COMMAND_HELP, COMMAND_MODULES
+
+    ctx = click.Context(cli)
+    assert set(COMMAND_HELP) == set(COMMAND_MODULES)
+    for name, text in COMMAND_HELP.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        assert command.get_short_help_str(limit=500) == text, name

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from laydraft.cli import cli
 from laydraft.cli.messages import HINTS, cli_message
 from laydraft.config import load_settings
-from laydraft.drafting.openai_drafter import build_client
+from laydraft.drafting.provider import ModelProvider
 from laydraft.errors import (
     BudgetError,
     ConfigError,
@@ -80,7 +80,7 @@ def test_an_unreachable_model_server_is_a_network_error_that_batch_runs_count_as
 def test_a_missing_api_key_is_a_config_error() -> None:
     settings = load_settings(overrides={"drafter": "openai"}, environ={})
     with pytest.raises(ConfigError) as info:
-        build_client(settings)
+        ModelProvider(settings).async_client()
     err = info.value
     assert err.code is ErrorCode.MISSING_API_KEY and err.exit_code == 2
     assert "OPENAI_API_KEY" not in str(err)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from laydraft.batch.limiter import UNLIMITED, Bucket, RateLimiter, RateLimits
+from laydraft.drafting.limiter import UNLIMITED, Bucket, RateLimiter, RateLimits
 
 
 class FakeClock:

@@ -6,36 +6,30 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx2
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from conftest import FIXTURES
 from laydraft import tokens
 from laydraft.cli import cli
 from laydraft.cli import draft as draft_module
-from laydraft.drafting import make_drafter
+from laydraft.cli.app import Context
 from laydraft.models import Abstract
-from replay import Cassette
+from replay import Cassette, replay_provider
 
 EXAMPLE = FIXTURES / "abstracts" / "example.txt"
 
 
-def example() -> Abstract:
-    return Abstract(text=EXAMPLE.read_text().strip(),
-                    title="Sleep quality and relapse activity in MS")
-
-
 @pytest.fixture
-def replay(monkeypatch: pytest.MonkeyPatch) -> Callable[[httpx2.BaseTransport], None]:
-    """Route the CLI's drafter through a transport, drafting the example abstract."""
-    monkeypatch.setattr(draft_module, "read_abstract", lambda *_: example())
+def titled_example(monkeypatch: pytest.MonkeyPatch, abstract: Abstract) -> None:
+    """The recorded requests carry the example's title, which the plain-text file lacks."""
+    monkeypatch.setattr(draft_module, "read_abstract", lambda *_: abstract)
 
-    def use(transport: httpx2.BaseTransport) -> None:
-        monkeypatch.setattr(draft_module, "make_drafter", lambda s: make_drafter(
-            s, http_client=httpx2.Client(transport=transport)))
 
-    return use
+def draft_with(transport: Cassette, *args: str) -> Result:
+    """`laydraft draft` with the model, its calls replaying ``transport`` (injected, not patched)."""
+    return CliRunner().invoke(cli, ["draft", "--drafter", "openai", *args, str(EXAMPLE)],
+                              obj=Context(provider=lambda s, **_: replay_provider(s, transport)))
 
 
 def test_dry_run_shows_tokens_labelled_estimate_and_cost_and_sends_nothing(
@@ -73,37 +67,30 @@ def test_dry_run_refuses_an_abstract_over_the_budget(tmp_path: Path) -> None:
 
 
 def test_second_draft_of_the_same_abstract_comes_from_the_cache(
-    api_key: str, replay: Callable[[httpx2.BaseTransport], None],
-    cassette: Callable[[str], Cassette], tmp_path: Path,
+    api_key: str, titled_example: None, cassette: Callable[[str], Cassette], tmp_path: Path,
 ) -> None:
     first = cassette("openai/success")
-    replay(first)
-    result = CliRunner().invoke(cli, ["draft", "--drafter", "openai", str(EXAMPLE)])
+    result = draft_with(first)
     assert result.exit_code == 0, result.output
     assert first.calls == 1 and "cost $0.000263" in result.output
 
     none = Cassette(tmp_path / "no-calls.json")
-    replay(none)
-    result = CliRunner().invoke(cli, ["draft", "--drafter", "openai", str(EXAMPLE)])
+    result = draft_with(none)
     assert result.exit_code == 0, result.output
     assert none.calls == 0
     assert "(cached)" in result.output
     assert "cost $0" in result.output
 
     fresh = cassette("openai/success")
-    replay(fresh)
-    result = CliRunner().invoke(cli, ["draft", "--drafter", "openai", "--no-cache",
-                                      str(EXAMPLE)])
+    result = draft_with(fresh, "--no-cache")
     assert result.exit_code == 0, result.output
     assert fresh.calls == 1
 
 
 def test_a_refusal_is_one_line_exit_1_and_nothing_is_queued(
-    api_key: str, replay: Callable[[httpx2.BaseTransport], None],
-    cassette: Callable[[str], Cassette],
+    api_key: str, titled_example: None, cassette: Callable[[str], Cassette],
 ) -> None:
-    replay(cassette("openai/refusal"))
-    result = CliRunner().invoke(cli, ["draft", "--drafter", "openai", str(EXAMPLE)])
+    result = draft_with(cassette("openai/refusal"))
     assert result.exit_code == 1
     assert "the model refused" in result.output and "Traceback" not in result.output
     listed = CliRunner().invoke(cli, ["queue", "list", "--json"])

@@ -4,43 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import httpx2
 import pytest
 
 from conftest import FIXTURES
-from laydraft.config import Settings, load_settings
+from laydraft.config import Settings
+from laydraft.core import DraftingCore
 from laydraft.db import Store
-from laydraft.drafting.openai_drafter import OpenAIDrafter
 from laydraft.errors import ModelAPIError
-from laydraft.models import Abstract
-from laydraft.pipeline import draft_abstract
-from replay import Cassette, UnmatchedRequest
+from laydraft.models import Abstract, Draft
+from replay import Cassette, UnmatchedRequest, replay_provider
 
-EXAMPLE = (FIXTURES / "abstracts" / "example.txt").read_text().strip()
-
-
-@pytest.fixture
-def settings(api_key: str) -> Settings:
-    return load_settings(overrides={"drafter": "openai"})
+pytestmark = pytest.mark.model  # the `settings` fixture drafts with the model
 
 
-@pytest.fixture
-def abstract() -> Abstract:
-    return Abstract(text=EXAMPLE, title="Sleep quality and relapse activity in MS")
-
-
-def drafter_for(settings: Settings, transport: httpx2.BaseTransport,
-                waits: list[float] | None = None) -> OpenAIDrafter:
-    sleeps = waits if waits is not None else []
-    return OpenAIDrafter(settings, http_client=httpx2.Client(transport=transport),
-                         sleep=sleeps.append)
+def draft_abstract(settings: Settings, abstract: Abstract, transport: Cassette,
+                   waits: list[float] | None = None) -> Draft:
+    """The drafting core's sync facade over the OpenAI drafter, replaying ``transport``."""
+    core = DraftingCore(settings, provider=replay_provider(settings, transport, waits))
+    return core.sync.draft(abstract)
 
 
 def test_success_returns_a_valid_summary_with_usage_and_cost(
     settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette]
 ) -> None:
     transport = cassette("openai/success")
-    draft = draft_abstract(settings, abstract, drafter_for(settings, transport))
+    draft = draft_abstract(settings, abstract, transport)
     assert transport.calls == 1
     assert "slept poorly" in draft.summary.headline
     p = draft.provenance
@@ -55,14 +43,13 @@ def test_request_uses_strict_json_schema_and_no_sdk_retries(
     settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette]
 ) -> None:
     transport = cassette("openai/success")
-    drafter = drafter_for(settings, transport)
-    draft_abstract(settings, abstract, drafter)
+    draft_abstract(settings, abstract, transport)
     body = transport.sent[0]["body"]
     assert body["response_format"]["type"] == "json_schema"
     assert body["response_format"]["json_schema"]["strict"] is True
     assert body["messages"][0]["role"] == "system"
     assert body["messages"][-1]["content"].rstrip().endswith("</abstract>")
-    assert drafter.client.max_retries == 0
+    assert replay_provider(settings, transport).async_client().max_retries == 0
 
 
 def test_rate_limit_is_retried_after_the_servers_delay_and_stores_one_draft(
@@ -70,7 +57,7 @@ def test_rate_limit_is_retried_after_the_servers_delay_and_stores_one_draft(
 ) -> None:
     transport = cassette("openai/rate_limited_then_success")
     waits: list[float] = []
-    draft = draft_abstract(settings, abstract, drafter_for(settings, transport, waits))
+    draft = draft_abstract(settings, abstract, transport, waits)
     store = Store(settings.database_url())
     store.add(draft)
     assert transport.calls == 2
@@ -85,7 +72,7 @@ def test_server_error_is_retried(
 ) -> None:
     transport = cassette("openai/server_error_then_success")
     waits: list[float] = []
-    draft = draft_abstract(settings, abstract, drafter_for(settings, transport, waits))
+    draft = draft_abstract(settings, abstract, transport, waits)
     assert transport.calls == 2
     assert len(waits) == 1 and 0 < waits[0] <= settings.retry_max_wait
     assert [a.http_status for a in draft.provenance.attempts] == [500, 200]
@@ -97,7 +84,7 @@ def test_unauthorized_fails_at_once_saying_how_to_set_the_key(
     transport = cassette("openai/unauthorized")
     store = Store(settings.database_url())
     with pytest.raises(ModelAPIError, match="OPENAI_API_KEY") as info:
-        draft_abstract(settings, abstract, drafter_for(settings, transport))
+        draft_abstract(settings, abstract, transport)
     assert info.value.status == 401
     assert transport.calls == 1
     assert store.count() == 0
@@ -110,7 +97,7 @@ def test_an_unrecorded_request_fails_loudly_showing_what_was_sent(
     transport.refresh = False  # this test must fail to match, whatever mode the run is in
     other = Abstract(text="A different abstract. " * 20)
     with pytest.raises(UnmatchedRequest, match="no recording in success.json"):
-        draft_abstract(settings, other, drafter_for(settings, transport))
+        draft_abstract(settings, other, transport)
 
 
 def test_the_fake_key_never_reaches_a_fixture(api_key: str) -> None:

@@ -10,20 +10,18 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import httpx2
 import pytest
 
-from conftest import FIXTURES
+from conftest import EXAMPLE
 from laydraft.config import Settings, load_settings
-from laydraft.drafting import DraftOutput
-from laydraft.drafting.openai_drafter import AsyncOpenAIDrafter, OpenAIDrafter
+from laydraft.core import DraftingCore
 from laydraft.errors import BudgetError, DraftFailed, ModelAPIError
-from laydraft.models import Abstract
-from laydraft.pipeline import draft_abstract
+from laydraft.models import Abstract, Draft
 from laydraft.prompts import render_draft_prompt
-from replay import Cassette
+from replay import Cassette, replay_provider
 
-EXAMPLE = (FIXTURES / "abstracts" / "example.txt").read_text().strip()
+pytestmark = pytest.mark.model  # the `settings` fixture drafts with the model
+
 IN, CACHED_IN, OUT = 0.15, 0.075, 0.60  # gpt-4o-mini, $ per million tokens (config.toml)
 
 
@@ -31,27 +29,15 @@ def price(prompt: int, completion: int) -> float:
     return (prompt * IN + completion * OUT) / 1e6
 
 
-@pytest.fixture
-def settings(api_key: str) -> Settings:
-    return load_settings(overrides={"drafter": "openai"})
+def core_for(settings: Settings, transport: Cassette,
+             waits: list[float] | None = None) -> DraftingCore:
+    return DraftingCore(settings, provider=replay_provider(settings, transport, waits))
 
 
-@pytest.fixture
-def abstract() -> Abstract:
-    return Abstract(text=EXAMPLE, title="Sleep quality and relapse activity in MS")
-
-
-def drafter_for(settings: Settings, transport: httpx2.BaseTransport,
-                waits: list[float] | None = None) -> OpenAIDrafter:
-    sleeps = waits if waits is not None else []
-    return OpenAIDrafter(settings, http_client=httpx2.Client(transport=transport),
-                         sleep=sleeps.append)
-
-
-def run(settings: Settings, abstract: Abstract, transport: httpx2.BaseTransport,
-        waits: list[float] | None = None) -> DraftOutput:
-    return drafter_for(settings, transport, waits).draft(
-        abstract, render_draft_prompt(settings, abstract))
+def run(settings: Settings, abstract: Abstract, transport: Cassette,
+        waits: list[float] | None = None) -> Draft:
+    """Through the sync facade, as the CLI and the web app draft."""
+    return core_for(settings, transport, waits).sync.draft(abstract)
 
 
 # Retries -----------------------------------------------------------------------------------
@@ -294,7 +280,7 @@ def test_an_abstract_over_the_budget_is_refused_before_any_call(
     transport = Cassette(tmp_path / "none.json")
     huge = Abstract(text="Relapse rates were compared across clinics in great detail. " * 1500)
     with pytest.raises(BudgetError, match="max_tokens_per_draft"):
-        draft_abstract(settings, huge, drafter_for(settings, transport))
+        run(settings, huge, transport)
     assert transport.calls == 0
 
 
@@ -302,39 +288,29 @@ def test_the_context_window_is_checked_too(settings: Settings, tmp_path: Any) ->
     transport = Cassette(tmp_path / "none.json")
     small = settings.model_copy(update={"context_window": 1500})
     with pytest.raises(BudgetError, match="1500-token context window"):
-        draft_abstract(small, Abstract(text=EXAMPLE), drafter_for(small, transport))
+        run(small, Abstract(text=EXAMPLE), transport)
     assert transport.calls == 0
 
 
-# The async twin ----------------------------------------------------------------------------
-
-
-class AsyncReplay(httpx2.AsyncBaseTransport):
-    """The sync cassette behind the async client's transport interface."""
-
-    def __init__(self, inner: Cassette) -> None:
-        self.inner = inner
-
-    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        await request.aread()
-        return self.inner.handle_request(request)
+# The async core and its sync facade: one implementation, the same results ---------------------
 
 
 def run_async(settings: Settings, abstract: Abstract, transport: Cassette,
-              waits: list[float]) -> DraftOutput:
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    async def main() -> DraftOutput:
-        async with httpx2.AsyncClient(transport=AsyncReplay(transport)) as http:
-            drafter = AsyncOpenAIDrafter(settings, http_client=http, sleep=sleep)
-            return await drafter.draft(abstract, render_draft_prompt(settings, abstract))
+              waits: list[float]) -> Draft:
+    """Awaited in a running loop, as the batch runner drafts."""
+    async def main() -> Draft:
+        core = core_for(settings, transport, waits)
+        try:
+            return await core.draft(abstract)
+        finally:
+            await core.aclose()
 
     return asyncio.run(main())
 
 
-def test_async_drafter_retries_and_repairs_like_the_sync_one(
-    settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette]
+def test_the_async_core_retries_and_repairs_like_the_sync_facade(
+    settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette],
+    no_blocking: object,
 ) -> None:
     waits: list[float] = []
     limited = cassette("openai/retry_after_then_success")
@@ -347,8 +323,9 @@ def test_async_drafter_retries_and_repairs_like_the_sync_one(
     assert [a.outcome for a in out.provenance.attempts] == ["invalid_output", "ok"]
 
 
-def test_async_drafter_fails_with_the_same_reasons(
-    settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette]
+def test_the_async_core_fails_with_the_same_reasons(
+    settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette],
+    no_blocking: object,
 ) -> None:
     transport = cassette("openai/refusal")
     with pytest.raises(DraftFailed) as info:
@@ -358,6 +335,29 @@ def test_async_drafter_fails_with_the_same_reasons(
     with pytest.raises(ModelAPIError, match="quota"):
         run_async(settings, abstract, quota, [])
     assert quota.calls == 1
+
+
+def test_the_sync_facade_and_the_async_core_give_the_same_draft(
+    settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette]
+) -> None:
+    by_facade = run(settings, abstract, cassette("openai/length_then_success"))
+    by_core = run_async(settings, abstract, cassette("openai/length_then_success"), [])
+    assert by_facade.summary == by_core.summary
+    assert by_facade.findings == by_core.findings
+    strip = {"created_at": True, "attempts": {"__all__": {"latency_ms"}}}
+    assert (by_facade.provenance.model_dump(exclude=strip)
+            == by_core.provenance.model_dump(exclude=strip))
+
+
+def test_the_sync_facade_works_inside_a_running_event_loop(
+    settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette]
+) -> None:
+    transport = cassette("openai/success")
+
+    async def handler() -> Draft:  # e.g. a sync library call made from an async web handler
+        return core_for(settings, transport).sync.draft(abstract)
+
+    assert "slept poorly" in asyncio.run(handler()).summary.headline
 
 
 # Prompt layout for provider-side caching ---------------------------------------------------
@@ -384,7 +384,7 @@ def test_a_model_that_refuses_max_tokens_names_the_setting_that_fixes_it(
     reasoning = load_settings(overrides={"drafter": "openai", "model": "o3-mini"})
     transport = cassette("openai/max_tokens_unsupported")
     with pytest.raises(ModelAPIError, match='answer_limit_param = "max_completion_tokens"'):
-        draft_abstract(reasoning, abstract, drafter_for(reasoning, transport))
+        run(reasoning, abstract, transport)
     assert transport.calls == 1
 
 
@@ -394,7 +394,19 @@ def test_answer_limit_param_sends_max_completion_tokens(
     chosen = load_settings(overrides={"drafter": "openai",
                                       "answer_limit_param": "max_completion_tokens"})
     transport = cassette("openai/max_completion_tokens")
-    draft = draft_abstract(chosen, abstract, drafter_for(chosen, transport))
+    draft = run(chosen, abstract, transport)
     body = transport.sent[0]["body"]
     assert "max_completion_tokens" in body and "max_tokens" not in body
     assert draft.provenance.tokens_in == 812
+
+
+def test_concurrent_first_calls_share_one_client(settings: Settings) -> None:
+    from laydraft.drafting.openai_drafter import OpenAIDrafter
+
+    async def main() -> bool:
+        drafter = OpenAIDrafter(settings)
+        first, second = await asyncio.gather(drafter.client(), drafter.client())
+        await drafter.aclose()
+        return first is second and first.max_retries == 0
+
+    assert asyncio.run(main())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -10,13 +12,8 @@ import httpx2
 import openai
 import pytest
 
-from laydraft.drafting.retry import (
-    MAX_ATTEMPTS,
-    is_retryable,
-    parse_duration,
-    retry_policy,
-    server_wait,
-)
+from laydraft.drafting.headers import parse_duration, server_wait
+from laydraft.drafting.retry import MAX_ATTEMPTS, is_retryable, retry_policy
 
 REQUEST = httpx2.Request("POST", "https://api.openai.com/v1/chat/completions")
 
@@ -77,7 +74,7 @@ def test_retry_after_as_an_http_date() -> None:
 def flaky(errors: list[BaseException]) -> tuple[list[int], Any]:
     calls: list[int] = []
 
-    def call() -> str:
+    async def call() -> str:
         calls.append(1)
         if errors:
             raise errors.pop(0)
@@ -86,17 +83,30 @@ def flaky(errors: list[BaseException]) -> tuple[list[int], Any]:
     return calls, call
 
 
+def recorder(waits: list[float]) -> Callable[[float], Awaitable[None]]:
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    return sleep
+
+
+def attempt(deadline: float, max_wait: float, waits: list[float], call: Any) -> Any:
+    """Run ``call`` under the (async) policy, recording its waits instead of sleeping."""
+    return asyncio.run(retry_policy(deadline=deadline, max_wait=max_wait,
+                                    sleep=recorder(waits))(call))
+
+
 def test_waits_are_capped_at_max_wait() -> None:
     waits: list[float] = []
     calls, call = flaky([status_error(429, "rate_limit_exceeded", {"retry-after": "90"})])
-    assert retry_policy(deadline=600, max_wait=30, sleep=waits.append)(call) == "ok"
+    assert attempt(600, 30, waits, call) == "ok"
     assert waits == [30] and len(calls) == 2
 
 
 def test_backoff_grows_with_jitter_when_the_server_gives_no_delay() -> None:
     waits: list[float] = []
     calls, call = flaky([status_error(500, "server_error") for _ in range(4)])
-    retry_policy(deadline=600, max_wait=30, sleep=waits.append)(call)
+    attempt(600, 30, waits, call)
     assert len(waits) == 4 and all(0 < w <= 30 for w in waits)
     assert waits[3] > waits[0]
 
@@ -105,7 +115,7 @@ def test_stops_before_a_wait_that_would_pass_the_deadline() -> None:
     waits: list[float] = []
     calls, call = flaky([status_error(429, "rate_limit_exceeded", {"retry-after": "10"})])
     with pytest.raises(openai.APIStatusError):
-        retry_policy(deadline=5, max_wait=30, sleep=waits.append)(call)
+        attempt(5, 30, waits, call)
     assert waits == [] and len(calls) == 1
 
 
@@ -113,7 +123,7 @@ def test_gives_up_after_max_attempts() -> None:
     waits: list[float] = []
     calls, call = flaky([status_error(503, text="down") for _ in range(MAX_ATTEMPTS + 2)])
     with pytest.raises(openai.APIStatusError):
-        retry_policy(deadline=10_000, max_wait=0.01, sleep=waits.append)(call)
+        attempt(10_000, 0.01, waits, call)
     assert len(calls) == MAX_ATTEMPTS and len(waits) == MAX_ATTEMPTS - 1
 
 
@@ -121,5 +131,5 @@ def test_insufficient_quota_is_raised_at_once() -> None:
     waits: list[float] = []
     calls, call = flaky([status_error(429, "insufficient_quota")])
     with pytest.raises(openai.APIStatusError):
-        retry_policy(deadline=600, max_wait=30, sleep=waits.append)(call)
+        attempt(600, 30, waits, call)
     assert len(calls) == 1 and waits == []

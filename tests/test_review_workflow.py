@@ -11,11 +11,12 @@ import pytest
 
 from laydraft import review
 from laydraft.cli.messages import cli_message
+from laydraft.core import DraftingCore
 from laydraft.db import Store
-from laydraft.drafting import DraftOutput
+from laydraft.drafting.testing import FakeModel
 from laydraft.errors import NotFoundError, StaleVersionError, UsageError, WorkflowError
-from laydraft.models import Abstract, Draft, DraftStatus, LaySummary, Provenance, utcnow
-from laydraft.prompts import RenderedPrompt
+from laydraft.models import Draft, DraftStatus, LaySummary, utcnow
+from laydraft.prompts import render_redraft_prompt
 from test_store import queued  # noqa: F401  (shared fixture)
 
 
@@ -176,28 +177,15 @@ def test_comments_attach_to_sections(store: Store, queued: Draft) -> None:
     assert store.events(_id(queued))[-1].action == "comment"
 
 
-class RecordingDrafter:
-    name = "recording"
-
-    def __init__(self) -> None:
-        self.prompts: list[RenderedPrompt] = []
-
-    def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
-        self.prompts.append(prompt)
-        summary = LaySummary(headline="A simpler headline from the model.",
-                             what_was_found="Found.", why_it_matters="Matters.",
-                             limitations="Limited.")
-        return DraftOutput(summary=summary, provenance=Provenance(
-            drafter="openai", model="test-model", prompt_fingerprint=prompt.fingerprint,
-            cost_usd=0.0012))
-
-
 def test_redraft_sends_the_instruction_and_keeps_provenance(store: Store, queued: Draft,
                                                             settings) -> None:  # type: ignore[no-untyped-def]
     review.claim(store, _id(queued), "alice")
-    drafter = RecordingDrafter()
-    saved = review.redraft(store, _id(queued), "explain PML", "alice", settings, drafter)
-    (prompt,) = drafter.prompts
+    summary = LaySummary(headline="A simpler headline from the model.", what_was_found="Found.",
+                         why_it_matters="Matters.", limitations="Limited.")
+    model = FakeModel(summary, model="test-model", cost_usd=0.0012)
+    saved = review.redraft(store, _id(queued), "explain PML", "alice", settings,
+                           DraftingCore(settings, model=model))
+    (prompt,) = model.prompts
     system, user = prompt.messages
     assert system.role == "system" and user.role == "user"
     assert "<reviewer_request>\nexplain PML\n</reviewer_request>" in user.content
@@ -205,7 +193,7 @@ def test_redraft_sends_the_instruction_and_keeps_provenance(store: Store, queued
     assert saved.kind.value == "redraft" and saved.note == "explain PML"
     assert (saved.provenance.model, saved.provenance.cost_usd) == ("test-model", 0.0012)
     assert review.offline_redraft_notice(saved) is None
-    other = review.render_redraft_prompt(settings, queued.abstract, queued.summary, "shorter")
+    other = render_redraft_prompt(settings, queued.abstract, queued.summary, "shorter")
     assert other.fingerprint == prompt.fingerprint  # the instruction is not the prompt version
 
 

@@ -14,14 +14,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from laydraft.core import DraftingCore
 from laydraft.db import Store, tables
 from laydraft.db.engine import make_engine
 from laydraft.db.migrations import MIGRATIONS, m040_search_columns, migration_name
-from laydraft.drafting.offline import OfflineDrafter
 from laydraft.errors import NotFoundError, StaleVersionError
 from laydraft.ingest import read_abstract
 from laydraft.models import Abstract, Draft, DraftStatus, LaySummary, Version, VersionKind
-from laydraft.pipeline import draft_abstract
 from laydraft.resources import example_abstract_path
 
 
@@ -31,7 +30,7 @@ def example_draft(settings) -> Draft:  # type: ignore[no-untyped-def]
         "title": "Sleep quality and relapses in MS", "journal": "Journal of Examples",
         "doi": "10.1234/example.5678", "published": "2026-03-01",
     })
-    return draft_abstract(settings, abstract, OfflineDrafter(settings))
+    return DraftingCore(settings).sync.draft(abstract)
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ output mode and the word limits. Change any of them and the cache misses.
 
 A hit returns the stored summary with ``cached=True``, no usage and cost 0 for this draft; its
 one attempt (outcome ``cached``) says what the original call cost. The rows live in the store's
-``response_cache`` table (``Store.cache_get`` / ``Store.cache_put``).
+``response_cache`` table (``Store.cache_get`` / ``Store.cache_put``). The drafting core
+(``laydraft.core``) consults it for every model draft.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .config import Settings
-from .drafting import Drafter, DraftOutput
-from .models import Abstract, Attempt, Provenance, Usage, utcnow
+from .drafting import DraftOutput
+from .models import Attempt, Provenance, Usage, utcnow
 from .prompts import RenderedPrompt
 
 if TYPE_CHECKING:
@@ -76,21 +77,3 @@ class ResponseCache:
             return
         self.store.cache_put(cache_key(settings, prompt), output.summary, output.provenance,
                              utcnow().replace(microsecond=0))
-
-
-class CachingDrafter:
-    """Wraps a drafter: answers from the cache when it can, and caches what the drafter wrote."""
-
-    def __init__(self, inner: Drafter, cache: ResponseCache, settings: Settings) -> None:
-        self.inner = inner
-        self.cache = cache
-        self.settings = settings
-        self.name = inner.name
-
-    def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
-        hit = self.cache.find(self.settings, prompt)
-        if hit is not None:
-            return hit
-        output = self.inner.draft(abstract, prompt)
-        self.cache.save(self.settings, prompt, output)
-        return output

@@ -219,7 +219,6 @@ class Provenance(BaseModel):
     prompt_fingerprint: str
     usage: Usage = Usage()
     cost_usd: float | None = None
-    cost_is_estimate: bool = False
     cached: bool = False
     attempts: list[Attempt] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=utcnow)

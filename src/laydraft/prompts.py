@@ -18,10 +18,11 @@ from pydantic import BaseModel
 
 from .config import Settings
 from .errors import ConfigError
-from .models import Abstract, LaySummary
+from .models import SUMMARY_FIELDS, Abstract, LaySummary
 
 SYSTEM_TEMPLATE = "system.j2"
 USER_TEMPLATE = "user.j2"
+REDRAFT_TEMPLATE = "redraft.j2"
 
 
 class Message(BaseModel):
@@ -113,3 +114,17 @@ def render_draft_prompt(settings: Settings, abstract: Abstract) -> RenderedPromp
     """The request for a first draft of ``abstract``."""
     return render_request(settings, USER_TEMPLATE, {"abstract": abstract},
                           {"abstract": Abstract(text="{abstract}")})
+
+
+def render_redraft_prompt(settings: Settings, abstract: Abstract, summary: LaySummary,
+                          instruction: str) -> RenderedPrompt:
+    """The system prompt plus a request to revise ``summary`` as the reviewer asks.
+
+    The fingerprint covers the templates, not the abstract, summary or instruction.
+    """
+    slots = LaySummary(**{name: "{" + name + "}" for name in SUMMARY_FIELDS})
+    return render_request(
+        settings, REDRAFT_TEMPLATE,
+        {"abstract": abstract, "summary": summary, "instruction": instruction.strip()},
+        {"abstract": Abstract(text="{abstract}"), "summary": slots, "instruction": "{instruction}"},
+    )

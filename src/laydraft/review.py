@@ -18,14 +18,13 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ValidationError
 
 from .config import API_KEY_ENV, Settings
+from .core import DraftingCore, check_summary
 from .db import Store
 from .diff import VersionDiff, diff_summaries
-from .drafting import Drafter, make_drafter
 from .errors import ErrorCode, NotClaimedError, UsageError, WorkflowError
 from .models import (
     SECTION_TITLES,
     SUMMARY_FIELDS,
-    Abstract,
     AuditEvent,
     Comment,
     DraftState,
@@ -36,8 +35,6 @@ from .models import (
     VersionKind,
     utcnow,
 )
-from .pipeline import check_summary
-from .prompts import RenderedPrompt, render_request
 
 SYSTEM_ACTOR = "laydraft"
 DEFAULT_CLAIM_MINUTES = Settings.model_fields["claim_minutes"].default
@@ -298,8 +295,8 @@ def offline_redraft_notice(version: Version) -> str | None:
 
 
 def redraft(store: Store, draft_id: int, instruction: str, author: str, settings: Settings,
-            drafter: Drafter | None = None, base_version: int | None = None) -> Version:
-    """Ask the drafter for a new version following a reviewer's instruction."""
+            core: DraftingCore | None = None, base_version: int | None = None) -> Version:
+    """Ask the drafting core for a new version following a reviewer's instruction."""
     author = require_reviewer(author)
     if not instruction.strip():
         raise UsageError("the instruction is empty: say what the new draft should change, "
@@ -309,28 +306,11 @@ def redraft(store: Store, draft_id: int, instruction: str, author: str, settings
     base = base_version or current.version
     check_editable(store, draft_id, author)
     based_on = store.get(draft_id, base)
-    prompt = render_redraft_prompt(settings, based_on.abstract, based_on.summary, instruction)
-    output = (drafter or make_drafter(settings)).draft(based_on.abstract, prompt)
+    drafting = core or DraftingCore.from_settings(settings)
+    output = drafting.sync.redraft(based_on.abstract, based_on.summary, instruction)
     return save_version(store, draft_id, output.summary, base, author, settings,
                         kind=VersionKind.redraft, provenance=output.provenance,
                         note=instruction.strip())
-
-
-REDRAFT_TEMPLATE = "redraft.j2"
-
-
-def render_redraft_prompt(settings: Settings, abstract: Abstract, summary: LaySummary,
-                          instruction: str) -> RenderedPrompt:
-    """The system prompt plus a request to revise ``summary`` as the reviewer asks.
-
-    The fingerprint covers the templates, not the abstract, summary or instruction.
-    """
-    slots = LaySummary(**{name: "{" + name + "}" for name in SUMMARY_FIELDS})
-    return render_request(
-        settings, REDRAFT_TEMPLATE,
-        {"abstract": abstract, "summary": summary, "instruction": instruction.strip()},
-        {"abstract": Abstract(text="{abstract}"), "summary": slots, "instruction": "{instruction}"},
-    )
 
 
 def normalise_section(section: str | None) -> str | None:

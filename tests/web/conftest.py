@@ -13,11 +13,10 @@ for _module in ("starlette", "uvicorn", "multipart", "argon2", "itsdangerous"):
 from starlette.testclient import TestClient  # noqa: E402
 
 from laydraft.config import Settings, load_settings  # noqa: E402
+from laydraft.core import DraftingCore  # noqa: E402
 from laydraft.db import Store  # noqa: E402
-from laydraft.drafting import make_drafter  # noqa: E402
 from laydraft.ingest import parse_text  # noqa: E402
 from laydraft.models import Draft  # noqa: E402
-from laydraft.pipeline import draft_abstract  # noqa: E402
 from laydraft.resources import example_abstract_path  # noqa: E402
 from laydraft.users import create_user  # noqa: E402
 from laydraft.web import create_app  # noqa: E402
@@ -81,4 +80,4 @@ def signed_in(client: TestClient, alice: str) -> str:
 
 def queue_draft(store: Store, settings: Settings, text: str | None = None) -> Draft:
     abstract = parse_text(text or example_text())
-    return store.add(draft_abstract(settings, abstract, make_drafter(settings)))
+    return store.add(DraftingCore(settings).sync.draft(abstract))

@@ -3,13 +3,13 @@
 ``submit`` writes each record's chat-completions request as one JSONL line with a ``custom_id``
 (a new file every 50,000 requests or 200 MB, the API's limits), uploads each file with
 ``purpose="batch"``, creates a batch for it, stores the batch id, and returns at once.
-``refresh`` polls the jobs; ``collect`` downloads the output and error files and queues every
-answer that validates, exactly as the sync drafter would judge it (refusals, cut-off and
-filtered answers and invalid JSON become failures with those reasons). Items of an expired,
-failed or cancelled batch that got no answer are stored as failed, so ``--retry-failed``
-submits them again. Costs are recorded at the Batch API price.
+``refresh`` polls the jobs; ``collect`` downloads the output and error files and hands every
+answer to the drafting core, which judges it with the live drafter's session rules (refusals,
+cut-off and filtered answers and invalid JSON become failures with those reasons) and runs
+the checks. Items of an expired, failed or cancelled batch that got no answer are stored as
+failed, so ``--retry-failed`` submits them again. Costs are recorded at the Batch API price.
 
-The SDK client comes from the drafter's client module (the only one that imports ``openai``).
+The SDK client comes from the model provider (``drafting/provider.py``).
 """
 
 from __future__ import annotations
@@ -23,12 +23,17 @@ from types import SimpleNamespace
 from typing import IO, Any
 
 from ..config import Settings
+from ..core import DraftingCore
 from ..db import Store
 from ..drafting.session import DraftSession
-from ..drafting.structured import InvalidOutput, parse_summary, read_answer
-from ..errors import ErrorCode, LaydraftError, ModelUnreachableError, NotFoundError
-from ..models import Abstract, Attempt, Draft, Provenance, Usage
-from ..pipeline import check_summary
+from ..errors import (
+    DraftFailed,
+    ErrorCode,
+    LaydraftError,
+    ModelUnreachableError,
+    NotFoundError,
+)
+from ..models import Abstract, Attempt, Draft, Usage
 from ..prompts import render_draft_prompt
 from ..tokens import cost_of
 from .state import BatchState, ItemKey, ItemRow
@@ -38,13 +43,6 @@ COMPLETION_WINDOW = "24h"
 MAX_REQUESTS_PER_FILE = 50_000
 MAX_BYTES_PER_FILE = 200 * 1024 * 1024
 FINISHED = {"completed", "expired", "failed", "cancelled"}
-BATCH_DRAFTER = "openai"
-
-
-class BatchAPIDrafter:
-    """Stands in for a drafter when records go to the Batch API: it names the drafter only."""
-
-    name = BATCH_DRAFTER
 
 
 @dataclass
@@ -177,8 +175,10 @@ def refresh(settings: Settings, client: Any, state: BatchState,
 
 
 def collect(settings: Settings, client: Any, store: Store, state: BatchState,
-            batch_id: str | None = None, discount: float = 0.5) -> list[Collected]:
+            batch_id: str | None = None, discount: float = 0.5,
+            core: DraftingCore | None = None) -> list[Collected]:
     """Queue the answers of every finished job not yet collected (or of ``batch_id``)."""
+    core = core or DraftingCore(settings)
     results = []
     for job in refresh(settings, client, state, batch_id):
         if job["status"] not in FINISHED or (job["collected"] and not batch_id):
@@ -190,7 +190,7 @@ def collect(settings: Settings, client: Any, store: Store, state: BatchState,
             if file_id:
                 for line in _download_lines(settings, client, file_id):
                     answered.add(line.get("custom_id", ""))
-                    _ingest_line(settings, store, state, line, discount, done)
+                    _ingest_line(core, store, state, line, discount, done)
         for item in state.items_for_job(job["id"]):
             if item.status == "submitted" and item.custom_id not in answered:
                 _fail(state, item, job["status"], f"the batch ended as {job['status']} before "
@@ -208,7 +208,7 @@ def _download_lines(settings: Settings, client: Any, file_id: str) -> Iterator[d
             yield json.loads(raw)
 
 
-def _ingest_line(settings: Settings, store: Store, state: BatchState, line: dict[str, Any],
+def _ingest_line(core: DraftingCore, store: Store, state: BatchState, line: dict[str, Any],
                  discount: float, done: Collected) -> None:
     item = state.item_by_custom_id(line.get("custom_id", ""))
     if item is None or item.status == "done":
@@ -223,9 +223,9 @@ def _ingest_line(settings: Settings, store: Store, state: BatchState, line: dict
               done)
         return
     try:
-        draft = draft_from_body(settings, item, response, discount)
-    except _LineFailed as exc:
-        _fail(state, item, exc.reason, exc.detail, done)
+        draft = draft_from_body(core, item, response, discount)
+    except DraftFailed as exc:
+        _fail(state, item, exc.reason, str(exc), done)
         return
     existing = state.drafted(item.key)
     draft_id = existing if existing is not None else store.add(draft).id
@@ -236,13 +236,6 @@ def _ingest_line(settings: Settings, store: Store, state: BatchState, line: dict
     done.cost_usd += draft.provenance.cost_usd or 0.0
 
 
-class _LineFailed(Exception):
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
-
-
 def _namespace(value: Any) -> Any:
     if isinstance(value, dict):
         return SimpleNamespace(**{k: _namespace(v) for k, v in value.items()})
@@ -251,35 +244,19 @@ def _namespace(value: Any) -> Any:
     return value
 
 
-def draft_from_body(settings: Settings, item: ItemRow, response: dict[str, Any],
+def draft_from_body(core: DraftingCore, item: ItemRow, response: dict[str, Any],
                     discount: float) -> Draft:
-    """Validate one answered request as the sync drafter does, and price it at batch rates."""
+    """Judge one answered request as a live draft is judged, priced at the Batch API rate."""
+    settings = core.settings
     body = response.get("body") or {}
     abstract = Abstract.model_validate_json(item.abstract_json or "{}")
-    answer = read_answer(_namespace(body), settings.structured_output)
-    if answer.kind == "refusal":
-        raise _LineFailed("refused", f"the model refused to summarise this abstract: {answer.text}")
-    if answer.kind in ("filtered", "length"):
-        reason = "filtered" if answer.kind == "filtered" else "truncated"
-        raise _LineFailed(reason, f"the answer was {reason} (finish_reason "
-                                  f"{answer.finish_reason}); run again with --retry-failed")
-    try:
-        summary = parse_summary(answer.text, settings.limits)
-    except InvalidOutput as exc:
-        raise _LineFailed("invalid_output", "; ".join(exc.errors)[:500]) from exc
     usage = _usage(body.get("usage") or {})
-    model = body.get("model") or settings.model
-    full = cost_of(usage, settings.price_for(model))
-    cost = round(full * discount, 8) if full is not None else None
-    provenance = Provenance(
-        drafter=BATCH_DRAFTER, model=model, prompt_fingerprint=item.key.fingerprint, usage=usage,
-        cost_usd=cost, attempts=[Attempt(
-            number=1, outcome="ok", http_status=200, request_id=response.get("request_id"),
-            usage=usage, cost_usd=cost or 0.0, detail=f"Batch API {item.remote_batch_id}",
-        )],
-    )
-    return Draft(abstract=abstract, summary=summary, provenance=provenance,
-                 findings=check_summary(settings, abstract, summary))
+    full = cost_of(usage, settings.price_for(body.get("model") or settings.model))
+    attempt = Attempt(number=1, outcome="ok", http_status=200,
+                      request_id=response.get("request_id"), usage=usage,
+                      cost_usd=round(full * discount, 8) if full is not None else 0.0,
+                      detail=f"Batch API {item.remote_batch_id}")
+    return core.sync.judge(abstract, _namespace(body), attempt, item.key.fingerprint)
 
 
 def _usage(data: dict[str, Any]) -> Usage:

@@ -18,7 +18,6 @@ from ..errors import RecordError
 from ..models import Abstract, Usage
 from ..prompts import render_draft_prompt
 from ..tokens import cost_of, count_messages, max_answer_tokens
-from .state import ItemKey
 
 TOKENS_PER_WORD = 1.4
 JSON_OVERHEAD_TOKENS = 40
@@ -96,7 +95,3 @@ def _price(settings: Settings, result: Estimate, batch_discount: float) -> None:
     most = cost_of(Usage(prompt_tokens=result.prompt_tokens,
                          completion_tokens=result.answer_tokens_max), price)
     result.cost_usd_max = round(most or 0.0, 6)
-
-
-def key_for(abstract: Abstract, fingerprint: str, model: str) -> ItemKey:
-    return ItemKey(abstract.stable_key(), fingerprint, model)

@@ -3,7 +3,9 @@
 The runner reads the list as a stream and keeps at most ``concurrency`` records in flight, so
 memory does not grow with the list. Each finished draft is checked and queued at once; a
 failure is stored with its reason and the run goes on. Rate limits are not the runner's
-business: the drafter's HTTP transport waits at the limiter (see ``transport.py``).
+business: the model's HTTP transport waits at the limiter (see ``drafting/transport.py``).
+Drafting goes through the drafting core; everything that blocks (reading the list, the
+database, the offline drafter, the checks) runs in worker threads, never on the event loop.
 
 A model error that no other record can escape (bad key, unknown model, no quota) stops the run
 early; everything not yet drafted is simply drafted by the next run.
@@ -12,22 +14,20 @@ early; everything not yet drafted is simply drafted by the next run.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
+from ..core import DraftingCore
 from ..db import Store
+from ..drafting.transport import CallStats
 from ..errors import BudgetError, DraftFailed, LaydraftError, ModelAPIError, RecordError
 from ..models import Abstract, Draft
-from ..pipeline import check_summary
 from ..prompts import render_draft_prompt
 from .state import BatchState, ItemKey, ItemRow, model_label
-from .transport import CallStats
 
-# Test hook: seconds each record sleeps before drafting, so a test can kill a run mid-way.
 FATAL_STATUSES = {401, 403, 404}
 
 
@@ -92,22 +92,22 @@ def is_fatal(exc: ModelAPIError) -> bool:
 
 
 class BatchRunner:
-    """One run over one reading list with one drafter."""
+    """One run over one reading list through one drafting core."""
 
-    def __init__(self, settings: Settings, store: Store, drafter: Any, *,
+    def __init__(self, settings: Settings, store: Store, core: DraftingCore, *,
                  concurrency: int = 8, retry_failed: bool = False,
                  stats: CallStats | None = None,
                  on_change: Callable[[Tally], None] | None = None) -> None:
         self.settings = settings
         self.store = store
         self.state = BatchState(store)
-        self.drafter = drafter
+        self.core = core
         self.concurrency = max(1, concurrency)
         self.retry_failed = retry_failed
         self.stats = stats or CallStats()
         self.on_change = on_change or (lambda _tally: None)
         self.tally = Tally()
-        self.model = model_label(drafter.name, settings.model)
+        self.model = model_label(core.name, settings.model)
         self.fingerprint = prompt_fingerprint(settings)
         self.failures: list[dict[str, Any]] = []
         self.bad_records: list[dict[str, Any]] = []
@@ -118,15 +118,18 @@ class BatchRunner:
 
     async def run(self, records: Iterable[Abstract | RecordError], list_path: str) -> BatchSummary:
         """Draft every record that needs it; raises only for a fatal model error."""
-        self.run_id = self.state.start_run(list_path, "sync", self.drafter.name, self.model,
-                                           self.fingerprint)
+        self.run_id = await asyncio.to_thread(self.state.start_run, list_path, "sync",
+                                              self.core.name, self.model, self.fingerprint)
         slots = asyncio.Semaphore(self.concurrency)
         tasks: set[asyncio.Task[None]] = set()
         seen: set[str] = set()
-        for record in records:
-            if self.fatal:
+        stream = iter(records)
+        while not self.fatal:
+            # Reading the list and the skip check read files and the database: in a thread.
+            pulled = await asyncio.to_thread(self._pull, stream, seen)
+            if pulled is None:
                 break
-            abstract = self._admit(record, seen)
+            abstract = self._count_admission(*pulled)
             if abstract is None:
                 continue
             await slots.acquire()
@@ -137,8 +140,8 @@ class BatchRunner:
         if tasks:
             await asyncio.gather(*tasks)
         summary = self.summary(list_path)
-        self.state.finish_run(self.run_id, "stopped" if self.fatal else "done",
-                              summary.as_dict())
+        await asyncio.to_thread(self.state.finish_run, self.run_id,
+                                "stopped" if self.fatal else "done", summary.as_dict())
         if self.fatal:
             raise self.fatal
         return summary
@@ -153,15 +156,30 @@ class BatchRunner:
 
     def _admit(self, record: Abstract | RecordError, seen: set[str]) -> Abstract | None:
         """The abstract when it needs drafting; else count why not and return None."""
+        return self._count_admission(record, self._skip_reason(record, seen))
+
+    def _pull(self, stream: Iterator[Abstract | RecordError],
+              seen: set[str]) -> tuple[Abstract | RecordError, str | None] | None:
+        """The next record and why it is skipped (None: draft it); None at the end. Blocks."""
+        record = next(stream, None)
+        return None if record is None else (record, self._skip_reason(record, seen))
+
+    def _skip_reason(self, record: Abstract | RecordError, seen: set[str]) -> str | None:
+        if isinstance(record, RecordError):
+            return None
+        key = self.key(record)
+        reason = "repeated in the list" if key.record_key in seen else self._done_before(key)
+        seen.add(key.record_key)
+        return reason
+
+    def _count_admission(self, record: Abstract | RecordError,
+                         reason: str | None) -> Abstract | None:
         self.tally.seen += 1
         if isinstance(record, RecordError):
             self.tally.bad += 1
             self.bad_records.append({"source": record.source, "reason": record.reason})
             self.on_change(self.tally)
             return None
-        key = self.key(record)
-        reason = "repeated in the list" if key.record_key in seen else self._done_before(key)
-        seen.add(key.record_key)
         if reason:
             self.tally.skipped += 1
             self.skipped[reason] = self.skipped.get(reason, 0) + 1
@@ -192,10 +210,11 @@ class BatchRunner:
         source = str(abstract.source) if abstract.source else None
         try:
             draft = await self._draft(abstract)
-            saved = self.store.add(draft)
+            saved = await asyncio.to_thread(self.store.add, draft)
             if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
-                self.state.save(ItemRow(key=key, status="done", run_id=self.run_id,
-                                        source=source, draft_id=saved.id))
+                await asyncio.to_thread(self.state.save, ItemRow(
+                    key=key, status="done", run_id=self.run_id, source=source,
+                    draft_id=saved.id))
             self._count(draft.provenance.usage.prompt_tokens,
                         draft.provenance.usage.completion_tokens, draft.provenance.cost_usd)
             self.tally.drafted += 1
@@ -203,26 +222,24 @@ class BatchRunner:
             if is_fatal(exc):
                 self.fatal = self.fatal or exc
             else:
-                self._fail(key, source, abstract, _reason(exc), str(exc), exc.context)
+                await self._fail(key, source, abstract, _reason(exc), str(exc), exc.context)
         except LaydraftError as exc:
-            self._fail(key, source, abstract, _reason(exc), str(exc), exc.context)
+            await self._fail(key, source, abstract, _reason(exc), str(exc), exc.context)
         except Exception as exc:  # noqa: BLE001 - one bad record never stops the run
-            self._fail(key, source, abstract, "error", f"{exc.__class__.__name__}: {exc}", {})
+            await self._fail(key, source, abstract, "error", f"{exc.__class__.__name__}: {exc}",
+                             {})
         finally:
             self.tally.in_flight -= 1
             self.on_change(self.tally)
 
     async def _draft(self, abstract: Abstract) -> Draft:
-        prompt = render_draft_prompt(self.settings, abstract)
-        result = self.drafter.draft(abstract, prompt)
-        output = await result if inspect.isawaitable(result) else result
-        return Draft(abstract=abstract, summary=output.summary, provenance=output.provenance,
-                     findings=check_summary(self.settings, abstract, output.summary))
+        return await self.core.draft(abstract)
 
-    def _fail(self, key: ItemKey, source: str | None, abstract: Abstract, reason: str,
-              detail: str, context: dict[str, Any]) -> None:
-        self.state.save(ItemRow(key=key, status="failed", run_id=self.run_id, source=source,
-                                reason=reason, detail=detail[:1000]))
+    async def _fail(self, key: ItemKey, source: str | None, abstract: Abstract, reason: str,
+                    detail: str, context: dict[str, Any]) -> None:
+        await asyncio.to_thread(self.state.save, ItemRow(
+            key=key, status="failed", run_id=self.run_id, source=source, reason=reason,
+            detail=detail[:1000]))
         usage = context.get("usage")
         self._count(getattr(usage, "prompt_tokens", 0), getattr(usage, "completion_tokens", 0),
                     context.get("cost_usd", 0.0))
@@ -234,14 +251,14 @@ class BatchRunner:
         self.tally.prompt_tokens += prompt
         self.tally.completion_tokens += completion
         if cost is None:
-            self.tally.cost_known = self.drafter.name == "offline"
+            self.tally.cost_known = self.core.name == "offline"
         else:
             self.tally.cost_usd += cost
 
     def summary(self, list_path: str) -> BatchSummary:
         t = self.tally
         return BatchSummary(
-            run_id=self.run_id, list_path=list_path, drafter=self.drafter.name, model=self.model,
+            run_id=self.run_id, list_path=list_path, drafter=self.core.name, model=self.model,
             fingerprint=self.fingerprint, records=t.seen, drafted=t.drafted, failed=t.failed,
             skipped=t.skipped, bad=t.bad, prompt_tokens=t.prompt_tokens,
             completion_tokens=t.completion_tokens,

@@ -10,29 +10,66 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from typing import Any, NoReturn
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from .. import __version__
-from ..config import Settings, load_settings
-from ..db import Store
 from ..errors import LaydraftError
-from .messages import cli_message
+
+if TYPE_CHECKING:  # loaded on first use, so `laydraft --help` stays fast
+    from ..config import Settings
+    from ..core import DraftingCore
+    from ..db import Store
+    from ..drafting.provider import ModelProvider
+
+# Builds the model provider for a command's settings; ``rate_limited`` for batch runs.
+ProviderFactory = Callable[..., "ModelProvider"]
 
 
 class Context:
-    """What every command needs: settings (with flag overrides) and, lazily, the store."""
+    """What every command needs: settings (with flag overrides) and, lazily, the store and
+    the drafting core.
 
-    def __init__(self, config: str | None, db: str | None) -> None:
+    ``provider`` builds the model provider (the SDK clients); tests pass their own through
+    ``CliRunner().invoke(cli, args, obj=Context(provider=...))`` to replay recorded calls.
+    """
+
+    def __init__(self, config: str | None = None, db: str | None = None,
+                 provider: ProviderFactory | None = None) -> None:
         self.config_file = config
         self.db = db
+        self.make_provider = provider
 
     def settings(self, **overrides: Any) -> Settings:
+        from ..config import load_settings
+
         return load_settings(self.config_file, {"database": self.db, **overrides})
 
     def store(self, settings: Settings | None = None) -> Store:
+        from ..db import Store
+
         return Store((settings or self.settings()).database_url())
+
+    def provider(self, settings: Settings, rate_limited: bool = False) -> ModelProvider:
+        """Where model calls go: the one place the CLI builds SDK clients."""
+        if self.make_provider is not None:
+            return self.make_provider(settings, rate_limited=rate_limited)
+        from ..drafting.provider import ModelProvider
+
+        if rate_limited:
+            return ModelProvider.rate_limited(settings)
+        return ModelProvider(settings)
+
+    def core(self, settings: Settings, store: Store | None = None,
+             provider: ModelProvider | None = None) -> DraftingCore:
+        """The drafting core for these settings; ``store`` holds the response cache."""
+        from ..core import DraftingCore
+
+        if provider is None and settings.use_model():
+            provider = self.provider(settings)
+        return DraftingCore.from_settings(settings, store, provider=provider)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -49,11 +86,43 @@ COMMAND_MODULES = {
 }
 
 
+# Each command's one-line help, so `laydraft --help` lists the commands without importing
+# them (and the openai SDK, sqlalchemy, the checks...). test_cli checks it matches the
+# commands' own docstrings.
+COMMAND_HELP = {
+    "batch": "Draft every record of a reading list, resumably, at the API's rate limits.",
+    "check": "Check a lay summary against its abstract; exit 1 when a finding is an error.",
+    "config": "Show the settings in effect and where they come from (never the API key).",
+    "draft": "Draft a lay summary of one abstract and queue it for review.",
+    "export": "Publish approved drafts as pages: headline, sections, citation, date, disclaimer.",
+    "prompts": "Copy the prompt templates so an editor can change the wording.",
+    "queue": "Look at the review queue.",
+    "review": "Review drafts: claim, edit, comment, approve or reject.",
+    "serve": "Run the web app for editors and reviewers.",
+    "user": "Accounts that may sign in to the web app.",
+}
+
+
 class LaydraftGroup(click.Group):
     """Loads commands lazily and turns library errors into one-line messages."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, from COMMAND_HELP where it can, so no command module loads."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = (click.Command(name, help=COMMAND_HELP[name]) if name in COMMAND_HELP
+                       else self.get_command(ctx, name))
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
@@ -67,6 +136,8 @@ class LaydraftGroup(click.Group):
         except LaydraftError as exc:
             if debug:
                 raise
+            from .messages import cli_message  # only on failure: it loads the settings
+
             fail(cli_message(exc), exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -95,7 +166,8 @@ def cli(ctx: click.Context, config: str | None, db: str | None, debug: bool) -> 
       laydraft draft abstract.txt        draft one abstract and queue it
       laydraft queue list                see what is waiting for review
     """
-    ctx.obj = Context(config, db)
+    obj = ctx.ensure_object(Context)
+    obj.config_file, obj.db = config, db
 
 
 def echo_json(data: Any) -> None:

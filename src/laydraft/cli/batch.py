@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +13,13 @@ from rich.table import Table
 
 from ..batch import batch_api
 from ..batch.estimate import estimate
-from ..batch.limiter import RateLimiter
 from ..batch.progress import LiveProgress, estimate_table, problems_table, summary_table
 from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
 from ..batch.state import BatchState, ItemKey, model_label
-from ..batch.transport import CallStats, LimitedTransport
 from ..config import Settings, user_data_dir
-from ..errors import UsageError
+from ..errors import RecordError, UsageError
 from ..ingest import iter_records
+from ..models import Abstract
 from .app import Context, cli, echo_json, pass_context
 
 
@@ -46,43 +46,16 @@ def batch() -> None:
     """
 
 
-def sdk_http_client() -> Any | None:
-    """The HTTP client for Batch API calls (None: the SDK's own); tests replace this."""
-    return None
-
-
-def async_transport() -> Any:
-    """The network transport under the rate limiter; tests and benchmarks may replace this."""
-    import httpx2
-
-    return httpx2.AsyncHTTPTransport(limits=httpx2.Limits(max_connections=1000))
-
-
-def _drafter(settings: Settings, limiter: RateLimiter, stats: CallStats) -> Any:
-    if not settings.use_model():
-        from ..drafting.offline import OfflineDrafter
-
-        return OfflineDrafter(settings)
-    import httpx2
-
-    from ..drafting.openai_drafter import AsyncOpenAIDrafter
-
-    transport = LimitedTransport(async_transport(), limiter, stats, model=settings.model)
-    client = httpx2.AsyncClient(transport=transport, timeout=settings.request_timeout)
-    return AsyncOpenAIDrafter(settings, http_client=client)
-
-
 def _count(path: str, settings: Settings) -> int:
     return sum(1 for _ in iter_records(path, settings.max_input_bytes))
 
 
-async def _run(runner: BatchRunner, path: str, settings: Settings) -> BatchSummary:
+async def _run(runner: BatchRunner, records: Iterator[Abstract | RecordError],
+               path: str) -> BatchSummary:
     try:
-        return await runner.run(iter_records(path, settings.max_input_bytes), path)
+        return await runner.run(records, path)
     finally:
-        close = getattr(runner.drafter, "aclose", None)
-        if close is not None:
-            await close()
+        await runner.core.aclose()
 
 
 def _print_summary(summary: BatchSummary, as_json: bool) -> None:
@@ -133,11 +106,13 @@ def _dry_run(obj: Context, settings: Settings, path: str, as_json: bool) -> None
 @click.option("--model", default=None, help="Model name for this run.")
 @click.option("--out-dir", type=click.Path(file_okay=False), default=None,
               help="Where --via batch-api writes its JSONL files (default: user data folder).")
+@click.option("--no-cache", is_flag=True,
+              help="Ask the model again even for records it answered before with these settings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_context
 def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed: bool,
             rpm: int | None, tpm: int | None, concurrency: int | None, drafter: str | None,
-            model: str | None, out_dir: str | None, as_json: bool) -> None:
+            model: str | None, out_dir: str | None, no_cache: bool, as_json: bool) -> None:
     """Draft every record of LIST, check each draft and queue it for review.
 
     Any reading list laydraft reads works. Re-running the same command skips records
@@ -151,22 +126,23 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
       laydraft batch papers.ris --via batch-api
     """
     settings = obj.settings(drafter=drafter, model=model, rpm=rpm, tpm=tpm,
-                            concurrency=concurrency)
+                            concurrency=concurrency, cache=False if no_cache else None)
     if dry_run:
         _dry_run(obj, settings, list_path, as_json)
         return
     if via == "batch-api":
         _submit(obj, settings, list_path, retry_failed, out_dir, as_json)
         return
-    stats = CallStats()
-    limiter = RateLimiter(rpm=settings.rpm, tpm=settings.tpm)
+    provider = obj.provider(settings, rate_limited=True) if settings.use_model() else None
+    store = obj.store(settings)
     with LiveProgress() as progress:
-        runner = BatchRunner(settings, obj.store(settings), _drafter(settings, limiter, stats),
+        runner = BatchRunner(settings, store, obj.core(settings, store, provider),
                              concurrency=settings.concurrency, retry_failed=retry_failed,
-                             stats=stats, on_change=progress)
+                             stats=provider.stats if provider else None, on_change=progress)
         if progress.enabled:
             runner.tally.total = _count(list_path, settings)
-        summary = asyncio.run(_run(runner, list_path, settings))
+        records = iter_records(list_path, settings.max_input_bytes)  # opens the file: not on the loop
+        summary = asyncio.run(_run(runner, records, list_path))
     _print_summary(summary, as_json)
 
 
@@ -175,9 +151,8 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
     if not settings.use_model():
         raise UsageError("--via batch-api needs the OpenAI API: set OPENAI_API_KEY "
                          "(the offline drafter has no Batch API)")
-    from ..drafting.openai_drafter import build_client
-
-    runner = BatchRunner(settings, obj.store(settings), batch_api.BatchAPIDrafter(),
+    provider = obj.provider(settings)
+    runner = BatchRunner(settings, obj.store(settings), obj.core(settings, provider=provider),
                          retry_failed=retry_failed)
     state = runner.state
     run_id = runner.run_id = state.start_run(path, "batch-api", "openai", runner.model,
@@ -187,8 +162,7 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
     wanted = ((runner.key(a), a) for a in runner.pending(iter_records(path,
                                                                      settings.max_input_bytes)))
     files = batch_api.write_request_files(settings, wanted, folder, run_id, state)
-    client = build_client(settings, sdk_http_client())
-    jobs = batch_api.submit_files(settings, client, state, run_id, files, path)
+    jobs = batch_api.submit_files(settings, provider.batch_client(), state, run_id, files, path)
     summary = runner.summary(path)
     state.finish_run(run_id, "submitted", {**summary.as_dict(), "jobs": jobs})
     if as_json:
@@ -215,10 +189,8 @@ def _jobs_table(jobs: list[dict[str, Any]]) -> Table:
     return table
 
 
-def _batch_client(settings: Settings) -> Any:
-    from ..drafting.openai_drafter import build_client
-
-    return build_client(settings, sdk_http_client())
+def _batch_client(obj: Context, settings: Settings) -> Any:
+    return obj.provider(settings).batch_client()
 
 
 @batch.command("status")
@@ -235,7 +207,7 @@ def status_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     """
     settings = obj.settings()
     state = BatchState(obj.store(settings))
-    jobs = batch_api.refresh(settings, _batch_client(settings), state, batch_id)
+    jobs = batch_api.refresh(settings, _batch_client(obj, settings), state, batch_id)
     if as_json:
         echo_json(jobs)
     elif not jobs:
@@ -261,8 +233,9 @@ def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     """
     settings = obj.settings()
     store = obj.store(settings)
-    results = batch_api.collect(settings, _batch_client(settings), store, BatchState(store),
-                                batch_id, discount=settings.batch_api_discount)
+    results = batch_api.collect(settings, _batch_client(obj, settings), store, BatchState(store),
+                                batch_id, discount=settings.batch_api_discount,
+                                core=obj.core(settings))
     if as_json:
         echo_json([r.__dict__ for r in results])
         return

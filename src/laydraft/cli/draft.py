@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import click
 
-from ..cache import CachingDrafter, ResponseCache
 from ..config import API_KEY_ENV, Settings
-from ..db import Store
-from ..drafting import Drafter, make_drafter
 from ..drafting.structured import base_messages
 from ..errors import UsageError
 from ..ingest import read_abstract
 from ..ingest.online import fetch_doi, fetch_pubmed
 from ..models import Abstract
-from ..pipeline import draft_abstract
 from ..prompts import render_draft_prompt
 from ..render import draft_text
 from ..resources import example_abstract_path
@@ -62,16 +58,15 @@ def draft(obj: Context, source: str | None, example: bool, pmid: str | None, doi
     Accepts pasted text, .txt/.md, PubMed or PMC XML (also .gz), MEDLINE, RIS and
     BibTeX files holding one record; use `laydraft batch` for reading lists.
     """
-    settings = obj.settings(drafter=drafter, model=model)
+    settings = obj.settings(drafter=drafter, model=model, cache=False if no_cache else None)
     abstract = _read_source(settings, source, example, pmid, doi)
     if dry_run:
         _dry_run(settings, abstract, as_json)
         return
     store = None if no_queue else obj.store(settings)
-    chosen = make_drafter(settings)
-    if settings.cache and not no_cache and chosen.name != "offline":
-        chosen = _with_cache(chosen, settings, store or obj.store(settings))
-    made = draft_abstract(settings, abstract, chosen)
+    cache_store = store or (obj.store(settings) if settings.cache and settings.use_model()
+                            else None)
+    made = obj.core(settings, cache_store).sync.draft(abstract)
     if store is not None:
         made = store.add(made)
     if as_json:
@@ -99,10 +94,6 @@ def _read_source(settings: Settings, source: str | None, example: bool, pmid: st
         return fetch_doi(doi)
     path = str(example_abstract_path()) if example else str(source)
     return read_abstract(path, settings.max_input_bytes)
-
-
-def _with_cache(drafter: Drafter, settings: Settings, store: Store) -> Drafter:
-    return CachingDrafter(drafter, ResponseCache(store), settings)
 
 
 def _dry_run(settings: Settings, abstract: Abstract, as_json: bool) -> None:

@@ -1,20 +1,22 @@
 """Drafters turn an Abstract and a rendered prompt into a LaySummary with provenance.
 
-Two implementations sit behind one small interface:
+Two implementations, each behind its own small interface:
 
-- ``OfflineDrafter``: deterministic, no network; the embedded default.
-- ``OpenAIDrafter``: any OpenAI-compatible chat-completions server, structured outputs.
+- ``OfflineDrafter`` (``Drafter``, sync): deterministic, no network; the embedded default.
+- ``OpenAIDrafter`` (``ModelDrafter``, async): any OpenAI-compatible chat-completions server,
+  structured outputs, retries and repairs. Its clients come from ``provider.ModelProvider``.
 
-``make_drafter`` picks one from the settings; nothing else in laydraft needs to know which.
+Nobody calls them directly: the drafting core (``laydraft.core``) picks one from the settings,
+adds the response cache and the checks, and offers the sync facade. ``testing.FakeModel`` is a
+scriptable ``ModelDrafter`` for tests.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from pydantic import BaseModel
 
-from ..config import Settings
 from ..models import Abstract, LaySummary, Provenance
 from ..prompts import RenderedPrompt
 
@@ -27,19 +29,18 @@ class DraftOutput(BaseModel):
 
 
 class Drafter(Protocol):
-    """Anything that drafts a summary; raises DraftingError subclasses on failure."""
+    """A local, blocking drafter (the offline one); the core runs it off the event loop."""
 
     name: str
 
     def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput: ...
 
 
-def make_drafter(settings: Settings, http_client: Any | None = None) -> Drafter:
-    """The model drafter when a key or server is configured, else the offline drafter."""
-    if settings.use_model():
-        from .openai_drafter import OpenAIDrafter
+class ModelDrafter(Protocol):
+    """A language model behind the network; raises DraftingError subclasses on failure."""
 
-        return OpenAIDrafter(settings, http_client=http_client)
-    from .offline import OfflineDrafter
+    name: str
 
-    return OfflineDrafter(settings)
+    async def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput: ...
+
+    async def aclose(self) -> None: ...

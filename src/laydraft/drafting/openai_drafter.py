@@ -1,51 +1,31 @@
-"""Drafts through any OpenAI-compatible chat-completions server, sync and async.
+"""Drafts through any OpenAI-compatible chat-completions server: the one (async) implementation.
 
-This is the only module that imports ``openai``. The HTTP client is injectable, so tests replay
-recorded exchanges through the real SDK; retries belong to the tenacity policy in ``retry.py``;
-the request bodies, answer parsing and repair loop live in ``session.py`` and ``structured.py``,
-shared by ``OpenAIDrafter`` and ``AsyncOpenAIDrafter``, which differ only in how they call.
+This module maps laydraft's requests and answers to and from the wire: attempts for the audit
+trail, SDK errors into messages that say what to fix. The SDK client comes from the
+``ModelProvider`` (credentials, server, HTTP stack); retries belong to the tenacity policy in
+``retry.py``; the request bodies, answer parsing and repair loop live in ``session.py`` and
+``structured.py``. Sync callers go through the drafting core's sync facade.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import openai
 
 from ..config import API_KEY_ENV, Settings
-from ..errors import ConfigError, ErrorCode, ModelAPIError, ModelUnreachableError
+from ..errors import ModelAPIError, ModelUnreachableError
 from ..models import Abstract, Attempt, Usage
 from ..prompts import RenderedPrompt
 from . import DraftOutput
-from .retry import async_retry_policy, error_code, is_retryable, retry_policy
+from .provider import ModelProvider
+from .retry import error_code, is_retryable, retry_policy
 from .session import NAME, DraftSession
 from .structured import response_format
 
-__all__ = ["NAME", "AsyncOpenAIDrafter", "OpenAIDrafter", "build_client", "response_format"]
-
-
-def _client_arguments(settings: Settings) -> dict[str, Any]:
-    key = settings.api_key()
-    if not key and not settings.base_url:
-        raise ConfigError("no API key is configured for the model server",
-                          code=ErrorCode.MISSING_API_KEY, setting=API_KEY_ENV)
-    return {
-        "api_key": key or "not-needed-for-local-servers",
-        "base_url": settings.base_url or None,
-        "timeout": settings.request_timeout,
-        "max_retries": 0,
-    }
-
-
-def build_client(settings: Settings, http_client: Any | None = None) -> openai.OpenAI:
-    """An SDK client with retries off (tenacity owns them) and the key from the environment."""
-    return openai.OpenAI(**_client_arguments(settings), http_client=http_client)
-
-
-def build_async_client(settings: Settings, http_client: Any | None = None) -> openai.AsyncOpenAI:
-    return openai.AsyncOpenAI(**_client_arguments(settings), http_client=http_client)
+__all__ = ["NAME", "OpenAIDrafter", "explain_status_error", "response_format"]
 
 
 def _api_message(exc: openai.APIStatusError) -> str:
@@ -155,25 +135,34 @@ def _final_error(session: DraftSession, exc: Exception, client: Any) -> Exceptio
 
 
 class OpenAIDrafter:
-    """Chat completions with the LaySummary schema, retries, repairs and an audit trail."""
+    """Chat completions with the LaySummary schema, retries, repairs and an audit trail.
+
+    The SDK client is made on first use in the running event loop (and again if a later call
+    runs in another loop, as the sync facade's calls do); ``aclose`` releases it.
+    """
 
     name = NAME
 
-    def __init__(
-        self,
-        settings: Settings,
-        http_client: Any | None = None,
-        sleep: Callable[[float], None] | None = None,
-    ) -> None:
+    def __init__(self, settings: Settings, provider: ModelProvider | None = None) -> None:
         self.settings = settings
-        self.client = build_client(settings, http_client)
-        self.sleep = sleep
+        self.provider = provider or ModelProvider(settings)
+        self._client: asyncio.Task[openai.AsyncOpenAI] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
-    def _attempt(self, session: DraftSession) -> Any:
+    async def client(self) -> openai.AsyncOpenAI:
+        """This loop's client; concurrent first calls share one (a batch starts many at once)."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            # Building the HTTP client reads CA certificates from disk: not on the loop.
+            self._client = loop.create_task(asyncio.to_thread(self.provider.async_client))
+            self._loop = loop
+        return await asyncio.shield(self._client)
+
+    async def _attempt(self, client: openai.AsyncOpenAI, session: DraftSession) -> Any:
         """One HTTP call, recorded in the session's attempts whatever happens."""
         started = time.monotonic()
         try:
-            raw = self.client.chat.completions.with_raw_response.create(**session.request)
+            raw = await client.chat.completions.with_raw_response.create(**session.request)
             completion = raw.parse()
         except Exception as exc:
             if (row := _failed_attempt(exc, len(session.attempts) + 1, started)) is not None:
@@ -182,67 +171,30 @@ class OpenAIDrafter:
         session.attempts.append(_ok_attempt(session, raw, completion, started))
         return completion
 
-    def _call(self, session: DraftSession) -> Any:
+    async def _call(self, client: openai.AsyncOpenAI, session: DraftSession) -> Any:
         policy = retry_policy(deadline=session.deadline_left(),
-                              max_wait=self.settings.retry_max_wait, sleep=self.sleep)
+                              max_wait=self.settings.retry_max_wait, sleep=self.provider.sleep)
         try:
-            return policy(self._attempt, session)
+            return await policy(self._attempt, client, session)
         except (openai.APIStatusError, openai.APITimeoutError, openai.APIConnectionError) as exc:
-            raise _final_error(session, exc, self.client) from exc
-
-    def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
-        """A valid summary, or DraftFailed / ModelAPIError / BudgetError; never half an answer."""
-        session = DraftSession(self.settings, prompt)
-        while True:
-            summary = session.handle(self._call(session))
-            if summary is not None:
-                return session.output(summary)
-
-
-class AsyncOpenAIDrafter:
-    """The async twin of ``OpenAIDrafter`` for the batch runner; same parsing, same policy."""
-
-    name = NAME
-
-    def __init__(
-        self,
-        settings: Settings,
-        http_client: Any | None = None,
-        sleep: Callable[[float], Awaitable[None]] | None = None,
-    ) -> None:
-        self.settings = settings
-        self.client = build_async_client(settings, http_client)
-        self.sleep = sleep
-
-    async def _attempt(self, session: DraftSession) -> Any:
-        started = time.monotonic()
-        try:
-            raw = await self.client.chat.completions.with_raw_response.create(**session.request)
-            completion = raw.parse()
-        except Exception as exc:
-            if (row := _failed_attempt(exc, len(session.attempts) + 1, started)) is not None:
-                session.attempts.append(row)
-            raise
-        session.attempts.append(_ok_attempt(session, raw, completion, started))
-        return completion
-
-    async def _call(self, session: DraftSession) -> Any:
-        policy = async_retry_policy(deadline=session.deadline_left(),
-                                    max_wait=self.settings.retry_max_wait, sleep=self.sleep)
-        try:
-            return await policy(self._attempt, session)
-        except (openai.APIStatusError, openai.APITimeoutError, openai.APIConnectionError) as exc:
-            raise _final_error(session, exc, self.client) from exc
+            raise _final_error(session, exc, client) from exc
 
     async def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
-        session = DraftSession(self.settings, prompt)
+        """A valid summary, or DraftFailed / ModelAPIError / BudgetError; never half an answer."""
+        client = await self.client()
+        # Planning counts tokens (a tokenizer may load from disk): off the loop, like parsing,
+        # whose repair message renders a template.
+        session = await asyncio.to_thread(DraftSession, self.settings, prompt)
         while True:
-            summary = session.handle(await self._call(session))
+            completion = await self._call(client, session)
+            summary = await asyncio.to_thread(session.handle, completion)
             if summary is not None:
                 return session.output(summary)
 
     async def aclose(self) -> None:
-        await self.client.close()
+        made, self._client, self._loop = self._client, None, None
+        if made is not None and made.done() and not made.cancelled() and not made.exception():
+            await made.result().close()
 
 
 def _usage(completion: Any) -> Usage:

@@ -9,7 +9,8 @@ request (with retries), records the attempt, and hands the completion to ``handl
 - or raises DraftFailed with reason ``refused``, ``filtered``, ``truncated`` or
   ``invalid_output``, carrying every attempt and what they cost.
 
-The sync and async drafters differ only in how they send the request.
+The OpenAI drafter sends the requests; the Batch API's collect judges its one answer with
+``follow_ups=False``, so the same rules decide what counts as a summary whichever way it came.
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ _OUTCOMES = {"text": "ok", "refusal": "refused", "filtered": "filtered", "length
 class DraftSession:
     """The state of one draft: next request, attempts, repairs used."""
 
-    def __init__(self, settings: Settings, prompt: RenderedPrompt) -> None:
+    def __init__(self, settings: Settings, prompt: RenderedPrompt, *,
+                 follow_ups: bool = True) -> None:
+        """``follow_ups=False``: the answer cannot be retried or repaired (a Batch API answer)."""
         self.settings = settings
+        self.follow_ups = follow_ups
         self.prompt = prompt
         self.base = base_messages(settings, prompt.as_openai())
         self.plan: TokenPlan = plan_tokens(settings, self.base)
@@ -43,7 +47,7 @@ class DraftSession:
         self.request: dict[str, Any] = request_body(settings, self.base, self.max_tokens)
         self.attempts: list[Attempt] = []
         self.repairs = 0
-        self.widened = False
+        self.widened = not follow_ups
         self.model: str | None = None
         self.started = time.monotonic()
 
@@ -91,9 +95,10 @@ class DraftSession:
         self.request = {**self.request, self.settings.answer_limit_param: bigger}
 
     def _repair(self, previous: str, exc: InvalidOutput) -> None:
-        if self.repairs >= self.settings.repair_attempts:
+        if not self.follow_ups or self.repairs >= self.settings.repair_attempts:
             tried = (f"after {self.repairs} repair attempt{'s' if self.repairs != 1 else ''}"
-                     if self.repairs else "(repair_attempts = 0)")
+                     if self.repairs else "(repair_attempts = 0)" if self.follow_ups
+                     else "(a Batch API answer cannot be repaired)")
             raise self.failed(f"the model's answer did not validate {tried}: {exc.errors[0]}",
                               "invalid_output", errors=exc.errors, answer=previous)
         self.repairs += 1

@@ -11,11 +11,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..config import Settings
-from ..drafting import make_drafter
+from ..core import DraftingCore
+from ..db import Store
 from ..errors import ErrorCode, InputError, LaydraftError
 from ..ingest import parse_text, read_abstract_bytes
 from ..models import Abstract, Draft
-from ..pipeline import draft_abstract
 from .errors import status_for
 from .messages import web_message
 from .pages import call, flash, login_required, redirect, render, state
@@ -58,8 +58,9 @@ def _upload_abstract(name: str, data: bytes, max_bytes: int) -> Abstract:
     return read_abstract_bytes(data, safe, max_bytes)
 
 
-def _make_draft(settings: Settings, abstract: Abstract) -> Draft:
-    return draft_abstract(settings, abstract, make_drafter(settings))
+def _make_draft(settings: Settings, store: Store, abstract: Abstract) -> Draft:
+    """The drafting core's sync facade, run in the threadpool; the store holds the cache."""
+    return DraftingCore.from_settings(settings, store).sync.draft(abstract)
 
 
 @login_required
@@ -85,7 +86,7 @@ async def create_draft(request: Request) -> Response:
             abstract = await call(parse_text, text)
         else:
             raise InputError("no abstract was given", code=ErrorCode.NO_INPUT)
-        made = await call(_make_draft, settings, abstract)
+        made = await call(_make_draft, settings, web.store, abstract)
         stored = await call(web.store.add, made)
     except LaydraftError as exc:
         return render(request, "draft_new.html",

@@ -1,5 +1,7 @@
 """An httpx2 transport that puts every model call through the rate limiter.
 
+The model provider (``provider.py``) puts it under the SDK client when a rate limiter is wanted.
+
 Sitting under the SDK client means retries and repair calls made inside the drafter wait their
 turn too, and every response (a 429 included) teaches the limiter from its headers. The body of
 a chat completion is read here so the token estimate can be corrected from ``usage``.
@@ -28,7 +30,6 @@ class CallStats:
     calls: int = 0
     rate_limited: int = 0
     errors: int = 0
-    waited: float = 0.0
 
 
 def estimate_request_tokens(body: bytes, model: str = "") -> int:
@@ -80,13 +81,13 @@ class LimitedTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         body = await request.aread()
-        tokens = estimate_request_tokens(body, self.model)
+        # Counting may load a tokenizer from disk the first time: keep it off the event loop.
+        tokens = await asyncio.to_thread(estimate_request_tokens, body, self.model)
         reservation = self.limiter.reserve(tokens)
         while not reservation.granted:
             await self.sleep(reservation.wait)
             reservation = self.limiter.reserve(tokens)
         if reservation.wait > 0:
-            self.stats.waited += reservation.wait
             await self.sleep(reservation.wait)
         self.stats.calls += 1
         try:

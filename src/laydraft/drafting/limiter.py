@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from ..drafting.retry import parse_duration
+from .headers import parse_duration
 
 Clock = Callable[[], float]
 DEFAULT_BURST_SECONDS = 1.0
