@@ -19,7 +19,7 @@ import textstat
 from pydantic import BaseModel, Field
 
 from ..models import Abstract, Finding, LaySummary, Severity
-from ..sentences import count_sentences
+from ..text.sentences import count_sentences
 
 NAME = "readability"
 LONG_WORD_LETTERS = 7

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
-from .models import Abstract
+from ..models import Abstract
 
 
 class DesignKind(StrEnum):
