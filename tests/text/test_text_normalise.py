@@ -38,3 +38,14 @@ def test_normalise_composes_but_for_reading_keeps_offsets() -> None:
     assert normalise(decomposed) == "caf\u00e9-au-lait"
     assert for_reading(decomposed) == "cafe\u0301-au-lait"  # NFC would shift offsets
     assert for_reading("\u212b and 5\u2010fold") == "\u00c5 and 5-fold"  # same length: NFC
+
+
+def test_checks_read_unicode_hyphens_as_ascii() -> None:
+    from laydraft.checks.readability import readability
+    from laydraft.models import Abstract
+    from laydraft.text.design import DesignKind, detect_design
+
+    assert readability("A self\u2010rated score.") == readability("A self-rated score.")
+    text = ("This case\u2010control study compared 120 people with the disease and 240 "
+            "people without it, and found that smoking was more common among cases.")
+    assert detect_design(Abstract(text=text)).kind is DesignKind.case_control
