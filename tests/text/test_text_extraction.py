@@ -78,7 +78,9 @@ def test_unicode_hyphens_read_as_hyphens() -> None:
     assert extract_numbers("COVID\u201019") == []
     assert one("ninety\u2011four people").value == 94.0
     assert one("a 4\u2010fold rise").kind == "multiplier"
-    assert one("40\u221260 years").kind == "range"  # a minus sign used as a dash
+    assert one("40\u201260 years").kind == "range"  # a figure dash reads as an en dash
+    assert [m.text for m in extract_numbers("95% CI\u22120.95 to 0.39")][1:] == [
+        "0.95 to 0.39"]  # a minus sign is not a hyphen joining a name
 
 
 def test_spans_and_text_are_the_callers() -> None:

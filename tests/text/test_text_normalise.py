@@ -10,7 +10,8 @@ from laydraft.text.normalise import fold, for_reading, normalise
 @pytest.mark.parametrize(("raw", "folded"), [
     ("COVID\u201019", "COVID-19"),  # U+2010 hyphen
     ("self\u2011reported", "self-reported"),  # U+2011 non-breaking hyphen
-    ("\u22120.5", "-0.5"),  # U+2212 minus sign
+    ("\u22120.5", "\u22120.5"),  # a minus sign stays a sign
+    ("\u27960.5", "\u22120.5"),  # heavy minus reads as a minus sign
     ("\uff0d", "-"),  # fullwidth hyphen-minus
     ("40\u201260", "40\u201360"),  # figure dash reads as an en dash
     ("a\u2015b", "a\u2014b"),  # horizontal bar reads as an em dash

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from laydraft.text.sentences import count_sentences, ends_a_sentence, split_sentences
+from laydraft.text.sentences import (
+    clause_spans,
+    count_sentences,
+    ends_a_sentence,
+    split_sentences,
+)
 
 
 def texts(text: str) -> list[str]:
@@ -62,3 +67,8 @@ def test_count_blank_is_zero() -> None:
 ])
 def test_ends_a_sentence(text: str, expected: bool) -> None:
     assert ends_a_sentence(text) is expected
+
+
+def test_clauses_cut_sentences_after_semicolons() -> None:
+    text = "One; two;three. Four;  five"
+    assert [text[s:e] for s, e in clause_spans(text)] == ["One;", "two;three.", "Four;", "five"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from laydraft.text.numbers import NumberMention, extract_numbers
 from laydraft.text.rounding import hit, step, window
-from laydraft.text.tracing import NumberIndex, by_sentence, index_for
+from laydraft.text.tracing import NumberIndex, by_clause, index_for
 
 
 def mention(**fields: object) -> NumberMention:
@@ -46,10 +46,17 @@ def test_derived_figures_stay_within_a_sentence() -> None:
     assert apart.trace(change) is None
 
 
-def test_by_sentence_uses_the_one_sentence_rule() -> None:
-    text = "Of 10 people, 5 left. Dr. Smith saw 3 more. Then 2 stayed."
-    groups = by_sentence(text, extract_numbers(text))
-    assert [[m.value for m in g] for g in groups] == [[10.0, 5.0], [3.0], [2.0]]
+def test_by_clause_uses_the_one_sentence_rule_and_semicolons() -> None:
+    text = "Of 10 people, 5 left. Dr. Smith saw 3 more. Then 2 stayed; 7 trials, 9 people."
+    groups = by_clause(text, extract_numbers(text))
+    assert [[m.value for m in g] for g in groups] == [[10.0, 5.0], [3.0], [2.0], [7.0, 9.0]]
+
+
+def test_no_derived_figures_across_semicolons() -> None:
+    joined = NumberIndex("Falls were rarer (RR 3.18; 710 participants, 3 trials).")
+    apart = NumberIndex("Falls were rarer (RR 3.18; 710 participants; 3 trials).")
+    share = extract_numbers("4 per 1000")[0]
+    assert joined.trace(share) == "fraction" and apart.trace(share) is None
 
 
 def test_counts_need_their_context() -> None:

@@ -2,7 +2,7 @@
 
 Percentages also support proportions (74% as 0.74) and the other way round, ratio measures
 support relative changes (RR 0.73 as "27% lower") and multipliers, an NNT supports "1 in N",
-and within one sentence two percentages support their difference, two counts their share and
+and within one clause two percentages support their difference, two counts their share and
 ratio, and "52 of 104" its percentage. Built once per source by ``tracing.NumberIndex``.
 """
 
@@ -41,7 +41,7 @@ class SourceFigures:
     """Sorted pools of what a source supports, by the way a draft may tell it."""
 
     def __init__(self, text: str, mentions: list[NumberMention],
-                 sentences: Iterable[list[NumberMention]]) -> None:
+                 clauses: Iterable[list[NumberMention]]) -> None:
         self.text = text
         self.by_class: dict[str | None, set[float]] = defaultdict(set)
         self.percents: list[float] = []
@@ -51,8 +51,8 @@ class SourceFigures:
         self.durations: dict[str, list[float]] = defaultdict(list)
         for mention in mentions:
             self._add(mention)
-        for sentence in sentences:
-            self._add_derived(sentence)
+        for clause in clauses:
+            self._add_derived(clause)
         for name in ("percents", "changes", "proportions", "multipliers"):
             setattr(self, name, sorted(set(getattr(self, name))))
         self.durations = {unit: sorted(set(weeks)) for unit, weeks in self.durations.items()}
@@ -92,7 +92,7 @@ class SourceFigures:
             self.percents.append(share[0])
             self.proportions.append(share[1])
 
-    # -- several mentions in one sentence -------------------------------------------------
+    # -- several mentions in one clause ---------------------------------------------------
 
     def _add_derived(self, found: list[NumberMention]) -> None:
         self._add_differences([v for m in found if m.unit == "percent"

@@ -19,10 +19,10 @@ it must be a faithful paraphrase:
   proportions as fractions and ratios (25% as "one in four", 0.5 as "half", 85/202 as "85 out
   of 202"), ratio measures as relative changes (RR 0.73 as "27% lower"), durations across
   units with a 5% margin (24 months as two years; 49 years is not 50 years);
-- derived figures only where the source shows the arithmetic in one sentence (see
-  ``source_figures``): the difference of two percentages in that sentence (percentage
-  points), the share one count is of another ("52 of 104" as half), how many times one number
-  is another (multipliers). Derived changes (differences, 1 - RR) support only percentages
+- derived figures only where the source shows the arithmetic in one clause (a sentence, or
+  a part of one between semicolons; see ``source_figures``): the difference of two
+  percentages in that clause (percentage points), the share one count is of another ("52 of
+  104" as half), how many times one number is another (multipliers). Derived changes (differences, 1 - RR) support only percentages
   told as changes ("27% fewer", "reduced by 27%"), not levels ("27% of patients"). Proportions
   and multipliers trace only to proportions and multipliers: "three times" is not supported by
   some 3 elsewhere.
@@ -39,7 +39,7 @@ from .normalise import for_reading
 from .number_words import WEEKS_PER_UNIT
 from .numbers import NumberMention, dimension, extract_numbers
 from .rounding import hit, key, window
-from .sentences import sentence_spans
+from .sentences import clause_spans
 from .source_figures import SourceFigures
 
 _CONTENT_WORD = re.compile(r"[a-z]{3,}")
@@ -59,9 +59,9 @@ def near_words(text: str, mention: NumberMention) -> set[str]:
     return {w.rstrip("s") for w in _CONTENT_WORD.findall(span) if w not in _FUNCTION_WORDS}
 
 
-def by_sentence(text: str, mentions: list[NumberMention]) -> list[list[NumberMention]]:
-    """The mentions grouped by the sentence they are in."""
-    starts = [start for start, _ in sentence_spans(text)]
+def by_clause(text: str, mentions: list[NumberMention]) -> list[list[NumberMention]]:
+    """The mentions grouped by the clause (sentence, or part between semicolons) they are in."""
+    starts = [start for start, _ in clause_spans(text)]
     groups: dict[int, list[NumberMention]] = defaultdict(list)
     for mention in mentions:
         groups[bisect.bisect_right(starts, mention.start)].append(mention)
@@ -77,7 +77,7 @@ class NumberIndex:
         self._surface = readable.lower()
         self.mentions = extract_numbers(self.text)
         self._near: dict[float, set[str]] | None = None
-        self.figures = SourceFigures(readable, self.mentions, by_sentence(readable, self.mentions))
+        self.figures = SourceFigures(readable, self.mentions, by_clause(readable, self.mentions))
         by_class = self.figures.by_class
         unknown = by_class[None]
         self._everything = sorted(set().union(*by_class.values()))
