@@ -52,7 +52,12 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 @lru_cache(maxsize=512)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) of each sentence in ``text``, white space excluded."""
+    """(start, end) of each sentence in ``text``, white space excluded (cached: a draft is
+    split, counted and checked several times)."""
+    return _spans(text)
+
+
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
     readable = for_reading(text)
     spans: list[tuple[int, int]] = []
     start = 0
@@ -92,6 +97,7 @@ def count_sentences(text: str) -> int:
 def ends_a_sentence(text: str) -> bool:
     """``text`` holds at least one finished sentence: a word followed by a stop.
 
-    How ingest tells prose from a list of keywords or a title.
+    How ingest tells prose from a list of keywords or a title; not cached, so streaming
+    thousands of records keeps no copy of them.
     """
-    return any(_TERMINAL.search(text, s, e) for s, e in sentence_spans(text))
+    return any(_TERMINAL.search(text, s, e) for s, e in _spans(text))
