@@ -44,7 +44,7 @@ from pydantic import BaseModel
 from laydraft.checks.numbers import check_numbers
 from laydraft.checks.readability import readability
 from laydraft.models import Abstract, LaySummary, Severity
-from laydraft.numbers import NumberMention, dimension, extract_numbers
+from laydraft.text.numbers import NumberMention, dimension, extract_numbers
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from laydraft.design import DesignKind, detect_design
 from laydraft.models import Abstract
+from laydraft.text.design import DesignKind, detect_design
 
 
 def design(text: str):  # type: ignore[no-untyped-def]

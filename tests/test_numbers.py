@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from laydraft.numbers import NumberIndex, extract_numbers
+from laydraft.text.numbers import extract_numbers
+from laydraft.text.tracing import NumberIndex
 
 SOURCE = (
     "We enrolled 212 adults with relapsing multiple sclerosis at 14 centres. After 24 months, "

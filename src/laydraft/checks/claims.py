@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..design import DesignKind, StudyDesign, detect_design
 from ..models import Abstract, Finding, LaySummary, Severity
+from ..text.design import DesignKind, StudyDesign, detect_design
 
 NAME = "claims"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..design import detect_design
 from ..models import (
     SECTION_TITLES,
     Abstract,
@@ -21,6 +20,8 @@ from ..models import (
     WordLimits,
     count_words,
 )
+from ..text.design import detect_design
+from ..text.sentences import count_sentences
 
 NAME = "completeness"
 
@@ -103,7 +104,7 @@ def _headline_shape(headline: str) -> list[Finding]:
             message="The headline asks a question.",
             suggestion="State the main finding as a plain sentence.",
         ))
-    if len(re.findall(r"[.!?](?:\s|$)", text)) > 1:
+    if count_sentences(text) > 1:
         findings.append(Finding(
             check=NAME, severity=Severity.warning, section="headline",
             message="The headline has more than one sentence.",

@@ -1,4 +1,4 @@
-"""Every figure in a draft must be traceable to the abstract (see ``laydraft.numbers``).
+"""Every figure in a draft must be traceable to the abstract (see ``laydraft.text.tracing``).
 
 Untraceable figures are errors: a wrong number is the mistake a lay reader can least detect.
 Dates and calendar years are warnings instead: a search or publication date usually comes from the
@@ -11,7 +11,8 @@ ordinary words ("one study", "two groups") and are not flagged.
 from __future__ import annotations
 
 from ..models import Abstract, Finding, LaySummary, Severity
-from ..numbers import NumberIndex, NumberMention, extract_numbers, index_for
+from ..text.numbers import NumberMention, extract_numbers
+from ..text.tracing import NumberIndex, index_for
 
 NAME = "numbers"
 

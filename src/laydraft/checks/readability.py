@@ -19,7 +19,8 @@ import textstat
 from pydantic import BaseModel, Field
 
 from ..models import Abstract, Finding, LaySummary, Severity
-from ..sentences import count_sentences
+from ..text.normalise import for_reading
+from ..text.sentences import count_sentences
 
 NAME = "readability"
 LONG_WORD_LETTERS = 7
@@ -57,6 +58,7 @@ def syllables(word: str) -> int:
 @lru_cache(maxsize=512)
 def readability(text: str) -> ReadingLevel:
     """Reading level of ``text`` (cached: drafts are displayed and checked repeatedly)."""
+    text = for_reading(text)  # "self\u2010rated" is one word, as "self-rated" is
     words = _WORD.findall(text)
     n_words = len(words)
     n_sentences = max(1, count_sentences(text)) if text.strip() else 0

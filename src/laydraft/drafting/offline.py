@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 
-from ..checks.jargon import candidate_terms, explained, glossary
 from ..config import Settings
-from ..design import DesignKind, StudyDesign, detect_design
 from ..models import Abstract, LaySummary, Provenance, WordLimits, count_words
 from ..prompts import RenderedPrompt
-from ..sentences import split_sentences
+from ..text.design import DesignKind, StudyDesign, detect_design
+from ..text.glossary import candidate_terms, explained, glossary
+from ..text.plain_words import plain_wording
+from ..text.sentences import split_sentences
 from . import DraftOutput
-from .plain_words import plain_wording
 
 NAME = "offline"
 
@@ -28,7 +28,7 @@ _STATS_PAREN = re.compile(
     re.IGNORECASE,
 )
 _ANY_PAREN = re.compile(r"\s*[\(\[][^()\[\]]*[\)\]]")
-_SPLIT_AT = re.compile(r";\s+|,\s+(?=(?:but|whereas|while|although)\b)|\.\s+(?=[A-Z])")
+_CLAUSE_AT = re.compile(r";\s+|,\s+(?=(?:but|whereas|while|although)\b)")
 _LONGEST_PIECE = 32
 _FOUND_WORDS = 110
 _LABEL = re.compile(r"^(?:[A-Z][A-Za-z' ]{2,40}|[A-Z &']{3,40})[:.]\s+")
@@ -68,8 +68,10 @@ class _Cleaner:
         return _capitalise(text)
 
     def pieces(self, sentence: str) -> list[str]:
-        """The cleaned sentence cut at semicolons and contrasts into shorter sentences."""
-        parts = _SPLIT_AT.split(self(sentence))
+        """The cleaned sentence cut at sentence ends, semicolons and contrasts into shorter
+        sentences."""
+        parts = [part for whole in split_sentences(self(sentence))
+                 for part in _CLAUSE_AT.split(whole.text)]
         out = []
         for part in parts:
             part = part.strip(" ,;")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..models import Abstract, AbstractSection, SourcePosition
+from ..text.sentences import ends_a_sentence
 from .clean import clean_text, squash
 from .labels import category_for, nlm_category
 from .sections import Block, segment, take_title
@@ -19,7 +20,6 @@ from .suspicious import injection_flags
 
 MIN_WORDS = 10
 SHORT_WORDS = 30
-_SENTENCE_END = re.compile(r"[A-Za-z0-9)\]%µ][.!?](?:\s|$)")
 
 
 @dataclass
@@ -57,7 +57,7 @@ def _check_is_abstract(text: str, source: SourcePosition | None) -> list[str]:
         raise reject("the abstract is empty; paste or point to text with the abstract in it",
                      source)
     words = len(text.split())
-    if words < MIN_WORDS or not _SENTENCE_END.search(text):
+    if words < MIN_WORDS or not ends_a_sentence(text):
         raise reject(
             f"this does not look like an abstract ({words} words; at least {MIN_WORDS} words "
             "in full sentences expected); check that the whole abstract was copied",

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
-from .models import Abstract
+from ..models import Abstract
+from .normalise import for_reading
 
 
 class DesignKind(StrEnum):
@@ -157,5 +158,6 @@ def _detect(text: str) -> StudyDesign:
 
 
 def detect_design(abstract: Abstract) -> StudyDesign:
-    """Classify the study from its abstract with transparent keyword rules (cached by text)."""
-    return _detect(abstract.text).model_copy()
+    """Classify the study from its abstract with transparent keyword rules (cached by text);
+    "case\u2010control" reads as "case-control"."""
+    return _detect(for_reading(abstract.text)).model_copy()
