@@ -10,7 +10,7 @@ Imports only base modules (models, errors), never anything above.
 """
 
 from .batch import ItemKey, ItemRow
-from .store import Store
 from .responses import CachedAnswer
+from .store import Store
 
 __all__ = ["CachedAnswer", "ItemKey", "ItemRow", "Store"]
