@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from laydraft.handwritten import read_summary
+from laydraft.ingest.handwritten import read_summary
 from test_cli import EXAMPLE, laydraft
 
 FAITHFUL = """# People with MS who slept poorly had more relapses

@@ -267,7 +267,9 @@ def save_edit(store: Store, draft_id: int, summary: LaySummary, base_version: in
 
 
 def _same_text(a: LaySummary, b: LaySummary) -> bool:
-    norm = lambda text: " ".join(text.split())  # noqa: E731
+    def norm(text: str) -> str:
+        return " ".join(text.split())
+
     return all(norm(x) == norm(y) for x, y in zip(a.sections().values(),
                                                    b.sections().values(), strict=True))
 

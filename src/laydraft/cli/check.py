@@ -7,12 +7,12 @@ import sys
 import click
 
 from ..core import check_summary
-from ..handwritten import read_summary
 from ..ingest import read_abstract
+from ..ingest.handwritten import read_summary
 from ..ingest.reader import read_text
 from ..models import Draft, Provenance, Severity
-from ..render import draft_text
 from .app import Context, cli, echo_json, pass_context
+from .render import draft_text
 
 
 @cli.command()

@@ -11,10 +11,10 @@ from ..ingest import read_abstract
 from ..ingest.online import fetch_doi, fetch_pubmed
 from ..models import Abstract
 from ..prompts import render_draft_prompt
-from ..render import draft_text
 from ..resources import example_abstract_path
 from ..tokens import estimated_cost, plan_tokens
 from .app import Context, cli, echo_json, pass_context
+from .render import draft_text
 
 
 def _offline_notice() -> None:

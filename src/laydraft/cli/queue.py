@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..render import draft_text, queue_table
 from .app import Context, cli, echo_json, pass_context
+from .render import draft_text, queue_table
 
 
 @cli.group()

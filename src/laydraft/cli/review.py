@@ -23,9 +23,9 @@ from ..db import Store
 from ..diff import VersionDiff, inline_markup
 from ..errors import ErrorCode, LaydraftError, StaleVersionError, UsageError
 from ..models import Comment, Draft, DraftState, LaySummary, Version, utcnow
-from ..render import draft_text
 from .app import Context, cli, echo_json, pass_context
 from .messages import cli_message
+from .render import draft_text
 
 
 def reviewer_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,8 +61,9 @@ def review() -> None:
 def _columns(left: str, right: str, width: int) -> str:
     """Two texts side by side, each wrapped to half the width."""
     half = (width - 3) // 2
-    wrap = lambda text: [row for line in text.splitlines()  # noqa: E731
-                         for row in (textwrap.wrap(line, half) or [""])]
+    def wrap(text: str) -> list[str]:
+        return [row for line in text.splitlines() for row in (textwrap.wrap(line, half) or [""])]
+
     a, b = wrap(left), wrap(right)
     a += [""] * (len(b) - len(a))
     b += [""] * (len(a) - len(b))

@@ -113,7 +113,9 @@ def _sentences_by_category(abstract: Abstract) -> tuple[list[str], list[str]]:
     results = [s.text for s in abstract.sections if s.category == "results"]
     conclusions = [s.text for s in abstract.sections if s.category == "conclusions"]
     if results or conclusions:
-        split = lambda parts: [x.text for p in parts for x in split_sentences(p)]  # noqa: E731
+        def split(parts: list[str]) -> list[str]:
+            return [x.text for p in parts for x in split_sentences(p)]
+
         return split(results), split(conclusions)
     found: list[str] = []
     concluded: list[str] = []

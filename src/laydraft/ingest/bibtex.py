@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-import bibtexparser
 from bibtexparser import model
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from .dates import iso_date, parse_date
@@ -29,13 +30,13 @@ def iter_bibtex(text: str) -> Iterator[RawRecord]:
                                     "braces and commas")
 
 
-def _parse_quietly(text: str) -> bibtexparser.Library:
+def _parse_quietly(text: str) -> Library:
     """Parse without bibtexparser's own warning on stderr: failed blocks are reported by us."""
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        return bibtexparser.parse_string(
+        return parse_string(
             text, append_middleware=[LatexDecodingMiddleware(keep_math_mode=False)]
         )
     finally:

@@ -127,5 +127,5 @@ class _Prefixed(io.RawIOBase):
         buffer[:n] = chunk
         return n
 
-    def __iter__(self) -> Iterator[bytes]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[bytes]:
         yield from io.BufferedReader(self)

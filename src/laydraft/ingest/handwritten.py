@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .models import SECTION_TITLES, SUMMARY_SECTIONS, LaySummary, count_words
+from ..models import SECTION_TITLES, SUMMARY_SECTIONS, LaySummary, count_words
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _BY_TITLE = {title.lower(): name for name, title in SECTION_TITLES.items()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .models import SECTION_TITLES, SUMMARY_SECTIONS, Draft, Finding, QueueItem
+from ..models import SECTION_TITLES, SUMMARY_SECTIONS, Draft, Finding, QueueItem
 
 _LONGEST_QUOTE = 80
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
