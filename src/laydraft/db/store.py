@@ -88,14 +88,7 @@ class Store(AccountRows, ResponseRows, BatchRows):
             row = conn.execute(sa.select(drafts).where(drafts.c.id == draft_id)).mappings().first()
             if row is None:
                 raise _no_draft(draft_id)
-            wanted = version or row["current_version"]
-            ver = conn.execute(sa.select(versions).where(
-                versions.c.draft_id == draft_id, versions.c.version == wanted,
-            )).mappings().first()
-        if ver is None:
-            raise NotFoundError(f"draft {draft_id} has no version {wanted}",
-                                code=ErrorCode.VERSION_NOT_FOUND, draft_id=draft_id,
-                                version=wanted)
+            ver = _version_row(conn, draft_id, version or row["current_version"])
         return _to_draft(row, ver)
 
     def list(self, status: str | None = None, reviewer: str | None = None,
@@ -222,14 +215,7 @@ class Store(AccountRows, ResponseRows, BatchRows):
     def version(self, draft_id: int, number: int) -> Version:
         with self.transaction() as conn:
             self.state(conn, draft_id)
-            row = conn.execute(sa.select(versions).where(
-                versions.c.draft_id == draft_id, versions.c.version == number,
-            )).mappings().first()
-        if row is None:
-            raise NotFoundError(f"draft {draft_id} has no version {number}",
-                                code=ErrorCode.VERSION_NOT_FOUND, draft_id=draft_id,
-                                version=number)
-        return _to_version(row)
+            return _to_version(_version_row(conn, draft_id, number))
 
     def add_comment(self, conn: Connection, comment: Comment) -> Comment:
         comment_id = new_id(conn.execute(comments.insert().values(
@@ -259,6 +245,17 @@ class Store(AccountRows, ResponseRows, BatchRows):
             rows = conn.execute(sa.select(audit).where(audit.c.draft_id == draft_id)
                                 .order_by(audit.c.id)).mappings()
             return [AuditEvent(**row) for row in rows]
+
+
+def _version_row(conn: Connection, draft_id: int, number: int) -> sa.RowMapping:
+    """One row of ``versions``, or NotFoundError naming the draft and the version asked for."""
+    row = conn.execute(sa.select(versions).where(
+        versions.c.draft_id == draft_id, versions.c.version == number,
+    )).mappings().first()
+    if row is None:
+        raise NotFoundError(f"draft {draft_id} has no version {number}",
+                            code=ErrorCode.VERSION_NOT_FOUND, draft_id=draft_id, version=number)
+    return row
 
 
 def _no_draft(draft_id: int) -> NotFoundError:
