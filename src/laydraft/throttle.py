@@ -60,13 +60,13 @@ def admit(store: Store, limits: SigninLimits, account: str, address: str,
     account, address = account.strip()[:MAX_KEY_LENGTH], address[:MAX_KEY_LENGTH]
     since = now - limits.window
     with store.transaction(write=True) as conn:
-        store.forget_attempts_before(conn, since)
+        store.forget_attempts_until(conn, since)
         checks = (("account", limits.per_account, {"account": account}),
                   ("address", limits.per_address, {"address": address}))
         for limit, allowed, key in checks:
             if allowed <= 0:
                 continue
-            counted = store.attempts_since(conn, since, **key)
+            counted = store.attempts_after(conn, since, **key)
             if counted.count >= allowed:
                 raise SigninThrottled(limit, _wait(counted, limits.window, now))
         store.add_attempt(conn, account, address, now)

@@ -25,14 +25,15 @@ class AttemptCount:
 
 
 class SigninRows(Database):
-    def forget_attempts_before(self, conn: Connection, moment: datetime) -> None:
-        conn.execute(signin_attempts.delete().where(signin_attempts.c.at < moment))
+    def forget_attempts_until(self, conn: Connection, moment: datetime) -> None:
+        """Delete attempts made at or before ``moment``."""
+        conn.execute(signin_attempts.delete().where(signin_attempts.c.at <= moment))
 
-    def attempts_since(self, conn: Connection, moment: datetime, *, account: str | None = None,
+    def attempts_after(self, conn: Connection, moment: datetime, *, account: str | None = None,
                        address: str | None = None) -> AttemptCount:
-        """Attempts at or after ``moment`` for the account or the address."""
+        """Attempts made after ``moment`` for the account or the address."""
         query = sa.select(sa.func.count(), sa.func.min(signin_attempts.c.at)).where(
-            signin_attempts.c.at >= moment)
+            signin_attempts.c.at > moment)
         if account is not None:
             query = query.where(signin_attempts.c.account == account)
         if address is not None:
