@@ -1,8 +1,8 @@
 """The Starlette app: routes, middleware in a deliberate order, and error pages.
 
 Outermost first: security headers (so every response has them, error pages included), the
-Host header check, the signed form cookie (CSRF token and flash messages), the signed-in user
-from the server-side session, a last-resort error page, CSRF checks, then the routes.
+Host header check, the signed form cookie (CSRF token and flash messages), a last-resort error
+page, the signed-in user from the server-side session, CSRF checks, then the routes.
 """
 
 from __future__ import annotations
@@ -115,8 +115,8 @@ def create_app(settings: Settings, store: Store | None = None, secret: str | Non
             Middleware(SessionMiddleware, secret_key=secret or session_secret(os.environ),
                        session_cookie=FORM_COOKIE, max_age=FORM_COOKIE_HOURS * 3600,
                        same_site="lax", https_only=secure),
-            Middleware(SessionUserMiddleware, web=web),
             Middleware(ErrorPageMiddleware),
+            Middleware(SessionUserMiddleware, web=web),
             Middleware(CSRFMiddleware, max_body=max_body, refuse=_csrf_refusal,
                        max_part_size=settings.max_input_bytes + 1024,
                        path_limits={"/signin": SIGNIN_MAX_BODY}),
