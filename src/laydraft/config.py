@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from .errors import ConfigError, ErrorCode
 from .models import WordLimits
@@ -63,8 +63,25 @@ class Settings(BaseModel):
     tpm: int = Field(default=0, ge=0)
     concurrency: int = Field(default=16, gt=0)
     batch_api_discount: float = Field(default=0.5, gt=0, le=1)
+    allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
+    secure_cookies: bool = False
+    session_idle_minutes: float = Field(default=60, gt=0)
+    session_max_hours: float = Field(default=12, gt=0)
+    signin_account_limit: int = Field(default=5, ge=0)
+    signin_address_limit: int = Field(default=20, ge=0)
+    signin_window_minutes: float = Field(default=15, gt=0)
+    signin_concurrency: int = Field(default=4, gt=0)
+    signin_wait_seconds: float = Field(default=3, ge=0)
     limits: WordLimits = WordLimits()
     prices: dict[str, Price] = Field(default_factory=dict)
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        """``LAYDRAFT_ALLOWED_HOSTS=a.example,b.example`` gives a list, as the file does."""
+        if isinstance(value, str):
+            return [host.strip() for host in value.split(",") if host.strip()]
+        return value
 
     def api_key(self) -> str | None:
         """The API key, from the environment only. Never stored on the settings object."""

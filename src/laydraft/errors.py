@@ -50,6 +50,10 @@ class ErrorCode(StrEnum):
     NOTHING_TO_COMPARE = "nothing_to_compare"  # the draft has one version (context: draft_id)
     INVALID_USER = "invalid_user"            # a user name or password is not acceptable
     USER_EXISTS = "user_exists"              # context: name
+    LAST_ADMIN = "last_admin"                # the change would leave no admin (context: name)
+    SIGNIN_THROTTLED = "signin_throttled"    # too many failed sign-ins (context: retry_after
+                                             # seconds, limit: "account" or "address")
+    SIGNIN_BUSY = "signin_busy"              # too many sign-ins at once (context: retry_after)
     DRAFTER_UNAVAILABLE = "drafter_unavailable"  # context: drafter
     INPUT = "input"                          # the input cannot be used (generic)
     NO_INPUT = "no_input"                    # nothing was given to draft

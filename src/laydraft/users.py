@@ -1,16 +1,19 @@
-"""Accounts for the web app: who may sign in, with passwords hashed by argon2.
+"""Accounts for the web app: who may sign in, with which role, passwords hashed by argon2.
 
-Only the hash is stored. ``argon2-cffi`` comes with the ``web`` extra and is imported when a
-password is hashed or checked, so the core CLI works without it.
+Only the hash is stored (see ``passwords.py``). Roles are ``models.Role``: editor < reviewer <
+admin. Changing a role or a password, or removing an account, ends every session of that
+account at once (the store does it in the same transaction), so nobody keeps acting with
+rights or a password they no longer have. The accounts always keep at least one admin.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .errors import ConfigError, ErrorCode, UsageError
-from .models import User, utcnow
+from .errors import ErrorCode, UsageError
+from .models import Role, User, utcnow
+from .passwords import Hasher, default_hasher
 
 if TYPE_CHECKING:
     from .db import Store
@@ -18,16 +21,6 @@ if TYPE_CHECKING:
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
-
-
-def _hasher() -> Any:
-    try:
-        from argon2 import PasswordHasher
-    except ImportError as exc:
-        raise ConfigError("accounts need the argon2-cffi package, which is not installed",
-                          code=ErrorCode.MISSING_EXTRA, extra="web",
-                          packages=["argon2-cffi"]) from exc
-    return PasswordHasher()
 
 
 def check_name(name: str) -> str:
@@ -50,42 +43,59 @@ def check_password(password: str) -> str:
     return password
 
 
-def create_user(store: Store, name: str, password: str) -> User:
-    """Add an account; refuses a name already taken."""
+def parse_role(value: str | Role) -> Role:
+    """A Role from its name, or a UsageError listing the roles."""
+    try:
+        return Role(str(value).strip().lower())
+    except ValueError:
+        choices = [role.value for role in Role]
+        raise UsageError(f"unknown role {value!r}: use one of {', '.join(choices)}",
+                         code=ErrorCode.UNKNOWN_CHOICE, field="role", value=str(value),
+                         choices=choices) from None
+
+
+def create_user(store: Store, name: str, password: str, role: Role | str = Role.editor,
+                hasher: Hasher | None = None) -> User:
+    """Add an account (an editor unless told otherwise); refuses a name already taken."""
     name = check_name(name)
-    digest = _hasher().hash(check_password(password))
-    return store.add_user(name, digest, utcnow())
+    chosen = parse_role(role)
+    digest = (hasher or default_hasher()).hash(check_password(password))
+    return store.add_user(name, digest, utcnow(), chosen)
 
 
 def list_users(store: Store) -> list[User]:
+    """Every account with its role, creation and last sign-in, by name."""
     return store.list_users()
 
 
-def authenticate(store: Store, name: str, password: str) -> User | None:
-    """The user if the password matches, else None. Unknown names cost as much as known ones."""
-    from argon2.exceptions import InvalidHashError, VerificationError
+def set_role(store: Store, name: str, role: Role | str) -> User:
+    """Give the account a new role and end its sessions; the last admin stays admin."""
+    return store.set_role(name.strip(), parse_role(role))
 
-    hasher = _hasher()
+
+def remove_user(store: Store, name: str) -> User:
+    """Delete the account and its sessions (its name stays in drafts' history)."""
+    return store.remove_user(name.strip())
+
+
+def change_password(store: Store, name: str, password: str,
+                    hasher: Hasher | None = None) -> None:
+    """Set a new password and end every session of the account."""
+    digest = (hasher or default_hasher()).hash(check_password(password))
+    store.set_password_hash(name.strip(), digest)
+
+
+def authenticate(store: Store, name: str, password: str,
+                 hasher: Hasher | None = None) -> User | None:
+    """The user if the password matches, else None. Unknown names cost as much as known ones.
+
+    Blocking and CPU-heavy: the web app runs it in a worker thread, a few at a time.
+    """
+    hasher = hasher or default_hasher()
     name = name.strip()
     found = store.password_hash(name)
-    stored = found if found is not None else _dummy_hash(hasher)
-    try:
-        hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
+    stored = found if found is not None else hasher.dummy_hash()
+    if not hasher.verify(stored, password) or found is None:
         return None
-    if found is None:
-        return None
-    rehashed = hasher.hash(password) if hasher.check_needs_rehash(stored) else None
+    rehashed = hasher.hash(password) if hasher.needs_rehash(stored) else None
     return store.record_signin(name, utcnow(), rehashed)
-
-
-_DUMMY: dict[str, str] = {}
-
-
-def _dummy_hash(hasher: Any) -> str:
-    """A hash of a random password, so a missing account takes as long as a wrong password."""
-    if "hash" not in _DUMMY:
-        import secrets
-
-        _DUMMY["hash"] = hasher.hash(secrets.token_urlsafe(24))
-    return _DUMMY["hash"]

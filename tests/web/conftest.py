@@ -16,7 +16,7 @@ from laydraft.config import Settings, load_settings  # noqa: E402
 from laydraft.core import DraftingCore  # noqa: E402
 from laydraft.db import Store  # noqa: E402
 from laydraft.ingest import parse_text  # noqa: E402
-from laydraft.models import Draft  # noqa: E402
+from laydraft.models import Draft, Role  # noqa: E402
 from laydraft.resources import example_abstract_path  # noqa: E402
 from laydraft.users import create_user  # noqa: E402
 from laydraft.web import create_app  # noqa: E402
@@ -38,7 +38,8 @@ def token_from(html: str) -> str:
 
 @pytest.fixture
 def settings() -> Settings:
-    return load_settings(overrides={"drafter": "offline"})
+    return load_settings(overrides={"drafter": "offline",
+                                    "allowed_hosts": ["testserver", "127.0.0.1", "localhost"]})
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def client(app) -> Iterator[TestClient]:  # noqa: ANN001
 
 @pytest.fixture
 def alice(store: Store) -> str:
-    create_user(store, "alice", PASSWORD)
+    create_user(store, "alice", PASSWORD, role=Role.admin)
     return "alice"
 
 

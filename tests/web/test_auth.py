@@ -14,7 +14,7 @@ from laydraft.db import Store
 from laydraft.db.tables import users
 from laydraft.errors import ConfigError, UsageError
 from laydraft.users import authenticate, create_user, list_users
-from laydraft.web.app import SESSION_COOKIE
+from laydraft.web.app import FORM_COOKIE, SESSION_COOKIE
 from laydraft.web.pages import safe_next
 from laydraft.web.secret import SECRET_ENV, secret_path, session_secret
 
@@ -83,15 +83,19 @@ def test_a_tampered_session_cookie_is_ignored(client: TestClient, signed_in: str
     assert client.get("/queue").status_code == 303
 
 
-def test_a_cookie_signed_with_another_key_is_ignored(settings, store: Store, alice: str) -> None:  # noqa: ANN001
+def test_a_form_cookie_signed_with_another_key_is_ignored(settings, store: Store,  # noqa: ANN001
+                                                          alice: str) -> None:
     from laydraft.web import create_app
 
     with TestClient(create_app(settings, store, secret="a" * 40), follow_redirects=False) as one:
-        sign_in(one, alice)
-        cookie = one.cookies[SESSION_COOKIE]
+        token = sign_in(one, alice)
+        cookies = {name: one.cookies[name] for name in (SESSION_COOKIE, FORM_COOKIE)}
     with TestClient(create_app(settings, store, secret="b" * 40), follow_redirects=False) as two:
-        two.cookies.set(SESSION_COOKIE, cookie)
-        assert two.get("/queue").status_code == 303
+        for name, value in cookies.items():
+            two.cookies.set(name, value)
+        assert two.get("/queue").status_code == 200  # the session is the database's
+        refused = two.post("/signout", data={"csrf_token": token})
+        assert refused.status_code == 403  # but the CSRF token signed with "a" is not read
 
 
 @pytest.mark.parametrize(("target", "expected"), [
@@ -136,9 +140,9 @@ def test_a_name_can_be_used_once(store: Store) -> None:
 def test_the_users_table_is_a_named_migration(store: Store) -> None:
     import sqlalchemy as sa
 
-    assert "030_users" in store.applied_migrations()
+    assert {"030_users", "060_user_roles"} <= set(store.applied_migrations())
     columns = {c["name"] for c in sa.inspect(store.engine).get_columns("users")}
-    assert columns == {"name", "password_hash", "created_at", "last_signin"}
+    assert columns == {"name", "password_hash", "created_at", "last_signin", "role"}
 
 
 def test_the_session_key_comes_from_the_environment_first() -> None:

@@ -60,7 +60,8 @@ def _laydraft(*args: str) -> list[str]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`laydraft serve` on a free port of 127.0.0.1; yields its base URL."""
     env = _server_env(tmp_path_factory.mktemp("e2e"))
-    subprocess.run(_laydraft("user", "add", "alice", "--password-stdin"), input=PASSWORD,
+    subprocess.run(_laydraft("user", "add", "alice", "--role", "admin",
+                             "--password-stdin"), input=PASSWORD,
                    env=env, check=True, capture_output=True, text=True, timeout=60)
     proc = subprocess.Popen(_laydraft("serve", "--host", "127.0.0.1", "--port", "0"), env=env,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)

@@ -74,6 +74,10 @@ HINTS: dict[ErrorCode, Hint] = {
                                      f"{_ctx(e, 'draft_id')} A B)"),
     E.INVALID_USER: _none,
     E.USER_EXISTS: lambda e: " (see `laydraft user list`)",
+    E.LAST_ADMIN: lambda e: ": first make another account admin with `laydraft user role "
+                            "NAME admin`",
+    E.SIGNIN_THROTTLED: _none,
+    E.SIGNIN_BUSY: _none,
     E.DRAFTER_UNAVAILABLE: lambda e: f"; set {API_KEY_ENV} or base_url where the server runs",
     E.INPUT: _none,
     E.NO_INPUT: lambda e: "; give a FILE, '-', --example, --pmid or --doi",

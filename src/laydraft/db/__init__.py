@@ -4,7 +4,8 @@
     tables      every live table, in one MetaData
     migrations  every schema change, in order, each recorded when applied
     engine      engines (SQLite pragmas, BEGIN handling) and transactions
-    store       Store: the queue's rows, plus accounts, responses and batch rows (mixins)
+    store       Store: the queue's rows, plus accounts, sessions, sign-in attempts, responses
+                and batch rows (mixins)
 
 Imports only base modules (models, errors), never anything above.
 """

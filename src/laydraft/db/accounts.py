@@ -1,4 +1,9 @@
-"""The ``users`` rows: web accounts. Hashing and the sign-in rules live in ``laydraft.users``."""
+"""The ``users`` rows: web accounts. Hashing and the sign-in rules live in ``laydraft.users``.
+
+Every change that alters what an account may do or how it signs in (a new role, a new
+password, removal) deletes that account's sessions in the same transaction, so a cookie
+issued before the change stops working at once.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,27 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import ErrorCode, UsageError
-from ..models import User
+from ..errors import ErrorCode, NotFoundError, UsageError
+from ..models import Role, User
 from .engine import Database
-from .tables import users
+from .tables import sessions, users
 
 
 class AccountRows(Database):
-    def add_user(self, name: str, password_hash: str, created_at: datetime) -> User:
+    def add_user(self, name: str, password_hash: str, created_at: datetime,
+                 role: Role = Role.editor) -> User:
         """Add an account; refuses a name already taken."""
         try:
             with self.transaction(write=True) as conn:
                 conn.execute(users.insert().values(name=name, password_hash=password_hash,
-                                                   created_at=created_at))
+                                                   created_at=created_at, role=role.value))
         except IntegrityError as exc:
             raise UsageError(f"a user named {name!r} already exists",
                              code=ErrorCode.USER_EXISTS, name=name) from exc
-        return User(name=name, created_at=created_at)
+        return User(name=name, role=role, created_at=created_at)
 
     def get_user(self, name: str) -> User | None:
         with self.transaction() as conn:
@@ -33,6 +40,7 @@ class AccountRows(Database):
         return _to_user(row) if row else None
 
     def list_users(self) -> builtins.list[User]:
+        """Every account with its role, by name."""
         with self.transaction() as conn:
             rows = conn.execute(sa.select(users).order_by(users.c.name)).mappings()
             return [_to_user(row) for row in rows]
@@ -54,6 +62,51 @@ class AccountRows(Database):
             conn.execute(users.update().where(users.c.name == name).values(**values))
         return self.get_user(name)
 
+    def set_role(self, name: str, role: Role) -> User:
+        """Give the account a role and end its sessions; never demotes the last admin."""
+        with self.transaction(write=True) as conn:
+            before = _locked_user(conn, name)
+            if before.role is Role.admin and role is not Role.admin:
+                _keep_an_admin(conn, name, f"{name} is the only admin; the role was not changed")
+            conn.execute(users.update().where(users.c.name == name).values(role=role.value))
+            conn.execute(sessions.delete().where(sessions.c.user_name == name))
+        return before.model_copy(update={"role": role})
+
+    def remove_user(self, name: str) -> User:
+        """Delete the account and its sessions; never removes the last admin."""
+        with self.transaction(write=True) as conn:
+            before = _locked_user(conn, name)
+            if before.role is Role.admin:
+                _keep_an_admin(conn, name, f"{name} is the only admin; the account was kept")
+            conn.execute(sessions.delete().where(sessions.c.user_name == name))
+            conn.execute(users.delete().where(users.c.name == name))
+        return before
+
+    def set_password_hash(self, name: str, password_hash: str) -> None:
+        """Store a new password hash and end every session of the account."""
+        with self.transaction(write=True) as conn:
+            _locked_user(conn, name)
+            conn.execute(users.update().where(users.c.name == name)
+                         .values(password_hash=password_hash))
+            conn.execute(sessions.delete().where(sessions.c.user_name == name))
+
+
+def _locked_user(conn: Connection, name: str) -> User:
+    row = conn.execute(sa.select(users).where(users.c.name == name)
+                       .with_for_update()).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no user named {name!r}", code=ErrorCode.USER_NOT_FOUND, name=name)
+    return _to_user(row)
+
+
+def _keep_an_admin(conn: Connection, name: str, message: str) -> None:
+    """Refuse a change that would leave the accounts without an admin."""
+    admins = conn.execute(sa.select(users.c.name).where(users.c.role == Role.admin.value)
+                          .with_for_update()).scalars().all()  # locked: no concurrent demotion
+    if not [admin for admin in admins if admin != name]:
+        raise UsageError(message, code=ErrorCode.LAST_ADMIN, name=name)
+
 
 def _to_user(row: Any) -> User:
-    return User(name=row["name"], created_at=row["created_at"], last_signin=row["last_signin"])
+    return User(name=row["name"], role=Role(row["role"]), created_at=row["created_at"],
+                last_signin=row["last_signin"])

@@ -6,6 +6,7 @@ transaction (DDL included) is truly atomic and a write transaction locks before 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,24 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _create_private(database: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (it holds password hashes).
+
+    The empty file is made with mode 0600 before SQLite opens it; SQLite gives the -wal and
+    -shm files it creates the database file's mode. An existing file is left as it is.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        fd = os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise ConfigError(f"cannot create the database file {database}: {exc}",
+                          code=ErrorCode.DATABASE, path=database) from exc
+    os.close(fd)
+
+
 def _sqlite_begin(conn: Connection) -> None:
     # A write transaction takes the write lock up front, so read-check-write sequences wait
     # for other writers (busy_timeout) instead of failing when another commit lands first.
@@ -45,6 +64,7 @@ def make_engine(url: str) -> Engine:
         except OSError as exc:
             raise ConfigError(f"cannot create the database folder {path.parent}: {exc}",
                               code=ErrorCode.DATABASE, path=str(path.parent)) from exc
+        _create_private(sa.engine.make_url(url).database)
     try:
         engine = sa.create_engine(url)
     except (SQLAlchemyError, ImportError) as exc:

@@ -300,6 +300,51 @@ def _temporary(name: str, retype: dict[str, Any]) -> str:
     return f"{name}__050" if name in retype else name
 
 
+@migration
+def m060_user_roles(conn: Connection) -> None:
+    """Each account gets a role (editor < reviewer < admin).
+
+    Accounts made before roles existed could do everything, so they all become ``admin``:
+    nobody loses what they could do on upgrade. New accounts default to ``editor``.
+    """
+    conn.execute(sa.text(
+        "ALTER TABLE users ADD COLUMN role VARCHAR(20) NOT NULL DEFAULT 'editor'"))
+    conn.execute(sa.text("UPDATE users SET role = 'admin'"))
+
+
+@migration
+def m061_sessions(conn: Connection) -> None:
+    """Server-side web sessions: the cookie carries a random id whose hash keys a row here."""
+    frozen = sa.MetaData()
+    sa.Table("users", frozen, sa.Column("name", sa.String(64), primary_key=True))
+    sa.Table(
+        "sessions", frozen,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("user_name", sa.String(64), sa.ForeignKey("users.name", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("created_at", Timestamp, nullable=False),
+        sa.Column("last_seen", Timestamp, nullable=False),
+        sa.Column("expires_at", Timestamp, nullable=False, index=True),
+    )
+    frozen.tables["sessions"].create(conn)
+
+
+@migration
+def m062_signin_attempts(conn: Connection) -> None:
+    """Sign-in attempts per account and address, so throttling holds across server processes."""
+    frozen = sa.MetaData()
+    sa.Table(
+        "signin_attempts", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("account", sa.String(200), nullable=False),
+        sa.Column("address", sa.String(100), nullable=False),
+        sa.Column("at", Timestamp, nullable=False, index=True),
+        sa.Index("ix_signin_attempts_account_at", "account", "at"),
+        sa.Index("ix_signin_attempts_address_at", "address", "at"),
+    )
+    frozen.create_all(conn)
+
+
 # -- applying them -------------------------------------------------------------------------------
 
 _bootstrap = sa.MetaData()

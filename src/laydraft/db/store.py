@@ -41,10 +41,12 @@ from .accounts import AccountRows
 from .batch import BatchRows
 from .engine import new_id
 from .responses import ResponseRows
+from .sessions import SessionRows
+from .signins import SigninRows
 from .tables import audit, comments, drafts, versions
 
 
-class Store(AccountRows, ResponseRows, BatchRows):
+class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
     """The review queue and the other tables; usable as a context manager (closes on exit)."""
 
     def __init__(self, url: str) -> None:

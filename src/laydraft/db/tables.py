@@ -151,4 +151,29 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("last_signin", Timestamp),
+    sa.Column("role", sa.String(20), nullable=False, server_default="editor"),
+)
+
+# -- web sessions and sign-in attempts (rules in ``laydraft.sessions`` and ``laydraft.throttle``) --
+# A session row is keyed by the SHA-256 of the random id its cookie carries, so reading this
+# table does not yield usable cookies. Deleting a user deletes their sessions (ON DELETE CASCADE).
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(64), sa.ForeignKey("users.name", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("last_seen", Timestamp, nullable=False),
+    sa.Column("expires_at", Timestamp, nullable=False, index=True),
+)
+# One row per sign-in attempt not (yet) followed by a success; a success deletes the account's.
+signin_attempts = sa.Table(
+    "signin_attempts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account", sa.String(200), nullable=False),
+    sa.Column("address", sa.String(100), nullable=False),
+    sa.Column("at", Timestamp, nullable=False, index=True),
+    sa.Index("ix_signin_attempts_account_at", "account", "at"),
+    sa.Index("ix_signin_attempts_address_at", "address", "at"),
 )

@@ -1,16 +1,20 @@
 """The Starlette app: routes, middleware in a deliberate order, and error pages.
 
-Outermost first: security headers (so every response has them, error pages included), signed
-cookie sessions, a last-resort error page, CSRF checks, then the routes.
+Outermost first: security headers (so every response has them, error pages included), the
+Host header check, the signed form cookie (CSRF token and flash messages), a last-resort error
+page, the signed-in user from the server-side session, CSRF checks, then the routes.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount
@@ -19,14 +23,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings
 from ..db import Store
+from ..models import utcnow
+from ..passwords import Hasher, default_hasher
+from ..sessions import SessionPolicy
+from ..throttle import SigninLimits
 from . import auth, drafts, exporting, queue, reviewing
+from .auth import SIGNIN_MAX_BODY
 from .errors import error_page, handlers, unexpected_error
+from .gate import PasswordGate
 from .pages import STATIC_DIR, WebState, make_templates
 from .secret import session_secret
 from .security import CSRFMiddleware, SecurityHeadersMiddleware
+from .sessions import SESSION_COOKIE, SessionUserMiddleware
 
-SESSION_COOKIE = "laydraft_session"
-SESSION_HOURS = 12
+__all__ = ["FORM_COOKIE", "SESSION_COOKIE", "allowed_hosts", "create_app"]
+
+FORM_COOKIE = "laydraft_form"
+FORM_COOKIE_HOURS = 12
 
 
 class ErrorPageMiddleware:
@@ -57,14 +70,39 @@ def _csrf_refusal(request: Request, message: str) -> Response:
     return error_page(request, "Not allowed", message, 403)
 
 
-def create_app(settings: Settings, store: Store | None = None, secret: str | None = None,
-               secure_cookies: bool = False) -> Starlette:
-    """The web app over one store; the secret defaults to ``session_secret()``.
+def allowed_hosts(settings: Settings, extra: Sequence[str] = ()) -> list[str]:
+    """The Host header values the app answers to: the setting, plus e.g. the --host served on.
 
-    ``secure_cookies`` marks the session cookie HTTPS-only, for a server behind a TLS proxy.
+    Wildcard listen addresses (0.0.0.0, ::) are not names anyone browses to, so they add
+    nothing; list the public name in ``allowed_hosts`` instead.
     """
+    hosts = [*settings.allowed_hosts]
+    for host in extra:
+        if host and host not in ("0.0.0.0", "::", "[::]") and host not in hosts:
+            hosts.append(host)
+    return hosts
+
+
+def create_app(settings: Settings, store: Store | None = None, secret: str | None = None,
+               secure_cookies: bool = False, hosts: Sequence[str] = (),
+               hasher: Hasher | None = None,
+               clock: Callable[[], datetime] | None = None) -> Starlette:
+    """The web app over one store; the secret (for the form cookie) defaults to
+    ``session_secret()``.
+
+    ``secure_cookies`` (or the setting) marks the cookies HTTPS-only, for a server behind a
+    TLS proxy. ``hosts`` are added to ``allowed_hosts``. ``hasher`` and ``clock`` replace the
+    password hasher and the time source (tests instrument them).
+    """
+    secure = secure_cookies or settings.secure_cookies
     web = WebState(settings=settings, store=store or Store(settings.database_url()),
-                   templates=make_templates())
+                   templates=make_templates(),
+                   session_policy=SessionPolicy.from_settings(settings),
+                   signin_limits=SigninLimits.from_settings(settings),
+                   password_checks=PasswordGate(settings.signin_concurrency,
+                                                settings.signin_wait_seconds),
+                   hasher=hasher or default_hasher(), clock=clock or utcnow,
+                   secure_cookies=secure)
     max_body = settings.max_input_bytes + 1024 * 1024
     app = Starlette(
         routes=[*auth.routes, *queue.routes, *drafts.routes, *reviewing.routes,
@@ -72,12 +110,16 @@ def create_app(settings: Settings, store: Store | None = None, secret: str | Non
                                          name="static")],
         middleware=[
             Middleware(SecurityHeadersMiddleware),
+            Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings, hosts),
+                       www_redirect=False),
             Middleware(SessionMiddleware, secret_key=secret or session_secret(os.environ),
-                       session_cookie=SESSION_COOKIE, max_age=SESSION_HOURS * 3600,
-                       same_site="lax", https_only=secure_cookies),
+                       session_cookie=FORM_COOKIE, max_age=FORM_COOKIE_HOURS * 3600,
+                       same_site="lax", https_only=secure),
             Middleware(ErrorPageMiddleware),
+            Middleware(SessionUserMiddleware, web=web),
             Middleware(CSRFMiddleware, max_body=max_body, refuse=_csrf_refusal,
-                       max_part_size=settings.max_input_bytes + 1024),
+                       max_part_size=settings.max_input_bytes + 1024,
+                       path_limits={"/signin": SIGNIN_MAX_BODY}),
         ],
         exception_handlers=handlers,
     )

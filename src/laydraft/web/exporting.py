@@ -14,7 +14,7 @@ from .. import export
 from ..errors import LaydraftError
 from .errors import status_for
 from .messages import web_message
-from .pages import call, current_user, flash, form_text, login_required, redirect, render, state
+from .pages import call, flash, form_text, login_required, redirect, render, state, user_name
 from .security import frameable
 
 
@@ -48,7 +48,7 @@ async def download(request: Request) -> Response:
     try:
         kind = export.export_format(fmt)
         pages = await call(export.export_draft, web.store, draft_id, [kind.name],
-                           web.settings, actor=current_user(request))
+                           web.settings, actor=user_name(request) or None)
     except LaydraftError as exc:
         if status_for(exc) == 404:
             raise

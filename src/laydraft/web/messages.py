@@ -57,6 +57,12 @@ def _server_problem(what: str) -> Phrase:
     return phrase
 
 
+def _minutes(seconds: object) -> str:
+    """A wait in whole minutes, rounded up: "1 minute", "15 minutes"."""
+    whole = max(1, -(-int(seconds) // 60)) if isinstance(seconds, int | float) else 1
+    return f"{whole} minute" + ("" if whole == 1 else "s")
+
+
 def _not_claimed(err: LaydraftError) -> str:
     action = str(_ctx(err, "action", "change")).replace("_", " ")
     return (f"You cannot {action} draft #{_ctx(err, 'draft_id')} yet: it is waiting for "
@@ -110,6 +116,11 @@ PHRASES: dict[ErrorCode, Phrase] = {
                                      "there is nothing to compare yet."),
     E.INVALID_USER: _also("Choose another and try again."),
     E.USER_EXISTS: _also("Choose another name."),
+    E.LAST_ADMIN: _also("Make another account admin first."),
+    E.SIGNIN_THROTTLED: lambda e: ("Too many sign-in attempts. Try again in "
+                                   f"{_minutes(_ctx(e, 'retry_after', 60))}."),
+    E.SIGNIN_BUSY: lambda e: ("Many people are signing in right now. Try again in a few "
+                              "seconds."),
     E.DRAFTER_UNAVAILABLE: _also("Choose another drafter."),
     E.INPUT: _said,
     E.NO_INPUT: lambda e: "Paste an abstract into the box, or choose a file to upload.",

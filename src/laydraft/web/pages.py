@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,8 +18,12 @@ from starlette.templating import Jinja2Templates
 
 from ..config import Settings
 from ..db import Store
-from ..models import SECTION_TITLES, DraftStatus
+from ..models import SECTION_TITLES, DraftStatus, User, utcnow
+from ..passwords import Hasher
+from ..sessions import SessionPolicy
+from ..throttle import SigninLimits
 from . import marks
+from .gate import PasswordGate
 from .security import CSRF_FIELD, csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -35,13 +40,27 @@ T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
+# Where ``web.sessions.SessionUserMiddleware`` leaves the signed-in user and their session id.
+USER_KEY = "laydraft.user"
+SESSION_ID_KEY = "laydraft.session_id"
+
+
 @dataclass
 class WebState:
-    """Held on ``app.state.laydraft``: the settings and store every route uses."""
+    """Held on ``app.state.laydraft``: the settings, store and sign-in machinery routes use.
+
+    ``clock`` gives the current moment for sessions and throttling (tests pass their own).
+    """
 
     settings: Settings
     store: Store
     templates: Jinja2Templates
+    session_policy: SessionPolicy
+    signin_limits: SigninLimits
+    password_checks: PasswordGate
+    hasher: Hasher
+    clock: Callable[[], datetime] = utcnow
+    secure_cookies: bool = False
 
 
 def state(request: HTTPConnection) -> WebState:
@@ -49,9 +68,16 @@ def state(request: HTTPConnection) -> WebState:
     return web
 
 
-def current_user(request: HTTPConnection) -> str | None:
-    user = request.session.get("user") if "session" in request.scope else None
-    return str(user) if user else None
+def current_user(request: HTTPConnection) -> User | None:
+    """The signed-in account, with its role as the database has it now; None if nobody."""
+    user = request.scope.get(USER_KEY)
+    return user if isinstance(user, User) else None
+
+
+def user_name(request: HTTPConnection) -> str:
+    """The signed-in account's name, or "" when nobody is signed in."""
+    user = current_user(request)
+    return user.name if user else ""
 
 
 def flash(request: Request, message: str, kind: str = "info") -> None:
@@ -61,8 +87,10 @@ def flash(request: Request, message: str, kind: str = "info") -> None:
 
 def _common(request: Request) -> dict[str, Any]:
     has_session = "session" in request.scope
+    user = current_user(request)
     return {
-        "user": current_user(request),
+        "user": user.name if user else None,
+        "role": user.role.value if user else None,
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request) if has_session else "",
         "flashes": request.session.pop("flash", []) if has_session else [],

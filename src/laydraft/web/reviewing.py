@@ -19,7 +19,7 @@ from ..models import SUMMARY_FIELDS, Draft, DraftStatus, utcnow
 from .errors import status_for
 from .marks import by_section
 from .messages import web_message
-from .pages import call, current_user, flash, form_text, login_required, redirect, render, state
+from .pages import call, flash, form_text, login_required, redirect, render, state, user_name
 
 DECISION_LABELS = {"approve": "Approve", "request_changes": "Request changes",
                    "reject": "Reject"}
@@ -60,7 +60,7 @@ def page_context(store: Store, settings: Settings, draft_id: int, user: str) -> 
 async def review_page(request: Request) -> Response:
     web = state(request)
     context = await call(page_context, web.store, web.settings, _draft_id(request),
-                         current_user(request) or "")
+                         user_name(request))
     return render(request, "review.html", context)
 
 
@@ -72,7 +72,7 @@ def _edited_summary(store: Store, draft_id: int, base: int, section: str, text: 
 
 @login_required
 async def save_section(request: Request) -> Response:
-    web, draft_id, user = state(request), _draft_id(request), current_user(request) or ""
+    web, draft_id, user = state(request), _draft_id(request), user_name(request)
     form = await form_text(request)
     section = form.get("section", "")
     text = form.get("text", "")
@@ -99,7 +99,7 @@ async def _rerender(request: Request, draft_id: int, section: str, text: str,
     """The review page again, with the user's text in its box and the problem above it."""
     web = state(request)
     context = await call(page_context, web.store, web.settings, draft_id,
-                         current_user(request) or "")
+                         user_name(request))
     if section in SUMMARY_FIELDS:
         context["values"] = {**context["values"], section: text}
         context["open_section"] = section
@@ -121,7 +121,7 @@ async def _conflict(request: Request, draft_id: int, section: str, text: str, ba
 
 async def _act(request: Request, action: str, message: str) -> Response:
     """Run one workflow action; its refusal becomes a message on the review page."""
-    web, draft_id, user = state(request), _draft_id(request), current_user(request) or ""
+    web, draft_id, user = state(request), _draft_id(request), user_name(request)
     form = await form_text(request)
     try:
         note = await call(_run_action, web, draft_id, user, action, form)
