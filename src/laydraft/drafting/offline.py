@@ -13,6 +13,7 @@ import re
 from ..checks.jargon import candidate_terms, explained, glossary
 from ..config import Settings
 from ..design import DesignKind, StudyDesign, detect_design
+from ..ingest.suspicious import without_flagged_sentences
 from ..models import Abstract, LaySummary, Provenance, WordLimits, count_words
 from ..prompts import RenderedPrompt
 from ..sentences import split_sentences
@@ -228,6 +229,7 @@ class OfflineDrafter:
     def summarise(self, abstract: Abstract) -> LaySummary:
         """Build the four fields; explanations in brackets are given once per summary."""
         limits: WordLimits = self.settings.limits
+        abstract = without_flagged_sentences(abstract)  # never copy text addressing the model
         design = detect_design(abstract)
         results, conclusions = _sentences_by_category(abstract)
         if not results and not conclusions:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from ..escaping import safe_url
 from ..models import Abstract, AbstractSection, SourcePosition
 from .clean import clean_text, squash
 from .labels import category_for, nlm_category
@@ -123,6 +124,9 @@ def build_abstract(raw: RawRecord, source: SourcePosition | None = None) -> Abst
     # Scan the text before lines were joined, so a "system:" at a line start is still seen.
     scanned = "\n".join(filter(None, [title, clean_text(raw.abstract) if raw.abstract else text]))
     flags = [*raw.flags, *short, *injection_flags(scanned)]
+    url = safe_url(raw.url)
+    if raw.url and url is None:
+        flags.append(f"link dropped: {raw.url.strip()[:120]!r} is not an http(s) address")
     return Abstract(
         text=text,
         title=squash(title) if title else None,
@@ -130,7 +134,7 @@ def build_abstract(raw: RawRecord, source: SourcePosition | None = None) -> Abst
         doi=_tidy_doi(raw.doi),
         pmid=raw.pmid.strip() if raw.pmid and raw.pmid.strip() else None,
         published=raw.published or None,
-        url=raw.url or (f"https://doi.org/{_tidy_doi(raw.doi)}" if raw.doi else None),
+        url=url or (f"https://doi.org/{_tidy_doi(raw.doi)}" if raw.doi else None),
         sections=sections,
         source=source,
         flags=flags,

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+from ..models import Abstract, AbstractSection
+from ..sentences import split_sentences
+
 _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p, re.IGNORECASE | re.MULTILINE)
     for p in (
@@ -34,14 +37,18 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
-def suspicious_phrases(text: str) -> list[str]:
-    """Phrases in ``text`` that address a language model, each once, in order of appearance."""
+def _spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for pattern in _PATTERNS:
         spans.extend(match.span() for match in pattern.finditer(text))
+    return sorted(spans, key=lambda span: (span[0], -span[1]))
+
+
+def suspicious_phrases(text: str) -> list[str]:
+    """Phrases in ``text`` that address a language model, each once, in order of appearance."""
     phrases: list[str] = []
     covered_to = -1
-    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+    for start, end in _spans(text):
         phrase = " ".join(text[start:end].split())
         if start >= covered_to and phrase.lower() not in (p.lower() for p in phrases):
             phrases.append(phrase)
@@ -55,3 +62,56 @@ def injection_flags(text: str) -> list[str]:
         f"prompt-injection: text addresses the model: '{phrase}'"
         for phrase in suspicious_phrases(text)
     ]
+
+
+def addresses_model(text: str) -> bool:
+    """True when ``text`` holds any phrase that talks to a language model."""
+    return any(pattern.search(text) for pattern in _PATTERNS)
+
+
+def flagged_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the whole sentences of ``text`` that hold a phrase addressing the model.
+
+    The phrases are found in the full text (so a "system:" at a line start is seen), then widened
+    to their sentences: a check can name the sentence and a drafter can leave all of it out.
+    """
+    spans = _spans(text)
+    if not spans:
+        return []
+    return [(s.start, s.end) for s in split_sentences(text)
+            if any(start < s.end and s.start < end for start, end in spans)]
+
+
+def flagged_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that address the model, in order."""
+    return [text[start:end] for start, end in flagged_sentence_spans(text)]
+
+
+_NOTHING_LEFT = "The abstract holds no text to summarise."
+
+
+def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in reversed(spans):
+        text = text[:start].rstrip(" \t") + (" " if start and end < len(text) else "") \
+            + text[end:].lstrip(" \t")
+    return text.strip()
+
+
+def without_flagged_sentences(abstract: Abstract) -> Abstract:
+    """A copy of ``abstract`` with every sentence that addresses the model taken out.
+
+    Drafters summarise this copy, so an injected order is never copied into a summary; the
+    stored abstract keeps the text as it came, and the ``injection`` check names what was left
+    out. Returns ``abstract`` itself when nothing is flagged.
+    """
+    text_spans = flagged_sentence_spans(abstract.text)
+    section_spans = [flagged_sentence_spans(s.text) for s in abstract.sections]
+    if not text_spans and not any(section_spans):
+        return abstract
+    sections: list[AbstractSection] = []
+    for section, spans in zip(abstract.sections, section_spans, strict=True):
+        kept = _without_spans(section.text, spans)
+        if kept:
+            sections.append(section.model_copy(update={"text": kept}))
+    text = _without_spans(abstract.text, text_spans)
+    return abstract.model_copy(update={"text": text or _NOTHING_LEFT, "sections": sections})
