@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from ..config import Settings
 from ..db import Store
+from ..escaping import safe_url
 from ..models import SECTION_TITLES, DraftStatus
 from . import marks
 from .security import CSRF_FIELD, csrf_token
@@ -81,6 +82,7 @@ def make_templates() -> Jinja2Templates:
                        marked=marks.marked, finding_title=marks.finding_title,
                        is_whole=marks.is_whole)
     env.filters["when"] = lambda moment: f"{moment:%Y-%m-%d %H:%M}" if moment else "—"
+    env.filters["safe_url"] = safe_url
     return Jinja2Templates(env=env, context_processors=[_common])
 
 

@@ -1,0 +1,32 @@
+"""The review page links to the study only through ``safe_url`` (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from laydraft.config import Settings
+from laydraft.db import Store
+from laydraft.drafting import make_drafter
+from laydraft.ingest import parse_text
+from laydraft.pipeline import draft_abstract
+
+from .conftest import example_text
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("https://example.org/study/1", True),
+    ("javascript:alert(1)", False),
+    ("data:text/html,<script>alert(1)</script>", False),
+])
+def test_the_study_link_is_shown_only_when_http(client: TestClient, signed_in: str,
+                                                store: Store, settings: Settings, url: str,
+                                                shown: bool) -> None:
+    # Stored as given, as a draft saved before ingest dropped such links would be.
+    abstract = parse_text(example_text()).model_copy(update={"url": url})
+    draft = store.add(draft_abstract(settings, abstract, make_drafter(settings)))
+    page = client.get(f"/drafts/{draft.id}").text
+    assert (f'<a href="{url}" rel="noopener noreferrer nofollow">' in page) is shown
+    assert 'href="javascript:' not in page and 'href="data:' not in page
+    if not shown:
+        assert "error</span>" in page and "not an http(s) address" in page
