@@ -185,6 +185,14 @@ def test_no_injection_findings_for_an_ordinary_abstract(settings: Settings) -> N
     assert check_markup(abstract, summary) == []
 
 
+def test_ordinary_lay_wording_in_a_summary_is_not_flagged() -> None:
+    abstract = read_abstract(str(FIXTURES / "abstracts" / "example.txt"), LIMIT)
+    summary = LaySummary(headline="Sleep and relapses", limitations="It was small.",
+                         what_was_found="Some people do not report their symptoms.",
+                         why_it_matters="You are not alone if you sleep badly.")
+    assert check_injection(abstract, summary) == []
+
+
 def test_both_checks_are_registered() -> None:
     names = [spec.name for spec in CHECKS]
     assert "injection" in names and "markup" in names
@@ -211,7 +219,8 @@ def test_markup_in_a_summary_is_an_error_at_its_place(payload: str) -> None:
 @pytest.mark.parametrize("text", [
     "Fewer relapses (p<0.05) were seen; a < b and c > d.", "Rates fell by 3 < 5 points.",
     "The data: 12 people took part.", "Results [in brackets] were similar.",
-    "Salt & pepper; R&D teams; ones = twos.",
+    "Salt & pepper; R&D teams; ones = twos.", "Raised [Ca(2+)](i) led to cell death.",
+    "No lysine [K] (WNKs) kinases.",
 ])
 def test_plain_text_is_not_markup(text: str) -> None:
     assert markup_spans(text) == []

@@ -89,9 +89,15 @@ def _followed_spans(text: str, rare: set[str], runs: set[tuple[str, ...]]) -> li
     return merged
 
 
+# Lay summaries say "people who do not report symptoms"; only the abstract is held to that one.
+_ORDINARY_IN_SUMMARIES = re.compile(r"^(?:do\s+not|don't)\b", re.IGNORECASE)
+
+
 def _phrase_spans(text: str) -> list[tuple[int, int, str]]:
     spans = []
     for phrase in suspicious_phrases(text):
+        if _ORDINARY_IN_SUMMARIES.match(phrase):
+            continue
         pattern = r"\s+".join(map(re.escape, phrase.split()))
         match = re.search(pattern, text, re.IGNORECASE)
         if match:

@@ -23,7 +23,11 @@ _SUGGESTION = "remove the markup; a summary is plain text and links are added by
 _HANDLER = re.compile(r"\bon[a-z]{3,}\s*=", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r"\b(?:java|vb|live)script\s*:|\bdata\s*:\s*[a-z]+/[a-z0-9.+-]+[;,]",
                          re.IGNORECASE)
-_MARKDOWN_LINK = re.compile(r"!?\[[^\]\n]*\]\s*(?:\([^)\n]*\)|\[[^\]\n]*\])"
+# Images always; links whose target looks like an address (so "[Ca(2+)](i)" stays chemistry);
+# reference links and link definitions.
+_MARKDOWN_LINK = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"
+                            r"|\[[^\]\n]*\]\(\s*<?[^)\s]*[:/.#?@][^)\n]*\)"
+                            r"|\[[^\]\n]+\]\[[^\]\n]*\]"
                             r"|^\s*\[[^\]\n]+\]:\s*\S+", re.MULTILINE)
 _CHAR_REF = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]{1,30});", re.IGNORECASE)
 
