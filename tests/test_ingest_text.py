@@ -10,8 +10,8 @@ from laydraft.errors import InputError
 from laydraft.ingest import parse_text
 from laydraft.ingest.clean import clean_text
 from laydraft.ingest.labels import category_for
-from laydraft.ingest.suspicious import suspicious_phrases
 from laydraft.models import SourcePosition
+from laydraft.text.suspicious import suspicious_phrases
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
 BODY = (

@@ -5,6 +5,11 @@ inside the package in ``export_templates/``; a site overrides any of them by put
 the same name in the ``export_templates_dir`` folder. HTML is autoescaped and every template
 uses StrictUndefined, so a misspelt variable fails loudly instead of printing nothing.
 
+Every value is untrusted text (it comes from an abstract, a model or an edit): HTML pages are
+autoescaped; Markdown pages escape every printed value with ``escaping.markdown_text`` (links go
+through the ``md_url`` filter); JSON values are plain text with any markup stripped
+(``escaping.plain_text``). Links are kept only when ``escaping.safe_url`` accepts them (http(s)).
+
 Exporting publishes: the draft moves from ``approved`` to ``published`` (recorded in the audit
 log). ``preview=True`` renders any draft without changing anything, for the web page.
 
@@ -16,12 +21,14 @@ headers come from it, so a new format is one record here.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from pydantic import BaseModel
@@ -31,10 +38,12 @@ from .db import Store
 from .errors import ConfigError, ErrorCode, UsageError
 from .models import SECTION_TITLES, SUMMARY_SECTIONS, AuditEvent, Draft, DraftStatus, utcnow
 from .review import refuse, require_reviewer
+from .text.escaping import markdown_text, markdown_url, plain_data, safe_url
 
 Format = str  # the name of an ExportFormat in EXPORT_FORMATS
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent / "export_templates"
 EXPORTABLE = (DraftStatus.approved, DraftStatus.published)
+log = logging.getLogger(__name__)
 
 
 class Page(BaseModel):
@@ -55,13 +64,29 @@ def template_environment(settings: Settings) -> jinja2.Environment:
             raise ConfigError(f"export_templates_dir {custom} is not a folder",
                               setting="export_templates_dir")
         folders.insert(0, str(custom))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
                                             default_for_string=False),
         keep_trailing_newline=True,
+        finalize=_escape_markdown,
     )
+    env.filters["md_url"] = markdown_url
+    env.filters["safe_url"] = safe_url
+    return env
+
+
+_MARKDOWN_TEMPLATES = (".md.j2", ".md")
+
+
+@jinja2.pass_context
+def _escape_markdown(context: jinja2.runtime.Context, value: Any) -> Any:
+    """Markdown's autoescape: every value a Markdown template prints is escaped."""
+    if context.name and context.name.endswith(_MARKDOWN_TEMPLATES) and not isinstance(
+            value, jinja2.Undefined):
+        return markdown_text(value)
+    return value
 
 
 # (settings, the page context) -> the page's text
@@ -80,7 +105,8 @@ class ExportFormat:
 
 
 def _json_page(settings: Settings, context: dict[str, Any]) -> str:
-    return json.dumps(context, indent=2, ensure_ascii=False) + "\n"
+    """The context as JSON; sites insert these values into pages, so they carry no markup."""
+    return json.dumps(plain_data(context), indent=2, ensure_ascii=False) + "\n"
 
 
 def _template_page(template: str) -> Renderer:
@@ -116,6 +142,7 @@ def page_context(draft: Draft, settings: Settings, published_at: datetime | None
     """Everything a page template may use; the JSON export is this, as JSON."""
     abstract = draft.abstract
     doi = (abstract.doi or "").strip()
+    doi_url = safe_url(f"https://doi.org/{quote(doi, safe='/:;()')}") if doi else None
     return {
         "draft_id": draft.id,
         "version": draft.version,
@@ -126,11 +153,25 @@ def page_context(draft: Draft, settings: Settings, published_at: datetime | None
         "published": published_at.date().isoformat() if published_at else None,
         "study": {
             "title": abstract.title, "journal": abstract.journal, "date": abstract.published,
-            "doi": doi or None, "doi_url": f"https://doi.org/{doi}" if doi else None,
-            "pmid": abstract.pmid, "url": abstract.url,
+            "doi": doi or None, "doi_url": doi_url,
+            "pmid": abstract.pmid, "url": _kept_url(abstract.url, draft.id),
+            "pubmed_url": _pubmed_url(abstract.pmid),
         },
         "disclaimer": settings.disclaimer,
     }
+
+
+def _kept_url(url: str | None, draft_id: int | None) -> str | None:
+    kept = safe_url(url)
+    if url and kept is None:
+        log.warning("draft %s: link %r left out of the page: not an http(s) address",
+                    draft_id, url[:200])
+    return kept
+
+
+def _pubmed_url(pmid: str | None) -> str | None:
+    pmid = (pmid or "").strip()
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid.isdigit() else None
 
 
 def render_page(draft: Draft, fmt: Format, settings: Settings,

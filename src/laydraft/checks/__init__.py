@@ -9,7 +9,9 @@ one ``CheckSpec`` per check (name, factory, what it reports). One module per che
 - ``advice``: telling readers what to do with their treatment (warnings);
 - ``jargon``: unexplained technical words and abbreviations (warnings);
 - ``completeness``: sections present, word ranges, headline shape, the design's limits;
-- ``readability``: reading grade overall (info) and per section above target (warnings).
+- ``readability``: reading grade overall (info) and per section above target (warnings);
+- ``injection``: abstract text that addresses the model, and summaries that follow it (errors);
+- ``markup``: HTML, script, script addresses or Markdown links in a summary (errors).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from ..models import Abstract, Finding, LaySummary, WordLimits
 from .advice import check_advice
 from .claims import check_claims
 from .completeness import make_completeness_check
+from .injection import check_injection
 from .jargon import check_jargon
+from .markup import check_markup
 from .numbers import check_numbers
 from .readability import ReadingLevel, make_readability_check, readability
 
@@ -63,6 +67,10 @@ CHECKS: tuple[CheckSpec, ...] = (
               "design's limits left unsaid"),
     CheckSpec("readability", lambda grade, limits: make_readability_check(grade),
               "info: the reading grade overall; warnings: sections above the target grade"),
+    CheckSpec("injection", _fixed(check_injection),
+              "errors: abstract text that addresses the model, and summaries that follow it"),
+    CheckSpec("markup", _fixed(check_markup),
+              "errors: HTML, script, javascript:/data: addresses or Markdown links in a summary"),
 )
 
 

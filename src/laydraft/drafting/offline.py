@@ -17,6 +17,7 @@ from ..text.design import DesignKind, StudyDesign, detect_design
 from ..text.glossary import candidate_terms, explained, glossary
 from ..text.plain_words import plain_wording
 from ..text.sentences import split_sentences
+from ..text.suspicious import without_flagged_sentences
 from . import DraftOutput
 
 NAME = "offline"
@@ -232,6 +233,7 @@ class OfflineDrafter:
     def summarise(self, abstract: Abstract) -> LaySummary:
         """Build the four fields; explanations in brackets are given once per summary."""
         limits: WordLimits = self.settings.limits
+        abstract = without_flagged_sentences(abstract)  # never copy text addressing the model
         design = detect_design(abstract)
         results, conclusions = _sentences_by_category(abstract)
         if not results and not conclusions:

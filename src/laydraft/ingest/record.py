@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..models import Abstract, AbstractSection, SourcePosition
+from ..text.escaping import safe_url
 from ..text.sentences import ends_a_sentence
+from ..text.suspicious import injection_flags
 from .clean import clean_text, squash
 from .labels import category_for, nlm_category
 from .sections import Block, segment, take_title
-from .suspicious import injection_flags
 
 MIN_WORDS = 10
 SHORT_WORDS = 30
@@ -123,6 +124,9 @@ def build_abstract(raw: RawRecord, source: SourcePosition | None = None) -> Abst
     # Scan the text before lines were joined, so a "system:" at a line start is still seen.
     scanned = "\n".join(filter(None, [title, clean_text(raw.abstract) if raw.abstract else text]))
     flags = [*raw.flags, *short, *injection_flags(scanned)]
+    url = safe_url(raw.url)
+    if raw.url and url is None:
+        flags.append(f"link dropped: {raw.url.strip()[:120]!r} is not an http(s) address")
     return Abstract(
         text=text,
         title=squash(title) if title else None,
@@ -130,7 +134,7 @@ def build_abstract(raw: RawRecord, source: SourcePosition | None = None) -> Abst
         doi=_tidy_doi(raw.doi),
         pmid=raw.pmid.strip() if raw.pmid and raw.pmid.strip() else None,
         published=raw.published or None,
-        url=raw.url or (f"https://doi.org/{_tidy_doi(raw.doi)}" if raw.doi else None),
+        url=url or (f"https://doi.org/{_tidy_doi(raw.doi)}" if raw.doi else None),
         sections=sections,
         source=source,
         flags=flags,

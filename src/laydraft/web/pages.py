@@ -21,6 +21,7 @@ from ..db import Store
 from ..models import SECTION_TITLES, DraftStatus, User, utcnow
 from ..passwords import Hasher
 from ..sessions import SessionPolicy
+from ..text.escaping import safe_url
 from ..throttle import SigninLimits
 from . import marks
 from .gate import PasswordGate
@@ -109,6 +110,7 @@ def make_templates() -> Jinja2Templates:
                        marked=marks.marked, finding_title=marks.finding_title,
                        is_whole=marks.is_whole)
     env.filters["when"] = lambda moment: f"{moment:%Y-%m-%d %H:%M}" if moment else "—"
+    env.filters["safe_url"] = safe_url
     return Jinja2Templates(env=env, context_processors=[_common])
 
 
