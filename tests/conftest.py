@@ -88,3 +88,39 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is absent")
     return SHARED_DATA
+
+
+@pytest.fixture
+def grant(monkeypatch: pytest.MonkeyPatch) -> Callable[[Store, str, str], None]:
+    """``grant(store, name, role)``: give an existing account a role for this test.
+
+    Where the database holds roles (``users.role``) the row is updated, so other processes see
+    it too; before that column exists the role is laid over ``Store.get_user`` in this process.
+    """
+
+    from laydraft import actors
+    from laydraft.db.accounts import AccountRows
+    from laydraft.db.tables import users
+    from laydraft.models import Role
+
+    overlay: dict[str, Role] = {}
+    if not actors.ROLES_STORED:
+        original = AccountRows.get_user
+        monkeypatch.setattr(actors, "ROLES_STORED", True)
+
+        def get_user(self: AccountRows, name: str):  # type: ignore[no-untyped-def]
+            found = original(self, name)
+            if found is None:
+                return None
+            return found.model_copy(update={"role": overlay.get(name, Role.editor)})
+
+        monkeypatch.setattr(AccountRows, "get_user", get_user)
+
+    def assign(store: Store, name: str, role: str) -> None:
+        assert store.get_user(name) is not None, f"no account {name}"
+        if "role" in users.c:
+            with store.transaction(write=True) as conn:
+                conn.execute(users.update().where(users.c.name == name).values(role=role))
+        overlay[name] = Role(role)
+
+    return assign

@@ -92,7 +92,10 @@ def test_draft_claim_edit_comment_approve_export(env: dict[str, str], tmp_path: 
     assert "{+People in the study reported" in diff and "What was found: unchanged" in diff
     ok(env, "review", "comment", "1", "-m", "Limitations read well now", "--section",
        "limitations")
-    ok(env, "review", "approve", "1", "-m", "ready")
+    # alice created and edited it, so bob approves it (four eyes)
+    ok(env, "review", "release", "1")
+    ok(env, "review", "claim", "1", "--as", "bob")
+    ok(env, "review", "approve", "1", "-m", "ready", "--as", "bob")
     out = tmp_path / "site"
     written = ok(env, "export", "1", "--format", "md", "--format", "html", "--out", str(out))
     md, html = (Path(line) for line in written.split())
@@ -104,8 +107,9 @@ def test_draft_claim_edit_comment_approve_export(env: dict[str, str], tmp_path: 
     assert "<h2>Limitations</h2>" in web and "People in the study reported" in web
     assert "<h1>" in web and "not medical advice" in web
     history = ok(env, "review", "history", "1")
-    for action in ("create", "claim", "edit", "comment", "approve", "publish"):
-        assert f"alice {action}" in history or f"offline {action}" in history
+    for action in ("create", "claim", "edit", "comment", "release", "publish"):
+        assert f"alice {action}" in history, action
+    assert "bob claim" in history and "bob approve" in history
     assert "published" in ok(env, "queue", "list")
 
 

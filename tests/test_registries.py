@@ -16,7 +16,7 @@ from laydraft.export import EXPORT_FORMATS, FORMATS, export_format, render_page
 from laydraft.ingest import iter_records, read_abstract, read_abstract_bytes, read_records_bytes
 from laydraft.ingest.formats import BY_NAME, detect_format
 from laydraft.models import Abstract, Draft
-from test_store import queued, settings, store, store_url  # noqa: F401  (shared fixtures)
+from test_store import queued  # noqa: F401  (shared fixture)
 
 INGEST = FIXTURES / "ingest"
 LIMIT = 1_000_000

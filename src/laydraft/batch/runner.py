@@ -192,7 +192,7 @@ class BatchRunner:
         source = str(abstract.source) if abstract.source else None
         try:
             draft = await self._draft(abstract)
-            saved = self.store.add(draft)
+            saved = self.store.add(draft, created_by=self.settings.reviewer or None)
             if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
                 self.state.save(ItemRow(key=key, status="done", run_id=self.run_id,
                                         source=source, draft_id=saved.id))

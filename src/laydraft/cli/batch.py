@@ -21,6 +21,7 @@ from ..config import Settings, user_data_dir
 from ..errors import UsageError
 from ..ingest import iter_records
 from .app import Context, cli, echo_json, pass_context
+from .identity import draft_creator
 
 
 class DefaultRunGroup(click.Group):
@@ -155,6 +156,7 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
     if dry_run:
         _dry_run(obj, settings, list_path, as_json)
         return
+    draft_creator(settings, obj.store(settings))  # a shared queue drafts only as a known user
     if via == "batch-api":
         _submit(obj, settings, list_path, retry_failed, out_dir, as_json)
         return

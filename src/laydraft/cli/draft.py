@@ -19,6 +19,7 @@ from ..render import draft_text
 from ..resources import example_abstract_path
 from ..tokens import estimated_cost, plan_tokens
 from .app import Context, cli, echo_json, pass_context
+from .identity import draft_creator
 
 
 def _offline_notice() -> None:
@@ -71,9 +72,10 @@ def draft(obj: Context, source: str | None, example: bool, pmid: str | None, doi
     chosen = make_drafter(settings)
     if settings.cache and not no_cache and chosen.name != "offline":
         chosen = _with_cache(chosen, settings, store or obj.store(settings))
+    creator = draft_creator(settings, store) if store is not None else None
     made = draft_abstract(settings, abstract, chosen)
     if store is not None:
-        made = store.add(made)
+        made = store.add(made, created_by=creator)
     if as_json:
         echo_json(made.model_dump(mode="json"))
     else:

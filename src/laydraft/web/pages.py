@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 
 from ..config import Settings
 from ..db import Store
+from ..errors import ErrorCode, NotFoundError
 from ..models import SECTION_TITLES, DraftStatus
 from . import marks
 from .security import CSRF_FIELD, csrf_token
@@ -30,6 +31,7 @@ STATUS_LABELS = {
     DraftStatus.approved: "Approved",
     DraftStatus.rejected: "Rejected",
     DraftStatus.published: "Published",
+    DraftStatus.withdrawn: "Withdrawn",
 }
 T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -52,6 +54,18 @@ def state(request: HTTPConnection) -> WebState:
 def current_user(request: HTTPConnection) -> str | None:
     user = request.session.get("user") if "session" in request.scope else None
     return str(user) if user else None
+
+
+MAX_PATH_ID = 2**31 - 1  # the largest id either database stores (PostgreSQL INTEGER)
+
+
+def path_id(request: HTTPConnection, name: str) -> int:
+    """A numeric id from the address; one no database could hold is simply not found (404)."""
+    value = int(request.path_params[name])
+    if not 0 < value <= MAX_PATH_ID:
+        raise NotFoundError(f"no draft with id {value}", code=ErrorCode.DRAFT_NOT_FOUND,
+                            draft_id=value)
+    return value
 
 
 def flash(request: Request, message: str, kind: str = "info") -> None:
