@@ -30,7 +30,7 @@ from .config import API_KEY_ENV, Settings
 from .db import Store
 from .diff import VersionDiff, diff_summaries
 from .drafting import Drafter, make_drafter
-from .errors import ErrorCode, NotClaimedError, UsageError, WorkflowError
+from .errors import ErrorCode, UsageError, WorkflowError
 from .models import (
     SECTION_TITLES,
     SUMMARY_FIELDS,
@@ -49,7 +49,7 @@ from .models import (
     VersionKind,
     utcnow,
 )
-from .permissions import Action, Actor, Decision, Facts, claim_holder_hint, decide
+from .permissions import Action, Actor, Decision, Facts, decide
 from .pipeline import check_summary
 from .prompts import RenderedPrompt, render_request
 
@@ -114,19 +114,6 @@ def require_reviewer(name: str | None) -> str:
         return name.strip()
     raise UsageError("this action needs to know who you are (your reviewer name)",
                      code=ErrorCode.REVIEWER_MISSING, setting="reviewer")
-
-
-def refuse(action: str, state: DraftState, hint: str = "", *,
-           claim_needed: bool = False) -> WorkflowError:
-    """The workflow's refusal; ``claim_needed`` when claiming the draft would allow it."""
-    words = action.replace("_", " ")
-    kind = NotClaimedError if claim_needed else WorkflowError
-    return kind(f"cannot {words} draft {state.id}: it is {state.status.value}"
-                + (f"; {hint}" if hint else ""), draft_id=state.id, action=action,
-                status=state.status.value, holder=state.reviewer)
-
-
-_claim_holder_hint = claim_holder_hint
 
 
 def _claimed(state: DraftState, reviewer: str, now: datetime, minutes: float) -> DraftState:
@@ -480,6 +467,7 @@ def correct(store: Store, draft_id: int, summary: LaySummary, base_version: int,
     The draft stays published (with its first publication date); export it again to update
     the page.
     """
+    check_editable(store, draft_id, author, Action.correct)
     if not note.strip():
         raise UsageError("a correction needs a note saying what was corrected, which the "
                          "published page shows", code=ErrorCode.EMPTY_TEXT, field="correction")

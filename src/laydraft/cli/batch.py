@@ -263,6 +263,7 @@ def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     """
     settings = obj.settings()
     store = obj.store(settings)
+    draft_creator(settings, store)  # a shared queue drafts only as a known user
     results = batch_api.collect(settings, _batch_client(settings), store, BatchState(store),
                                 batch_id, discount=settings.batch_api_discount)
     if as_json:
