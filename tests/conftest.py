@@ -114,3 +114,16 @@ def no_blocking() -> Iterator[BlockBuster]:
     """
     with blockbuster_ctx() as detector:
         yield detector
+
+
+@pytest.fixture
+def grant() -> Callable[[Store, str, str], None]:
+    """``grant(store, name, role)``: give an existing account a role for this test."""
+
+    def assign(store: Store, name: str, role: str) -> None:
+        from laydraft.models import Role
+
+        assert store.get_user(name) is not None, f"no account {name}"
+        store.set_role(name, Role(role))
+
+    return assign

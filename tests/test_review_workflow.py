@@ -223,3 +223,52 @@ def test_history_and_diff(store: Store, queued: Draft, settings) -> None:  # typ
     assert [v.version for v in past.versions] == [1, 2]
     assert [e.action for e in past.events] == ["create", "claim", "edit"]
     assert all(e.actor for e in past.events)
+
+
+def test_the_creator_is_recorded_and_may_not_approve(store: Store, queued: Draft) -> None:
+    from laydraft.errors import ErrorCode
+    from laydraft.models import Role
+    from laydraft.permissions import Actor
+
+    mine = store.add(queued.model_copy(update={"id": None}), created_by="carol")
+    with store.transaction() as conn:
+        assert store.state(conn, _id(mine)).created_by == "carol"
+    first = store.events(_id(mine))[0]
+    assert (first.action, first.actor, first.note) == ("create", "carol", "drafted by offline")
+    carol = Actor("carol", Role.reviewer)
+    review.claim(store, _id(mine), carol)
+    with pytest.raises(WorkflowError, match="carol cannot approve .*: they created it") as caught:
+        review.transition(store, _id(mine), "approve", carol)
+    assert caught.value.code is ErrorCode.FOUR_EYES
+    assert review.transition(store, _id(mine), "approve", carol,
+                             four_eyes=False).status is DraftStatus.approved
+    editor = Actor("ed", Role.editor)
+    with pytest.raises(WorkflowError, match=r"ed \(editor\) may not claim"):
+        review.claim(store, _id(queued), editor)
+
+
+def test_overrides_are_stored_per_error_finding(store: Store, queued: Draft, settings) -> None:  # type: ignore[no-untyped-def]
+    from laydraft.errors import ErrorCode
+
+    review.claim(store, _id(queued), "alice")
+    text = _changed(queued.summary, why_it_matters=queued.summary.why_it_matters
+                    + " About 9,999 people took part.")
+    saved = review.save_edit(store, _id(queued), text, 1, "alice", settings)
+    errors = review.error_findings(saved.findings)
+    assert errors and all(f.severity.value == "error" for f in errors)
+    review.release(store, _id(queued), "alice")
+    review.claim(store, _id(queued), "bob")
+    with pytest.raises(WorkflowError) as caught:
+        review.transition(store, _id(queued), "approve", "bob")
+    assert caught.value.code is ErrorCode.UNRESOLVED_ERRORS
+    assert caught.value.context["findings"][0]["number"] == 1
+    with pytest.raises(UsageError, match="only taken when approving"):
+        review.transition(store, _id(queued), "reject", "bob", overrides={1: "x"})
+    reasons = {n: f"reason {n}" for n in range(1, len(errors) + 1)}
+    review.transition(store, _id(queued), "approve", "bob", overrides=reasons)
+    stored = store.overrides(_id(queued))
+    assert [(o.version, o.reason, o.actor) for o in stored] == [
+        (2, f"reason {n}", "bob") for n in reasons]
+    marked = review.overridden(store.get(_id(queued)).findings, stored, 2)
+    assert [o is not None for f, o in marked] == [f.severity.value == "error" for f, _ in marked]
+    assert "overrode" in (store.events(_id(queued))[-1].note or "")

@@ -53,6 +53,8 @@ class Settings(BaseModel):
     max_input_bytes: int = Field(default=5_000_000, gt=0)
     reviewer: str = ""
     claim_minutes: float = Field(default=60, gt=0)
+    four_eyes: bool = True
+    shared_queue: bool = False
     export_templates_dir: str = ""
     disclaimer: str = (
         "This summary explains one research study in everyday language. It is not medical "
@@ -99,6 +101,13 @@ class Settings(BaseModel):
             return self.database
         path = Path(self.database).expanduser() if self.database else user_data_dir() / "laydraft.db"
         return f"sqlite:///{path}"
+
+    def is_shared_queue(self) -> bool:
+        """True when several people use this queue: a server database, or ``shared_queue``.
+
+        The CLI then acts only as a known user with their role, never on a name alone.
+        """
+        return self.shared_queue or not self.database_url().startswith("sqlite:")
 
     def prompts_path(self) -> Path:
         return Path(self.prompts_dir).expanduser() if self.prompts_dir else default_prompts_dir()

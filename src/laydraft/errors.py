@@ -94,6 +94,16 @@ class ErrorCode(StrEnum):
     NOT_CLAIMED = "not_claimed"              # context: draft_id, action, status, holder
     STALE_VERSION = "stale_version"          # context: draft_id, base
     CHANGED_MEANWHILE = "changed_meanwhile"  # the draft changed while an action ran
+    NOT_PERMITTED = "not_permitted"          # the person's role does not allow the action
+                                             # (context: draft_id, action, role, needed, person)
+    FOUR_EYES = "four_eyes"                  # the approver created or last saved the draft
+                                             # (context: draft_id, person, reason)
+    UNRESOLVED_ERRORS = "unresolved_errors"  # approving needs a reason for each error finding
+                                             # (context: draft_id, version, findings)
+    BAD_OVERRIDE = "bad_override"            # an override names no error finding or has no
+                                             # reason (context: draft_id, key, count)
+    UNKNOWN_ACTOR = "unknown_actor"          # a shared queue needs a known user (context: name,
+                                             # action)
     # network (exit 1)
     NETWORK = "network"
     NCBI_UNREACHABLE = "ncbi_unreachable"

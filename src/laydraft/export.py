@@ -11,7 +11,9 @@ through the ``md_url`` filter); JSON values are plain text with any markup strip
 (``escaping.plain_text``). Links are kept only when ``escaping.safe_url`` accepts them (http(s)).
 
 Exporting publishes: the draft moves from ``approved`` to ``published`` (recorded in the audit
-log). ``preview=True`` renders any draft without changing anything, for the web page.
+log); only admins publish (``permissions.decide``). ``preview=True`` renders any draft without
+changing anything, for the web page. A corrected page lists its dated correction notes; a
+withdrawn page says so, with the date and reason, and carries no summary text.
 
 Each format is one ``ExportFormat`` record in ``EXPORT_FORMATS`` (name, renderer, media type,
 label, file extension); the CLI's ``--format`` choices and the web's download buttons and
@@ -36,14 +38,42 @@ from pydantic import BaseModel
 from .config import Settings
 from .db import Store
 from .errors import ConfigError, ErrorCode, UsageError
-from .models import SECTION_TITLES, SUMMARY_SECTIONS, AuditEvent, Draft, DraftStatus, utcnow
-from .review import refuse, require_reviewer
+from .models import (
+    SECTION_TITLES,
+    SUMMARY_SECTIONS,
+    AuditEvent,
+    Draft,
+    DraftStatus,
+    VersionKind,
+    utcnow,
+)
+from .permissions import PUBLISHABLE, Action, decide
+from .review import Person, as_actor
 from .text.escaping import markdown_text, markdown_url, plain_data, safe_url
 
 Format = str  # the name of an ExportFormat in EXPORT_FORMATS
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent / "export_templates"
-EXPORTABLE = (DraftStatus.approved, DraftStatus.published)
+EXPORTABLE = PUBLISHABLE  # approved, published, withdrawn (a withdrawn page is re-exported)
 log = logging.getLogger(__name__)
+
+
+class Notices(BaseModel):
+    """What the page must tell readers beyond the summary: corrections and a withdrawal."""
+
+    corrections: list[dict[str, Any]] = []  # {"date", "note", "version"}, oldest first
+    withdrawn: dict[str, Any] | None = None  # {"date", "reason"}
+
+
+def notices(store: Store, draft_id: int) -> Notices:
+    """The dated correction notes and the withdrawal (if any) of a draft, from its record."""
+    corrections = [{"date": v.created_at.date().isoformat(), "note": v.note or "",
+                    "version": v.version}
+                   for v in store.versions(draft_id) if v.kind is VersionKind.correction]
+    withdrawn = None
+    if store.get(draft_id).status is DraftStatus.withdrawn:
+        event = next(e for e in reversed(store.events(draft_id)) if e.action == "withdraw")
+        withdrawn = {"date": event.at.date().isoformat(), "reason": event.note or ""}
+    return Notices(corrections=corrections, withdrawn=withdrawn)
 
 
 class Page(BaseModel):
@@ -138,18 +168,25 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def page_context(draft: Draft, settings: Settings, published_at: datetime | None,
-                 preview: bool) -> dict[str, Any]:
-    """Everything a page template may use; the JSON export is this, as JSON."""
+                 preview: bool, extra: Notices | None = None) -> dict[str, Any]:
+    """Everything a page template may use; the JSON export is this, as JSON.
+
+    A withdrawn draft's page keeps its headline but no summary sections.
+    """
     abstract = draft.abstract
     doi = (abstract.doi or "").strip()
     doi_url = safe_url(f"https://doi.org/{quote(doi, safe='/:;()')}") if doi else None
+    extra = extra or Notices()
     return {
+        "corrections": extra.corrections,
+        "withdrawn": extra.withdrawn,
         "draft_id": draft.id,
         "version": draft.version,
         "preview": preview,
         "headline": draft.summary.headline,
-        "sections": [{"name": name, "title": SECTION_TITLES[name],
-                      "text": getattr(draft.summary, name)} for name in SUMMARY_SECTIONS],
+        "sections": [] if extra.withdrawn else [
+            {"name": name, "title": SECTION_TITLES[name], "text": getattr(draft.summary, name)}
+            for name in SUMMARY_SECTIONS],
         "published": published_at.date().isoformat() if published_at else None,
         "study": {
             "title": abstract.title, "journal": abstract.journal, "date": abstract.published,
@@ -175,10 +212,11 @@ def _pubmed_url(pmid: str | None) -> str | None:
 
 
 def render_page(draft: Draft, fmt: Format, settings: Settings,
-                published_at: datetime | None = None, preview: bool = False) -> Page:
+                published_at: datetime | None = None, preview: bool = False,
+                extra: Notices | None = None) -> Page:
     """Render one format of one draft; no state changes."""
     kind = export_format(fmt)
-    content = kind.render(settings, page_context(draft, settings, published_at, preview))
+    content = kind.render(settings, page_context(draft, settings, published_at, preview, extra))
     name = f"{draft.id}-{slug(draft.summary.headline)}.{kind.extension}"
     return Page(draft_id=draft.id or 0, version=draft.version, format=fmt, filename=name,
                 content=content)
@@ -199,7 +237,7 @@ def _render_template(settings: Settings, name: str, context: dict[str, Any]) -> 
 
 
 def export_draft(store: Store, draft_id: int, formats: list[Format], settings: Settings,
-                 actor: str | None = None, preview: bool = False,
+                 actor: Person | None = None, preview: bool = False,
                  now: datetime | None = None,
                  deliver: Callable[[list[Page]], None] | None = None) -> list[Page]:
     """Render a draft and, unless previewing, mark it published.
@@ -211,27 +249,29 @@ def export_draft(store: Store, draft_id: int, formats: list[Format], settings: S
     """
     if preview:
         draft = store.get(draft_id)
-        pages = [render_page(draft, fmt, settings, now or utcnow(), preview=True)
+        extra = notices(store, draft_id)
+        pages = [render_page(draft, fmt, settings, now or utcnow(), preview=True, extra=extra)
                  for fmt in formats]
         if deliver is not None:
             deliver(pages)
         return pages
-    actor = require_reviewer(actor)
+    person = as_actor(actor)
     now = now or utcnow()
     draft = store.get(draft_id)
+    extra = notices(store, draft_id)
     with store.transaction(write=True) as conn:
         state = store.state(conn, draft_id, lock=True)
-        if state.status not in EXPORTABLE:
-            raise refuse("export", state, "only approved drafts are published")
+        decide(person, Action.publish, state).enforce()
         published_at = state.published_at or now
-        pages = [render_page(draft, fmt, settings, published_at) for fmt in formats]
+        pages = [render_page(draft, fmt, settings, published_at, extra=extra)
+                 for fmt in formats]
         if deliver is not None:
             deliver(pages)
-        after = state.model_copy(update={"status": DraftStatus.published,
-                                         "published_at": published_at})
+        status = DraftStatus.published if state.status is DraftStatus.approved else state.status
+        after = state.model_copy(update={"status": status, "published_at": published_at})
         store.update_state(conn, state, after)
         store.record(conn, AuditEvent(
-            draft_id=draft_id, actor=actor,
+            draft_id=draft_id, actor=person.name,
             action="publish" if state.status is DraftStatus.approved else "export",
             from_status=state.status, to_status=after.status,
             from_version=state.current_version, to_version=state.current_version,

@@ -239,6 +239,7 @@ class DraftStatus(StrEnum):
     approved = "approved"
     rejected = "rejected"
     published = "published"
+    withdrawn = "withdrawn"
 
 
 class Draft(BaseModel):
@@ -277,11 +278,13 @@ class QueueItem(BaseModel):
 
 
 class VersionKind(StrEnum):
-    """How a version came to be: the drafter's original, a person's edit, or a re-draft."""
+    """How a version came to be: the drafter's original, a person's edit, a re-draft, or an
+    admin's correction of a published page (its note is the dated correction readers see)."""
 
     draft = "draft"
     edit = "edit"
     redraft = "redraft"
+    correction = "correction"
 
 
 class Version(BaseModel):
@@ -336,11 +339,32 @@ class DraftState(BaseModel):
     claimed_at: datetime | None = None
     claim_expires: datetime | None = None
     published_at: datetime | None = None
+    created_by: str | None = None
 
     def claim_live(self, now: datetime) -> bool:
         """True while a reviewer holds an unexpired claim."""
         return (self.status is DraftStatus.in_review and self.claim_expires is not None
                 and self.claim_expires > now)
+
+
+class Override(BaseModel):
+    """A reviewer's written reason for approving despite one error-level finding."""
+
+    draft_id: int
+    version: int
+    check: str
+    section: str | None = None
+    start: int | None = None
+    end: int | None = None
+    message: str
+    reason: str = Field(min_length=1)
+    actor: str
+    at: datetime = Field(default_factory=utcnow)
+
+    def covers(self, finding: Finding) -> bool:
+        """True when this override was written for ``finding`` (same check, place, message)."""
+        return (self.check, self.section, self.start, self.end, self.message) == (
+            finding.check, finding.section, finding.start, finding.end, finding.message)
 
 
 class Role(StrEnum):

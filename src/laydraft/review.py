@@ -6,7 +6,15 @@
           └──────────── edit or redraft ◀──────────────────────────────────┘
 
 Every function takes the Store and the models, runs its check-and-write in one transaction
-and appends to the audit log, so the CLI and the web app share the same rules. Saves are
+and appends to the audit log, so the CLI and the web app share the same rules. Who may do
+what is decided by ``permissions.decide`` inside that transaction, for every action. The
+person acting is an ``Actor`` (name and role); a bare name means the trusting local mode of a
+personal queue and acts as an admin (the CLI on a shared queue and the web app always pass an
+``Actor`` with the role held in the database).
+
+Approving a version with error-level findings needs a written reason for each (an
+``Override``, stored and audited); an admin may correct a published draft (a new version of
+kind ``correction`` whose note is shown, dated, on the page) or withdraw it. Saves are
 optimistic: a save names the version it was based on and is refused (StaleVersionError)
 if anyone saved after it, so no edit silently overwrites another.
 """
@@ -14,6 +22,7 @@ if anyone saved after it, so no edit silently overwrites another.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,7 +30,7 @@ from .config import API_KEY_ENV, Settings
 from .core import DraftingCore, check_summary
 from .db import Store
 from .diff import VersionDiff, diff_summaries
-from .errors import ErrorCode, NotClaimedError, UsageError, WorkflowError
+from .errors import ErrorCode, UsageError, WorkflowError
 from .models import (
     SECTION_TITLES,
     SUMMARY_FIELDS,
@@ -29,12 +38,20 @@ from .models import (
     Comment,
     DraftState,
     DraftStatus,
+    Finding,
     LaySummary,
+    Override,
     Provenance,
+    Role,
+    Severity,
     Version,
     VersionKind,
     utcnow,
 )
+from .permissions import Action, Actor, Decision, Facts, decide
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 SYSTEM_ACTOR = "laydraft"
 DEFAULT_CLAIM_MINUTES = Settings.model_fields["claim_minutes"].default
@@ -47,13 +64,45 @@ DECISIONS: dict[str, tuple[DraftStatus, DraftStatus]] = {
 
 
 class History(BaseModel):
-    """Everything that happened to a draft: its versions, comments and audit events."""
+    """Everything that happened to a draft: its versions, comments, audit events and the
+    reasons reviewers gave for approving despite error findings."""
 
     draft_id: int
     state: DraftState
     versions: list[Version]
     comments: list[Comment]
     events: list[AuditEvent]
+    overrides: list[Override] = []
+
+
+Person = Actor | str
+
+
+def as_actor(who: Person | None) -> Actor:
+    """The person acting; a bare name is the trusting local mode and acts as an admin."""
+    if isinstance(who, Actor):
+        return Actor(require_reviewer(who.name), who.role)
+    return Actor(require_reviewer(who), Role.admin)
+
+
+def _facts(store: Store, conn: Connection, state: DraftState, now: datetime,
+           four_eyes: bool = True) -> Facts:
+    """What ``decide`` needs beyond the state: who saved the current version, and when is now."""
+    return Facts(now=now, four_eyes=four_eyes, saved_by=_saved_by(store, conn, state))
+
+
+def _current_version(store: Store, conn: Connection, state: DraftState) -> Version:
+    return store.newer_versions(conn, state.id, state.current_version - 1)[0]
+
+
+def _saved_by(store: Store, conn: Connection, state: DraftState) -> str | None:
+    current = _current_version(store, conn, state)
+    return None if current.kind is VersionKind.draft else current.author
+
+
+def _permit(store: Store, conn: Connection, actor: Actor, action: Action, state: DraftState,
+            now: datetime, four_eyes: bool = True) -> None:
+    decide(actor, action, state, _facts(store, conn, state, now, four_eyes)).enforce()
 
 
 def require_reviewer(name: str | None) -> str:
@@ -62,37 +111,6 @@ def require_reviewer(name: str | None) -> str:
         return name.strip()
     raise UsageError("this action needs to know who you are (your reviewer name)",
                      code=ErrorCode.REVIEWER_MISSING, setting="reviewer")
-
-
-def refuse(action: str, state: DraftState, hint: str = "", *,
-           claim_needed: bool = False) -> WorkflowError:
-    """The workflow's refusal; ``claim_needed`` when claiming the draft would allow it."""
-    words = action.replace("_", " ")
-    kind = NotClaimedError if claim_needed else WorkflowError
-    return kind(f"cannot {words} draft {state.id}: it is {state.status.value}"
-                + (f"; {hint}" if hint else ""), draft_id=state.id, action=action,
-                status=state.status.value, holder=state.reviewer)
-
-
-def _claimed_by_other(state: DraftState, reviewer: str, now: datetime) -> bool:
-    return state.claim_live(now) and state.reviewer != reviewer
-
-
-def _claim_holder_hint(state: DraftState) -> str:
-    until = f"{state.claim_expires:%Y-%m-%d %H:%M} UTC" if state.claim_expires else "?"
-    return f"{state.reviewer} holds the claim until {until}"
-
-
-def _require_claim(action: str, state: DraftState, reviewer: str, now: datetime) -> None:
-    """The reviewer must hold the claim; an expired claim still counts until someone else takes it."""
-    if state.status is not DraftStatus.in_review:
-        pending = state.status is DraftStatus.pending_review
-        raise refuse(action, state, "claim it first" if pending else "",
-                     claim_needed=pending)
-    if state.reviewer != reviewer:
-        if state.claim_live(now):
-            raise refuse(action, state, _claim_holder_hint(state))
-        raise refuse(action, state, "claim it first", claim_needed=True)
 
 
 def _claimed(state: DraftState, reviewer: str, now: datetime, minutes: float) -> DraftState:
@@ -131,17 +149,15 @@ def expire_claims(store: Store, now: datetime | None = None) -> list[int]:
     return released
 
 
-def claim(store: Store, draft_id: int, reviewer: str, *,
+def claim(store: Store, draft_id: int, reviewer: Person, *,
           minutes: float = DEFAULT_CLAIM_MINUTES, now: datetime | None = None) -> DraftState:
     """Claim a draft for review (or renew your own claim)."""
-    reviewer = require_reviewer(reviewer)
+    actor = as_actor(reviewer)
+    reviewer = actor.name
     now = now or utcnow()
     with store.transaction(write=True) as conn:
         state = store.state(conn, draft_id, lock=True)
-        if _claimed_by_other(state, reviewer, now):
-            raise refuse("claim", state, _claim_holder_hint(state))
-        if state.status not in (DraftStatus.pending_review, DraftStatus.in_review):
-            raise refuse("claim", state, "only drafts waiting for review can be claimed")
+        _permit(store, conn, actor, Action.claim, state, now)
         after = _claimed(state, reviewer, now, minutes)
         action = "renew_claim" if state.reviewer == reviewer else "claim"
         store.update_state(conn, state, after)
@@ -149,80 +165,131 @@ def claim(store: Store, draft_id: int, reviewer: str, *,
     return after
 
 
-def next_draft(store: Store, reviewer: str, *, minutes: float = DEFAULT_CLAIM_MINUTES,
+def next_draft(store: Store, reviewer: Person, *, minutes: float = DEFAULT_CLAIM_MINUTES,
                now: datetime | None = None) -> DraftState | None:
     """Claim the oldest draft waiting for review; None when nothing waits."""
-    reviewer = require_reviewer(reviewer)
+    actor = as_actor(reviewer)
+    decide(actor, Action.claim, None).enforce()
     now = now or utcnow()
     expire_claims(store, now)
     with store.transaction() as conn:
         waiting = store.states(conn, [DraftStatus.pending_review])
     for state in waiting:
         try:
-            return claim(store, state.id, reviewer, minutes=minutes, now=now)
+            return claim(store, state.id, actor, minutes=minutes, now=now)
         except WorkflowError:
             continue  # someone else claimed it a moment ago; try the next one
     return None
 
 
-def release(store: Store, draft_id: int, reviewer: str,
+def release(store: Store, draft_id: int, reviewer: Person,
             now: datetime | None = None) -> DraftState:
     """Give a claimed draft back to the queue."""
-    reviewer = require_reviewer(reviewer)
+    actor = as_actor(reviewer)
+    reviewer = actor.name
     now = now or utcnow()
     with store.transaction(write=True) as conn:
         state = store.state(conn, draft_id, lock=True)
-        _require_claim("release", state, reviewer, now)
+        _permit(store, conn, actor, Action.release, state, now)
         after = _unclaimed(state, DraftStatus.pending_review)
         store.update_state(conn, state, after)
         store.record(conn, _event(state, after, reviewer, "release", at=now))
     return after
 
 
-def transition(store: Store, draft_id: int, action: str, reviewer: str,
-               note: str | None = None, now: datetime | None = None) -> DraftState:
+def transition(store: Store, draft_id: int, action: str, reviewer: Person,
+               note: str | None = None, now: datetime | None = None, *,
+               four_eyes: bool = True, overrides: dict[int, str] | None = None) -> DraftState:
     """Decide on a claimed draft: ``approve``, ``reject`` or ``request_changes``.
 
     A note is kept in the audit log and also as a comment, where the next editor sees it.
+    Approving a version with error-level findings needs ``overrides``: a written reason for
+    each, keyed by the finding's number (1, 2, ... in ``error_findings`` order).
     """
     if action not in DECISIONS:
         raise UsageError(f"unknown action {action!r}; use one of {', '.join(DECISIONS)}",
                          code=ErrorCode.UNKNOWN_CHOICE, field="action", value=action,
                          choices=list(DECISIONS))
-    reviewer = require_reviewer(reviewer)
+    actor = as_actor(reviewer)
+    reviewer = actor.name
     now = now or utcnow()
     _, target = DECISIONS[action]
     with store.transaction(write=True) as conn:
         state = store.state(conn, draft_id, lock=True)
-        _require_claim(action, state, reviewer, now)
+        _permit(store, conn, actor, Action(action), state, now, four_eyes)
+        written: list[Override] = []
+        if action == "approve":
+            current = _current_version(store, conn, state)
+            written = _overrides_for(current, overrides or {}, reviewer, now)
+        elif overrides:
+            raise UsageError("reasons for overriding findings are only taken when approving",
+                             code=ErrorCode.BAD_OVERRIDE, draft_id=draft_id, action=action)
         after = _unclaimed(state, target).model_copy(update={"reviewer": reviewer})
         store.update_state(conn, state, after)
-        store.record(conn, _event(state, after, reviewer, action, note=note, at=now))
+        for item in written:
+            store.add_override(conn, item)
+        record_note = note
+        if written:
+            overridden = "; ".join(f"[{o.check}] {o.message} — reason: {o.reason}"
+                                   for o in written)
+            record_note = (f"{note} | " if note else "") + f"overrode {len(written)} " \
+                f"error finding{'s' if len(written) != 1 else ''}: {overridden}"
+        store.record(conn, _event(state, after, reviewer, action, note=record_note, at=now))
         if note and note.strip():
             store.add_comment(conn, Comment(draft_id=draft_id, version=state.current_version,
                                             author=reviewer, text=note.strip(), created_at=now))
     return after
 
 
-def _check_editable(state: DraftState, author: str, now: datetime, action: str) -> None:
-    if state.status is DraftStatus.changes_requested:
-        return
-    if state.status is DraftStatus.in_review:
-        _require_claim(action, state, author, now)
-        return
-    pending = state.status is DraftStatus.pending_review
-    hint = ("claim it first" if pending else
-            "only drafts in review or with changes requested can be changed")
-    raise refuse(action, state, hint, claim_needed=pending)
+def error_findings(findings: list[Finding]) -> list[Finding]:
+    """The error-level findings an approval must give a reason for, numbered from 1 in order."""
+    return [f for f in findings if f.severity is Severity.error]
 
 
-def check_editable(store: Store, draft_id: int, author: str) -> None:
+def warning_findings(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.warning]
+
+
+def _overrides_for(version: Version, reasons: dict[int, str], actor: str,
+                   now: datetime) -> list[Override]:
+    """One Override per error finding of ``version``, or the refusal listing what is missing."""
+    errors = error_findings(version.findings)
+    for key in reasons:
+        if not 1 <= key <= len(errors):
+            raise UsageError(
+                f"there is no error finding {key} to override on draft {version.draft_id} "
+                f"(version {version.version} has {len(errors)})", code=ErrorCode.BAD_OVERRIDE,
+                draft_id=version.draft_id, key=key, count=len(errors))
+    given = {key: reason.strip() for key, reason in reasons.items() if reason.strip()}
+    missing = [(n, f) for n, f in enumerate(errors, 1) if n not in given]
+    if missing:
+        listed = "; ".join(f"{n}. [{f.check}] {f.message}" for n, f in missing)
+        raise WorkflowError(
+            f"cannot approve draft {version.draft_id}: version {version.version} has "
+            f"{len(errors)} error finding{'s' if len(errors) != 1 else ''}"
+            f"{'' if len(missing) == len(errors) else f' ({len(missing)} without a reason)'}"
+            f" that need a written reason to override: {listed}",
+            code=ErrorCode.UNRESOLVED_ERRORS, draft_id=version.draft_id,
+            version=version.version, action="approve",
+            findings=[{"number": n, "check": f.check, "section": f.section,
+                       "message": f.message} for n, f in missing])
+    return [Override(draft_id=version.draft_id, version=version.version, check=f.check,
+                     section=f.section, start=f.start, end=f.end, message=f.message,
+                     reason=given[n], actor=actor, at=now) for n, f in enumerate(errors, 1)]
+
+
+def check_editable(store: Store, draft_id: int, author: Person,
+                   action: Action = Action.edit) -> None:
     """Raise now, before anyone spends time editing, if ``author`` may not save a version."""
+    actor = as_actor(author)
     with store.transaction() as conn:
-        _check_editable(store.state(conn, draft_id), require_reviewer(author), utcnow(), "edit")
+        state = store.state(conn, draft_id)
+        _permit(store, conn, actor, action, state, utcnow())
 
 
 def _after_save(state: DraftState, author: str, now: datetime, minutes: float) -> DraftState:
+    if state.status is DraftStatus.published:  # a correction: still published, no claim
+        return state.model_copy(update={"current_version": state.current_version + 1})
     if state.status is DraftStatus.changes_requested:
         after = _unclaimed(state, DraftStatus.pending_review)
     else:
@@ -230,12 +297,17 @@ def _after_save(state: DraftState, author: str, now: datetime, minutes: float) -
     return after.model_copy(update={"current_version": state.current_version + 1})
 
 
+_SAVE_ACTIONS = {VersionKind.edit: Action.edit, VersionKind.redraft: Action.redraft,
+                 VersionKind.correction: Action.correct}
+
+
 def save_version(store: Store, draft_id: int, summary: LaySummary, base_version: int,
-                 author: str, settings: Settings, *, kind: VersionKind = VersionKind.edit,
+                 author: Person, settings: Settings, *, kind: VersionKind = VersionKind.edit,
                  provenance: Provenance | None = None, note: str | None = None,
                  now: datetime | None = None) -> Version:
     """Save ``summary`` as the next version if ``base_version`` is still the current one."""
-    author = require_reviewer(author)
+    actor = as_actor(author)
+    author = actor.name
     now = now or utcnow()
     abstract = store.get(draft_id).abstract
     version = Version(
@@ -247,7 +319,7 @@ def save_version(store: Store, draft_id: int, summary: LaySummary, base_version:
     )
     with store.transaction(write=True) as conn:
         state = store.state(conn, draft_id, lock=True)
-        _check_editable(state, author, now, kind.value)
+        _permit(store, conn, actor, _SAVE_ACTIONS.get(kind, Action.edit), state, now)
         store.append_version(conn, version)
         after = _after_save(state, author, now, settings.claim_minutes)
         store.update_state(conn, state.model_copy(update={"current_version": version.version}),
@@ -257,7 +329,7 @@ def save_version(store: Store, draft_id: int, summary: LaySummary, base_version:
 
 
 def save_edit(store: Store, draft_id: int, summary: LaySummary, base_version: int,
-              author: str, settings: Settings, note: str | None = None) -> Version:
+              author: Person, settings: Settings, note: str | None = None) -> Version:
     """Save a person's edit; refuses an edit identical to the version it was based on."""
     base = store.version(draft_id, base_version)
     if _same_text(base.summary, summary):
@@ -296,17 +368,17 @@ def offline_redraft_notice(version: Version) -> str | None:
             "with a model")
 
 
-def redraft(store: Store, draft_id: int, instruction: str, author: str, settings: Settings,
+def redraft(store: Store, draft_id: int, instruction: str, author: Person, settings: Settings,
             core: DraftingCore | None = None, base_version: int | None = None) -> Version:
     """Ask the drafting core for a new version following a reviewer's instruction."""
-    author = require_reviewer(author)
+    author = as_actor(author)
     if not instruction.strip():
         raise UsageError("the instruction is empty: say what the new draft should change, "
                          "e.g. \"shorter, simpler words\"", code=ErrorCode.EMPTY_TEXT,
                          field="instruction")
     current = store.get(draft_id)
     base = base_version or current.version
-    check_editable(store, draft_id, author)
+    check_editable(store, draft_id, author, Action.redraft)
     based_on = store.get(draft_id, base)
     drafting = core or DraftingCore.from_settings(settings)
     output = drafting.sync.redraft(based_on.abstract, based_on.summary, instruction)
@@ -327,16 +399,18 @@ def normalise_section(section: str | None) -> str | None:
                      choices=list(SUMMARY_FIELDS))
 
 
-def comment(store: Store, draft_id: int, author: str, text: str,
+def comment(store: Store, draft_id: int, author: Person, text: str,
             section: str | None = None) -> Comment:
     """Attach a comment to a draft's current version, optionally to one section."""
-    author = require_reviewer(author)
+    actor = as_actor(author)
+    author = actor.name
     if not text.strip():
         raise UsageError("the comment is empty", code=ErrorCode.EMPTY_TEXT, field="comment")
     made = Comment(draft_id=draft_id, version=1, author=author,
                    section=normalise_section(section), text=text.strip())
     with store.transaction(write=True) as conn:
         state = store.state(conn, draft_id, lock=True)
+        _permit(store, conn, actor, Action.comment, state, utcnow())
         made = store.add_comment(conn, made.model_copy(update={"version": state.current_version}))
         store.record(conn, _event(state, state, author, "comment",
                                   note=f"[{made.section}] {made.text}" if made.section else made.text))
@@ -347,7 +421,62 @@ def history(store: Store, draft_id: int) -> History:
     with store.transaction() as conn:
         state = store.state(conn, draft_id)
     return History(draft_id=draft_id, state=state, versions=store.versions(draft_id),
-                   comments=store.comments(draft_id), events=store.events(draft_id))
+                   comments=store.comments(draft_id), events=store.events(draft_id),
+                   overrides=store.overrides(draft_id))
+
+
+def what_may(store: Store, draft_id: int, actor: Actor, *, four_eyes: bool = True,
+             now: datetime | None = None) -> dict[Action, Decision]:
+    """Every action with ``decide``'s answer for this person and draft now (for the buttons)."""
+    with store.transaction() as conn:
+        state = store.state(conn, draft_id)
+        facts = _facts(store, conn, state, now or utcnow(), four_eyes)
+    return {action: decide(actor, action, state, facts) for action in Action}
+
+
+def overridden(findings: list[Finding], overrides: list[Override],
+               version: int) -> list[tuple[Finding, Override | None]]:
+    """Each finding with the override written for it on ``version`` (None when there is none)."""
+    mine = [o for o in overrides if o.version == version]
+    return [(f, next((o for o in mine if o.covers(f)), None)) for f in findings]
+
+
+def correct(store: Store, draft_id: int, summary: LaySummary, base_version: int,
+            author: Person, settings: Settings, note: str,
+            now: datetime | None = None) -> Version:
+    """Correct a published draft: a new version whose dated note the published page shows.
+
+    The draft stays published (with its first publication date); export it again to update
+    the page.
+    """
+    check_editable(store, draft_id, author, Action.correct)
+    if not note.strip():
+        raise UsageError("a correction needs a note saying what was corrected, which the "
+                         "published page shows", code=ErrorCode.EMPTY_TEXT, field="correction")
+    base = store.version(draft_id, base_version)
+    if _same_text(base.summary, summary):
+        raise UsageError(f"no changes to draft {draft_id} (version {base_version}); nothing saved",
+                         code=ErrorCode.NO_CHANGES, draft_id=draft_id, version=base_version)
+    return save_version(store, draft_id, summary, base_version, author, settings,
+                        kind=VersionKind.correction, note=note.strip(), now=now)
+
+
+def withdraw(store: Store, draft_id: int, author: Person, reason: str,
+             now: datetime | None = None) -> DraftState:
+    """Withdraw a published draft: its page says so (with the date and reason) when exported."""
+    actor = as_actor(author)
+    if not reason.strip():
+        raise UsageError("withdrawing needs a reason, which the published page shows",
+                         code=ErrorCode.EMPTY_TEXT, field="reason")
+    now = now or utcnow()
+    with store.transaction(write=True) as conn:
+        state = store.state(conn, draft_id, lock=True)
+        _permit(store, conn, actor, Action.withdraw, state, now)
+        after = state.model_copy(update={"status": DraftStatus.withdrawn})
+        store.update_state(conn, state, after)
+        store.record(conn, _event(state, after, actor.name, "withdraw", note=reason.strip(),
+                                  at=now))
+    return after
 
 
 def diff_versions(store: Store, draft_id: int, a: int | None = None,

@@ -60,9 +60,10 @@ def _laydraft(*args: str) -> list[str]:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`laydraft serve` on a free port of 127.0.0.1; yields its base URL."""
     env = _server_env(tmp_path_factory.mktemp("e2e"))
-    subprocess.run(_laydraft("user", "add", "alice", "--role", "admin",
-                             "--password-stdin"), input=PASSWORD,
-                   env=env, check=True, capture_output=True, text=True, timeout=60)
+    for name in ("alice", "bob"):  # bob approves what alice drafted (four eyes)
+        subprocess.run(_laydraft("user", "add", name, "--role", "admin", "--password-stdin"),
+                       input=PASSWORD, env=env, check=True, capture_output=True, text=True,
+                       timeout=60)
     proc = subprocess.Popen(_laydraft("serve", "--host", "127.0.0.1", "--port", "0"), env=env,
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     started = threading.Event()
@@ -176,7 +177,8 @@ def test_pages_without_a_session_go_to_sign_in(watched: Watched) -> None:
     expect(page.get_by_role("alert")).to_contain_text("do not match an account")
 
 
-def test_draft_review_edit_approve_and_preview(watched: Watched) -> None:
+def test_draft_review_edit_approve_and_preview(watched: Watched, browser: Browser,
+                                              server: str) -> None:
     page = watched.page
     sign_in(page)
     page.goto("/draft")
@@ -215,8 +217,25 @@ def test_draft_review_edit_approve_and_preview(watched: Watched) -> None:
     shot(page, "06-history-diff")
     page.go_back()
 
-    page.get_by_role("button", name="Approve").click()
-    expect(page.locator("#status")).to_have_text("Approved")
+    # alice created and edited it, so bob approves it, giving a reason for the error finding
+    expect(page.locator("#four-eyes")).to_contain_text("another reviewer must approve it")
+    page.get_by_role("button", name="Release").click()
+    path = page.url.split(server, 1)[1]
+    bobs = Watched(browser, server)
+    try:
+        page = bobs.page
+        sign_in(page, "bob")
+        page.goto(path)
+        page.get_by_role("button", name="Claim for review").click()
+        page.get_by_label("Reason to override finding 1").fill("The paper reports 9,999.")
+        page.get_by_role("button", name="Approve").click()
+        expect(page.locator("#status")).to_have_text("Approved")
+        _preview_and_publish(page)
+    finally:
+        bobs.close()
+
+
+def _preview_and_publish(page: Page) -> None:
     page.get_by_role("link", name="Preview", exact=True).click()
     frame = page.frame_locator("iframe.preview-frame")
     expect(frame.locator("h1")).to_be_visible()

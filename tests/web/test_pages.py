@@ -11,8 +11,9 @@ from laydraft import review
 from laydraft.config import Settings
 from laydraft.db import Store
 from laydraft.models import DraftStatus
+from laydraft.users import create_user
 
-from .conftest import example_text, queue_draft, sign_in, token_from
+from .conftest import PASSWORD, example_text, queue_draft, sign_in, token_from
 
 
 def _post(client: TestClient, path: str, token: str, **data: str):  # noqa: ANN202
@@ -95,7 +96,7 @@ def _section_form(page: str, section: str) -> dict[str, str]:
 
 
 def test_a_whole_review_claim_edit_approve_and_publish(
-        client: TestClient, signed_in: str, store: Store, settings: Settings) -> None:
+        app, client: TestClient, signed_in: str, store: Store, settings: Settings) -> None:  # noqa: ANN001
     draft = queue_draft(store, settings)
     page = client.get(f"/drafts/{draft.id}").text
     assert "Claim for review" in page and "data-words" not in page
@@ -115,6 +116,13 @@ def test_a_whole_review_claim_edit_approve_and_publish(
     assert "Reads well." in client.get(f"/drafts/{draft.id}").text
     history = client.get(f"/drafts/{draft.id}/history?a=1&b=2").text
     assert "<ins>" in history and "<del>" in history
+    # alice saved the current version, so another person approves it (four eyes)
+    assert 'value="approve"' not in client.get(f"/drafts/{draft.id}").text
+    _post(client, f"/drafts/{draft.id}/release", signed_in)
+    create_user(store, "bob", PASSWORD)
+    client = TestClient(app, follow_redirects=False)
+    signed_in = sign_in(client, "bob")
+    _post(client, f"/drafts/{draft.id}/claim", signed_in)
     decided = _post(client, f"/drafts/{draft.id}/decide", signed_in, decision="approve",
                     note="Good to go")
     assert decided.status_code == 303

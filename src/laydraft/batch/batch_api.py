@@ -228,7 +228,8 @@ def _ingest_line(core: DraftingCore, store: Store, state: BatchState, line: dict
         _fail(state, item, exc.reason, str(exc), done)
         return
     existing = state.drafted(item.key)
-    draft_id = existing if existing is not None else store.add(draft).id
+    draft_id = (existing if existing is not None
+                else store.add(draft, created_by=core.settings.reviewer or None).id)
     state.save(ItemRow(key=item.key, status="done", run_id=item.run_id, source=item.source,
                        draft_id=draft_id, remote_batch_id=item.remote_batch_id,
                        custom_id=item.custom_id))

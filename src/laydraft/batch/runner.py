@@ -210,7 +210,8 @@ class BatchRunner:
         source = str(abstract.source) if abstract.source else None
         try:
             draft = await self._draft(abstract)
-            saved = await asyncio.to_thread(self.store.add, draft)
+            saved = await asyncio.to_thread(self.store.add, draft,
+                                            created_by=self.settings.reviewer or None)
             if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
                 await asyncio.to_thread(self.state.save, ItemRow(
                     key=key, status="done", run_id=self.run_id, source=source,

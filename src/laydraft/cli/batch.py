@@ -21,6 +21,7 @@ from ..errors import RecordError, UsageError
 from ..ingest import iter_records
 from ..models import Abstract
 from .app import Context, cli, echo_json, pass_context
+from .identity import draft_creator
 
 
 class DefaultRunGroup(click.Group):
@@ -130,6 +131,7 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
     if dry_run:
         _dry_run(obj, settings, list_path, as_json)
         return
+    draft_creator(settings, obj.store(settings))  # a shared queue drafts only as a known user
     if via == "batch-api":
         _submit(obj, settings, list_path, retry_failed, out_dir, as_json)
         return
@@ -233,6 +235,7 @@ def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     """
     settings = obj.settings()
     store = obj.store(settings)
+    draft_creator(settings, store)  # a shared queue drafts only as a known user
     results = batch_api.collect(settings, _batch_client(obj, settings), store, BatchState(store),
                                 batch_id, discount=settings.batch_api_discount,
                                 core=obj.core(settings))

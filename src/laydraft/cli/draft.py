@@ -14,6 +14,7 @@ from ..prompts import render_draft_prompt
 from ..resources import example_abstract_path
 from ..tokens import estimated_cost, plan_tokens
 from .app import Context, cli, echo_json, pass_context
+from .identity import draft_creator
 from .render import draft_text
 
 
@@ -66,9 +67,10 @@ def draft(obj: Context, source: str | None, example: bool, pmid: str | None, doi
     store = None if no_queue else obj.store(settings)
     cache_store = store or (obj.store(settings) if settings.cache and settings.use_model()
                             else None)
+    creator = draft_creator(settings, store) if store is not None else None
     made = obj.core(settings, cache_store).sync.draft(abstract)
     if store is not None:
-        made = store.add(made)
+        made = store.add(made, created_by=creator)
     if as_json:
         echo_json(made.model_dump(mode="json"))
     else:

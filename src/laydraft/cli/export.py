@@ -10,7 +10,11 @@ import click
 
 from ..errors import UsageError
 from ..export import FORMATS, Format, Page, export_draft
+from ..permissions import Action
 from .app import Context, cli, pass_context
+from .identity import acting_as
+
+PAGE_MODE = 0o644
 
 
 def _write(folder: Path, page: Page) -> Path:
@@ -20,6 +24,7 @@ def _write(folder: Path, page: Page) -> Path:
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".laydraft-", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(page.content)
+    os.chmod(tmp, PAGE_MODE)  # mkstemp makes 0600; a web server running as another user reads it
     os.replace(tmp, target)
     return target
 
@@ -57,8 +62,9 @@ def export_cmd(obj: Context, draft_ids: tuple[int, ...], status: str | None,
                          if not status else f"no drafts are {status}")
     if out_dir is None and (len(ids) > 1 or len(chosen) > 1):
         raise UsageError("several pages need a folder: add --out DIR")
+    actor = None if preview else acting_as(settings, store, Action.publish)
     for draft_id in dict.fromkeys(ids):
-        export_draft(store, draft_id, chosen, settings, settings.reviewer, preview,
+        export_draft(store, draft_id, chosen, settings, actor, preview,
                      deliver=lambda pages: _deliver(pages, out_dir))
 
 

@@ -36,7 +36,7 @@ def _not_claimed(err: LaydraftError) -> str:
 
 
 def _illegal(err: LaydraftError) -> str:
-    if _ctx(err, "action") == "export":
+    if _ctx(err, "action") in ("export", "publish"):
         return " (use --preview to look at it without publishing)"
     return ""
 
@@ -59,6 +59,25 @@ def _database(err: LaydraftError) -> str:
 
 def _ncbi_error(err: LaydraftError) -> str:
     return "; set NCBI_API_KEY for a higher limit" if _ctx(err, "status") == 429 else ""
+
+
+def _not_permitted(err: LaydraftError) -> str:
+    if _ctx(err, "role") == "unknown":
+        return ""
+    return (f"; an admin can change it with `laydraft user role {_ctx(err, 'person')} "
+            f"{_ctx(err, 'needed')}`")
+
+
+def _unresolved(err: LaydraftError) -> str:
+    return (f": give a reason for each, e.g. `laydraft review approve {_ctx(err, 'draft_id')} "
+            "--override 1=\"checked against table 2\"` (one --override per finding number), "
+            "or edit the draft")
+
+
+def _unknown_actor(err: LaydraftError) -> str:
+    return (f": this queue is shared, so act as a known user (--as NAME or LAYDRAFT_REVIEWER); "
+            f"an admin adds one with `laydraft user add {_ctx(err, 'name')} --role "
+            f"{_ctx(err, 'needed', 'editor')}`")
 
 
 HINTS: dict[ErrorCode, Hint] = {
@@ -118,6 +137,15 @@ HINTS: dict[ErrorCode, Hint] = {
     E.NOT_CLAIMED: _not_claimed,
     E.STALE_VERSION: lambda e: (" (look at the new version with `laydraft review diff "
                                 f"{_ctx(e, 'draft_id')}`)"),
+    E.NOT_PERMITTED: _not_permitted,
+    E.FOUR_EYES: lambda e: (f"; another reviewer must claim and approve it (`laydraft review "
+                            f"release {_ctx(e, 'draft_id')}`, then they run `laydraft review "
+                            f"claim {_ctx(e, 'draft_id')} --as NAME`), or set four_eyes = "
+                            "false for a one-person queue"),
+    E.UNRESOLVED_ERRORS: _unresolved,
+    E.BAD_OVERRIDE: lambda e: (f" (see the numbered error findings with `laydraft review "
+                               f"approve {_ctx(e, 'draft_id')}` without --override)"),
+    E.UNKNOWN_ACTOR: _unknown_actor,
     E.CHANGED_MEANWHILE: lambda e: ("; look again with `laydraft review show "
                                     f"{_ctx(e, 'draft_id')}`"),
     E.NETWORK: _none,

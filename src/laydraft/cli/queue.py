@@ -50,8 +50,11 @@ def queue_show(obj: Context, draft_id: int, version: int | None, as_json: bool) 
     Example:
       laydraft queue show 3 --json
     """
-    shown = obj.store().get(draft_id, version)
+    store = obj.store()
+    shown = store.get(draft_id, version)
     if as_json:
         echo_json(shown.model_dump(mode="json"))
     else:
-        click.echo(draft_text(shown))
+        from .review import override_lines
+
+        click.echo("\n".join([draft_text(shown), *override_lines(shown, store.overrides(draft_id))]))

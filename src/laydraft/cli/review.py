@@ -22,8 +22,10 @@ from ..config import Settings, user_data_dir
 from ..db import Store
 from ..diff import VersionDiff, inline_markup
 from ..errors import ErrorCode, LaydraftError, StaleVersionError, UsageError
-from ..models import Comment, Draft, DraftState, LaySummary, Version, utcnow
+from ..models import Comment, Draft, DraftState, LaySummary, Override, Version, utcnow
+from ..permissions import Action, Actor
 from .app import Context, cli, echo_json, pass_context
+from .identity import acting_as
 from .messages import cli_message
 from .render import draft_text
 
@@ -40,6 +42,13 @@ def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def _open(obj: Context, as_name: str | None) -> tuple[Settings, Store]:
     settings = obj.settings(reviewer=as_name)
     return settings, obj.store(settings)
+
+
+def _acting(obj: Context, as_name: str | None,
+            action: Action | None = None) -> tuple[Settings, Store, Actor]:
+    """Settings, store and the person acting (a known user with a role on a shared queue)."""
+    settings, store = _open(obj, as_name)
+    return settings, store, acting_as(settings, store, action)
 
 
 @cli.group()
@@ -84,14 +93,26 @@ def _state_line(state: DraftState) -> str:
     return line
 
 
-def show_text(draft: Draft, state: DraftState, comments: list[Comment]) -> str:
+def override_lines(draft: Draft, overrides: list[Override]) -> list[str]:
+    """The error findings of this version a reviewer approved anyway, with their reasons."""
+    marked = [(f, o) for f, o in workflow.overridden(draft.findings, overrides, draft.version)
+              if o is not None]
+    if not marked:
+        return []
+    return ["Overridden error findings (still shown above):",
+            *(f"  ✓ overridden [{f.check}] {f.message} — reason: {o.reason} "
+              f"({o.actor}, {o.at:%Y-%m-%d})" for f, o in marked)]
+
+
+def show_text(draft: Draft, state: DraftState, comments: list[Comment],
+              overrides: list[Override] | None = None) -> str:
     """The draft with its findings beside the source abstract (stacked on narrow terminals)."""
     source = "SOURCE ABSTRACT\n\n" + (f"{draft.abstract.title}\n\n" if draft.abstract.title
                                       else "") + draft.abstract.text
     summary = "DRAFT\n\n" + draft_text(draft)
     width = shutil.get_terminal_size((100, 24)).columns
     body = _columns(summary, source, width) if width >= 140 else f"{summary}\n\n{source}"
-    lines = [body, "", _state_line(state)]
+    lines = [body, "", _state_line(state), *override_lines(draft, overrides or [])]
     if draft.abstract.flags:
         lines += ["Ingest notes:", *(f"  ! {flag}" for flag in draft.abstract.flags)]
     if comments:
@@ -104,11 +125,13 @@ def _show(store: Store, draft_id: int, as_json: bool) -> None:
     with store.transaction() as conn:
         state = store.state(conn, draft_id)
     comments = store.comments(draft_id)
+    overrides = store.overrides(draft_id)
     if as_json:
         echo_json({"draft": draft.model_dump(mode="json"), "state": state.model_dump(mode="json"),
-                   "comments": [c.model_dump(mode="json") for c in comments]})
+                   "comments": [c.model_dump(mode="json") for c in comments],
+                   "overrides": [o.model_dump(mode="json") for o in overrides]})
     else:
-        click.echo(show_text(draft, state, comments))
+        click.echo(show_text(draft, state, comments, overrides))
 
 
 def diff_text(diff: VersionDiff, color: bool) -> str:
@@ -139,8 +162,8 @@ def review_next(obj: Context, as_name: str | None, as_json: bool) -> None:
     Example:
       laydraft review next --as alice
     """
-    settings, store = _open(obj, as_name)
-    state = workflow.next_draft(store, settings.reviewer, minutes=settings.claim_minutes)
+    settings, store, actor = _acting(obj, as_name, Action.claim)
+    state = workflow.next_draft(store, actor, minutes=settings.claim_minutes)
     if state is None:
         if as_json:
             echo_json(None)
@@ -162,9 +185,9 @@ def review_claim(obj: Context, draft_id: int, as_name: str | None, as_json: bool
     Example:
       laydraft review claim 3 --as alice
     """
-    settings, store = _open(obj, as_name)
+    settings, store, actor = _acting(obj, as_name, Action.claim)
     workflow.expire_claims(store)
-    state = workflow.claim(store, draft_id, settings.reviewer, minutes=settings.claim_minutes)
+    state = workflow.claim(store, draft_id, actor, minutes=settings.claim_minutes)
     _echo_state(state, as_json, f"Claimed draft {draft_id} until "
                 f"{state.claim_expires:%Y-%m-%d %H:%M} UTC.")
 
@@ -181,8 +204,8 @@ def review_release(obj: Context, draft_id: int, as_name: str | None, as_json: bo
     Example:
       laydraft review release 3
     """
-    settings, store = _open(obj, as_name)
-    state = workflow.release(store, draft_id, settings.reviewer)
+    settings, store, actor = _acting(obj, as_name, Action.release)
+    state = workflow.release(store, draft_id, actor)
     _echo_state(state, as_json, f"Released draft {draft_id}; it is waiting for review again.")
 
 
@@ -275,10 +298,19 @@ def review_edit(obj: Context, draft_id: int, from_file: str | None, base: int | 
       laydraft review edit 3
       laydraft review show 3 --markdown > d.md; vi d.md; laydraft review edit 3 --from-file d.md
     """
-    settings, store = _open(obj, as_name)
-    author = workflow.require_reviewer(settings.reviewer)
+    settings, store, actor = _acting(obj, as_name, Action.edit)
+    _edit_and_save(store, settings, actor, draft_id, from_file, base, editor, as_json,
+                   lambda summary, base: workflow.save_edit(store, draft_id, summary, base,
+                                                            actor, settings, note),
+                   Action.edit)
+
+
+def _edit_and_save(store: Store, settings: Settings, actor: Actor, draft_id: int,
+                   from_file: str | None, base: int | None, editor: str | None, as_json: bool,
+                   save: Callable[[LaySummary, int], Version], action: Action) -> None:
+    """Edit in $EDITOR or read a file, then ``save``; unsaved text goes to a recovery file."""
     draft = store.get(draft_id)
-    workflow.check_editable(store, draft_id, author)
+    workflow.check_editable(store, draft_id, actor, action)
     if from_file is not None:
         with click.open_file(from_file, encoding="utf-8") as fh:
             text = fh.read()
@@ -288,12 +320,12 @@ def review_edit(obj: Context, draft_id: int, from_file: str | None, base: int | 
         text, summary = _edit_in_editor(draft, editor)
         base = base or draft.version
     try:
-        version = workflow.save_edit(store, draft_id, summary, base, author, settings, note)
+        version = save(summary, base)
     except LaydraftError as exc:
         stale = isinstance(exc, StaleVersionError)
         if exc.code is ErrorCode.NO_CHANGES or (from_file is not None and not stale):
             raise
-        exc.context["kept_in"] = str(_recovery_file(draft_id, base, author, text))
+        exc.context["kept_in"] = str(_recovery_file(draft_id, base, actor.name, text))
         raise
     _echo_version(version, as_json)
 
@@ -316,16 +348,78 @@ def _decision(action: str, done: str) -> Callable[..., None]:
     @pass_context
     def command(obj: Context, draft_id: int, note: str | None, as_name: str | None,
                 as_json: bool) -> None:
-        settings, store = _open(obj, as_name)
-        state = workflow.transition(store, draft_id, action, settings.reviewer, note)
+        settings, store, actor = _acting(obj, as_name, Action(action))
+        state = workflow.transition(store, draft_id, action, actor, note,
+                                    four_eyes=settings.four_eyes)
         _echo_state(state, as_json, f"Draft {draft_id} {done} by {settings.reviewer} "
                     f"(version {state.current_version}).")
 
     return command
 
 
+def parse_overrides(given: tuple[str, ...]) -> dict[int, str]:
+    """``N=REASON`` names error finding N; a bare ``REASON`` takes the next unnamed number."""
+    reasons: dict[int, str] = {}
+    bare: list[str] = []
+    for item in given:
+        match = re.match(r"^\s*(\d+)\s*=(.*)$", item, re.S)
+        if match:
+            reasons[int(match.group(1))] = match.group(2)
+        else:
+            bare.append(item)
+    number = 1
+    for reason in bare:
+        while number in reasons:
+            number += 1
+        reasons[number] = reason
+    return reasons
+
+
+@review.command("approve")
+@click.argument("draft_id", type=int)
+@click.option("-m", "--note", default=None, help="Why; kept as a comment and in the log.")
+@click.option("--override", "overrides", multiple=True, metavar="[N=]REASON",
+              help="Approve despite error finding N, for this written reason; one per error "
+              "finding (a bare REASON takes the next finding). Kept in the history.")
+@reviewer_option
+@json_option
+@pass_context
+def review_approve(obj: Context, draft_id: int, note: str | None, overrides: tuple[str, ...],
+                   as_name: str | None, as_json: bool) -> None:
+    """Approve a claimed draft for publication (then `laydraft export`).
+
+    Error findings block approval until each has a written reason (--override); the refusal
+    lists them by number. Warnings are summarised after approving. Whoever created the draft
+    or saved its current version cannot approve it (four_eyes).
+
+    \b
+    Examples:
+      laydraft review approve 3 -m "clear and accurate"
+      laydraft review approve 3 --override 1="42% is in table 2 of the paper"
+    """
+    settings, store, actor = _acting(obj, as_name, Action.approve)
+    state = workflow.transition(store, draft_id, "approve", actor, note,
+                                four_eyes=settings.four_eyes,
+                                overrides=parse_overrides(overrides))
+    approved = store.get(draft_id)
+    warnings = workflow.warning_findings(approved.findings)
+    if as_json:
+        echo_json({**state.model_dump(mode="json"),
+                   "warnings": [w.model_dump(mode="json") for w in warnings],
+                   "overrides": [o.model_dump(mode="json") for o in store.overrides(draft_id)
+                                 if o.version == state.current_version]})
+        return
+    click.echo(f"Draft {draft_id} approved by {actor.name} (version {state.current_version}).")
+    if warnings:
+        click.echo(f"approved with {len(warnings)} warning{'s' if len(warnings) != 1 else ''}: "
+                   + "; ".join(f"[{w.check}] {w.message}" for w in warnings))
+    if overrides:
+        click.echo(f"overrode {len(workflow.error_findings(approved.findings))} error "
+                   "finding(s); the reasons are in `laydraft review history "
+                   f"{draft_id}`")
+
+
 _DECISION_HELP = {
-    "approve": ("approved", "Approve a claimed draft for publication (then `laydraft export`)."),
     "reject": ("rejected", "Reject a claimed draft; it will not be published."),
     "request_changes": ("sent back for changes",
                         "Send a claimed draft back for changes (an edit or re-draft "
@@ -354,8 +448,8 @@ def review_comment(obj: Context, draft_id: int, text: str, section: str | None,
     Example:
       laydraft review comment 3 -m "explain relapse" --section what_was_found
     """
-    settings, store = _open(obj, as_name)
-    made = workflow.comment(store, draft_id, settings.reviewer, text, section)
+    settings, store, actor = _acting(obj, as_name, Action.comment)
+    made = workflow.comment(store, draft_id, actor, text, section)
     if as_json:
         echo_json(made.model_dump(mode="json"))
     else:
@@ -376,8 +470,8 @@ def review_redraft(obj: Context, draft_id: int, instruction: str, as_name: str |
     Example:
       laydraft review redraft 3 -m "shorter, and explain what a relapse is"
     """
-    settings, store = _open(obj, as_name)
-    version = workflow.redraft(store, draft_id, instruction, settings.reviewer, settings)
+    settings, store, actor = _acting(obj, as_name, Action.redraft)
+    version = workflow.redraft(store, draft_id, instruction, actor, settings)
     notice = workflow.offline_redraft_notice(version)
     if as_json:
         echo_json({**version.model_dump(mode="json"), "notice": notice})
@@ -412,6 +506,10 @@ def review_history(obj: Context, draft_id: int, as_json: bool) -> None:
                      f"{v.author} ({made_by}){base}{note}")
     if found.comments:
         lines += ["", "Comments:", *(_comment_line(c) for c in found.comments)]
+    if found.overrides:
+        lines += ["", "Overrides (approved despite error findings):"]
+        lines += [f"  v{o.version} {o.at:%Y-%m-%d %H:%M} {o.actor} overrode [{o.check}] "
+                  f"{o.message} — reason: {o.reason}" for o in found.overrides]
     lines += ["", "Log:"]
     for e in found.events:
         move = f" {e.from_status.value if e.from_status else '-'} → {e.to_status.value if e.to_status else '-'}"
@@ -442,3 +540,56 @@ def review_diff(obj: Context, draft_id: int, old: int | None, new: int | None,
     else:
         color = os.environ.get("NO_COLOR") is None and sys.stdout.isatty()
         click.echo(diff_text(found, color))
+
+
+@review.command("correct")
+@click.argument("draft_id", type=int)
+@click.option("-m", "--note", required=True,
+              help="The correction note readers see, dated, on the published page.")
+@click.option("--from-file", "from_file", type=click.Path(dir_okay=False, allow_dash=True),
+              default=None, help="Read the corrected Markdown from a file ('-' for stdin).")
+@click.option("--base", type=int, default=None, help="The version your text is based on.")
+@click.option("--editor", default=None, help="Editor command (default: $VISUAL or $EDITOR).")
+@reviewer_option
+@json_option
+@pass_context
+def review_correct(obj: Context, draft_id: int, note: str, from_file: str | None,
+                   base: int | None, editor: str | None, as_name: str | None,
+                   as_json: bool) -> None:
+    """Correct a published draft (admins): a new version, with a dated note on the page.
+
+    Opens the draft in your editor like `review edit` (or reads --from-file); export it again
+    to update the published page, which then shows "Correction (DATE): NOTE".
+
+    \b
+    Example:
+      laydraft review correct 3 -m "The study had 120 people, not 210."
+      laydraft export 3 --format html --out site/
+    """
+    settings, store, actor = _acting(obj, as_name, Action.correct)
+    _edit_and_save(store, settings, actor, draft_id, from_file, base, editor, as_json,
+                   lambda summary, base: workflow.correct(store, draft_id, summary, base,
+                                                          actor, settings, note),
+                   Action.correct)
+
+
+@review.command("withdraw")
+@click.argument("draft_id", type=int)
+@click.option("-m", "--reason", required=True,
+              help="Why it is withdrawn; the published page shows it with the date.")
+@reviewer_option
+@json_option
+@pass_context
+def review_withdraw(obj: Context, draft_id: int, reason: str, as_name: str | None,
+                    as_json: bool) -> None:
+    """Withdraw a published draft (admins); export it again to mark its page withdrawn.
+
+    \b
+    Example:
+      laydraft review withdraw 3 -m "The study was retracted by the journal."
+      laydraft export 3 --format html --out site/
+    """
+    settings, store, actor = _acting(obj, as_name, Action.withdraw)
+    state = workflow.withdraw(store, draft_id, actor, reason)
+    _echo_state(state, as_json, f"Draft {draft_id} withdrawn by {actor.name}; export it again "
+                "to mark its published page withdrawn.")

@@ -345,6 +345,30 @@ def m062_signin_attempts(conn: Connection) -> None:
     frozen.create_all(conn)
 
 
+@migration
+def m070_draft_creators_and_overrides(conn: Connection) -> None:
+    """Who created each draft (for the four-eyes rule), and reasons for overridden findings."""
+    conn.execute(sa.text("ALTER TABLE drafts ADD COLUMN created_by VARCHAR(200)"))
+    frozen = sa.MetaData()
+    sa.Table("drafts", frozen, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "overrides", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("check", sa.String(40), nullable=False),
+        sa.Column("section", sa.String(40)),
+        sa.Column("start", sa.Integer),
+        sa.Column("end", sa.Integer),
+        sa.Column("message", sa.Text, nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("at", Timestamp(), nullable=False),
+    )
+    frozen.tables["overrides"].create(conn)
+
+
 # -- applying them -------------------------------------------------------------------------------
 
 _bootstrap = sa.MetaData()

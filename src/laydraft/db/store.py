@@ -29,6 +29,7 @@ from ..models import (
     DraftStatus,
     Finding,
     LaySummary,
+    Override,
     Provenance,
     QueueItem,
     Severity,
@@ -43,7 +44,7 @@ from .engine import new_id
 from .responses import ResponseRows
 from .sessions import SessionRows
 from .signins import SigninRows
-from .tables import audit, comments, drafts, versions
+from .tables import audit, comments, drafts, overrides, versions
 
 
 class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
@@ -63,25 +64,33 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
 
     # -- drafts -------------------------------------------------------------------------------
 
-    def add(self, draft: Draft, author: str | None = None) -> Draft:
-        """Queue a new draft as version 1; returns it with its id."""
+    def add(self, draft: Draft, author: str | None = None,
+            created_by: str | None = None) -> Draft:
+        """Queue a new draft as version 1; returns it with its id.
+
+        ``created_by`` is the person who asked for the draft (the four-eyes rule keeps them
+        from approving it); the audit log's ``create`` event names them, else the drafter.
+        """
         now = utcnow()
         author = author or draft.provenance.drafter
+        created_by = (created_by or "").strip() or None
         with self.transaction(write=True) as conn:
             draft_id = new_id(conn.execute(drafts.insert().values(
                 record_key=draft.abstract.stable_key(), title=draft.abstract.title,
                 doi=draft.abstract.doi, pmid=draft.abstract.pmid,
                 status=draft.status.value, current_version=1, reviewer=None,
                 abstract_json=draft.abstract.model_dump(mode="json"),
-                created_at=now, updated_at=now,
+                created_at=now, updated_at=now, created_by=created_by,
             )))
             self._insert_version(conn, Version(
                 draft_id=draft_id, version=1, kind=VersionKind.draft, author=author,
                 summary=draft.summary, findings=draft.findings, provenance=draft.provenance,
                 created_at=now,
             ))
-            self.record(conn, AuditEvent(draft_id=draft_id, actor=author, action="create",
-                                         to_status=draft.status, to_version=1, at=now))
+            self.record(conn, AuditEvent(draft_id=draft_id, actor=created_by or author,
+                                         action="create", to_status=draft.status, to_version=1,
+                                         note=f"drafted by {author}" if created_by else None,
+                                         at=now))
         return self.get(draft_id)
 
     def get(self, draft_id: int, version: int | None = None) -> Draft:
@@ -142,7 +151,8 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
         """The draft's workflow state; ``lock`` holds its row until the transaction ends."""
         query = sa.select(drafts.c.id, drafts.c.status, drafts.c.current_version,
                           drafts.c.reviewer, drafts.c.claimed_at, drafts.c.claim_expires,
-                          drafts.c.published_at).where(drafts.c.id == draft_id)
+                          drafts.c.published_at, drafts.c.created_by
+                          ).where(drafts.c.id == draft_id)
         if lock:
             query = query.with_for_update()
         row = conn.execute(query).mappings().first()
@@ -156,6 +166,7 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
         rows = conn.execute(sa.select(
             drafts.c.id, drafts.c.status, drafts.c.current_version, drafts.c.reviewer,
             drafts.c.claimed_at, drafts.c.claim_expires, drafts.c.published_at,
+            drafts.c.created_by,
         ).where(drafts.c.status.in_([s.value for s in statuses])).order_by(drafts.c.id))
         return [_to_state(row) for row in rows.mappings()]
 
@@ -242,6 +253,16 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
             note=event.note, at=event.at,
         ))
 
+    def add_override(self, conn: Connection, override: Override) -> None:
+        conn.execute(overrides.insert().values(**override.model_dump()))
+
+    def overrides(self, draft_id: int) -> builtins.list[Override]:
+        """Every written reason for approving despite an error finding, oldest first."""
+        with self.transaction() as conn:
+            rows = conn.execute(sa.select(overrides).where(overrides.c.draft_id == draft_id)
+                                .order_by(overrides.c.id)).mappings()
+            return [Override(**{k: v for k, v in row.items() if k != "id"}) for row in rows]
+
     def events(self, draft_id: int) -> builtins.list[AuditEvent]:
         with self.transaction() as conn:
             rows = conn.execute(sa.select(audit).where(audit.c.draft_id == draft_id)
@@ -281,6 +302,7 @@ def _to_state(row: Any) -> DraftState:
         id=row["id"], status=DraftStatus(row["status"]), current_version=row["current_version"],
         reviewer=row["reviewer"], claimed_at=row["claimed_at"],
         claim_expires=row["claim_expires"], published_at=row["published_at"],
+        created_by=row["created_by"],
     )
 
 

@@ -39,6 +39,7 @@ drafts = sa.Table(
     sa.Column("published_at", Timestamp),
     sa.Column("doi", sa.String(200), index=True),
     sa.Column("pmid", sa.String(40), index=True),
+    sa.Column("created_by", sa.String(200)),
 )
 versions = sa.Table(
     "versions", metadata,
@@ -79,6 +80,22 @@ audit = sa.Table(
     sa.Column("from_version", sa.Integer),
     sa.Column("to_version", sa.Integer),
     sa.Column("note", sa.Text),
+    sa.Column("at", Timestamp, nullable=False),
+)
+# A reviewer's written reason for approving despite one error-level finding of a version.
+overrides = sa.Table(
+    "overrides", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+              nullable=False, index=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("check", sa.String(40), nullable=False),
+    sa.Column("section", sa.String(40)),
+    sa.Column("start", sa.Integer),
+    sa.Column("end", sa.Integer),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("at", Timestamp, nullable=False),
 )
 

@@ -16,9 +16,10 @@ from ..db import Store
 from ..errors import ErrorCode, InputError, LaydraftError
 from ..ingest import parse_text, read_abstract_bytes
 from ..models import Abstract, Draft
+from .acting import name_of
 from .errors import status_for
 from .messages import web_message
-from .pages import call, flash, login_required, redirect, render, state
+from .pages import call, current_user, flash, login_required, redirect, render, state
 
 MAX_AUDIENCE = 200
 AUDIENCES = (
@@ -87,7 +88,8 @@ async def create_draft(request: Request) -> Response:
         else:
             raise InputError("no abstract was given", code=ErrorCode.NO_INPUT)
         made = await call(_make_draft, settings, web.store, abstract)
-        stored = await call(web.store.add, made)
+        stored = await call(web.store.add, made,
+                            created_by=name_of(current_user(request)))
     except LaydraftError as exc:
         return render(request, "draft_new.html",
                       _form_context(web.settings, error=web_message(exc), **context),

@@ -6,29 +6,55 @@ moves an approved draft to ``published`` (and refuses drafts that are not approv
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from .. import export
+from .. import export, review
+from ..config import Settings
+from ..db import Store
 from ..errors import LaydraftError
+from ..permissions import Action
+from .acting import actor_for
 from .errors import status_for
 from .messages import web_message
-from .pages import call, flash, form_text, login_required, redirect, render, state, user_name
+from .pages import (
+    call,
+    current_user,
+    flash,
+    form_text,
+    login_required,
+    path_id,
+    redirect,
+    render,
+    state,
+)
 from .security import frameable
 
 
 def _draft_id(request: Request) -> int:
-    return int(request.path_params["draft_id"])
+    return path_id(request, "draft_id")
+
+
+def _preview_context(store: Store, settings: Settings, draft_id: int,
+                     user: Any) -> dict[str, Any]:
+    draft = store.get(draft_id)
+    may = review.what_may(store, draft_id, actor_for(store, user),
+                          four_eyes=settings.four_eyes)
+    return {"draft": draft,
+            "formats": {f.name: f.label for f in export.EXPORT_FORMATS.values()},
+            "publishable": draft.status in export.EXPORTABLE,
+            "may_publish": bool(may[Action.publish])}
 
 
 @login_required
 async def preview_page(request: Request) -> Response:
-    draft = await call(state(request).store.get, _draft_id(request))
-    return render(request, "preview.html", {
-        "draft": draft, "formats": {f.name: f.label for f in export.EXPORT_FORMATS.values()},
-        "publishable": draft.status in export.EXPORTABLE,
-    })
+    web = state(request)
+    context = await call(_preview_context, web.store, web.settings, _draft_id(request),
+                         current_user(request))
+    return render(request, "preview.html", context)
 
 
 @login_required
@@ -47,8 +73,9 @@ async def download(request: Request) -> Response:
     fmt = form.get("format", "")
     try:
         kind = export.export_format(fmt)
+        actor = await call(actor_for, web.store, current_user(request))
         pages = await call(export.export_draft, web.store, draft_id, [kind.name],
-                           web.settings, actor=user_name(request) or None)
+                           web.settings, actor=actor)
     except LaydraftError as exc:
         if status_for(exc) == 404:
             raise

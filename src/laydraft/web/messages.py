@@ -70,7 +70,7 @@ def _not_claimed(err: LaydraftError) -> str:
 
 
 def _illegal(err: LaydraftError) -> str:
-    if _ctx(err, "action") == "export":
+    if _ctx(err, "action") in ("export", "publish"):
         return (f"{_said(err)} Use the preview to look at the page without publishing; it "
                 "can be published once the draft is approved.")
     return f"{_said(err)} Reload the page to see the draft's current state."
@@ -101,6 +101,15 @@ def _model_api(err: LaydraftError) -> str:
     got = f" (HTTP {status})" if status else ""
     return (f"The model service refused the request{got}, so nothing was drafted. Try again "
             f"later, or choose the offline drafter. {ADMIN}")
+
+
+def _unresolved(err: LaydraftError) -> str:
+    found = err.context.get("findings") or []
+    listed = "; ".join(f"{item.get('number')}. {item.get('message')}" for item in found
+                       if isinstance(item, dict))
+    return (f"Draft #{_ctx(err, 'draft_id')} was not approved: it has error findings that "
+            f"need a written reason each before it can be approved ({listed}). Write a "
+            "reason in the box beside each finding, or edit the draft.")
 
 
 PHRASES: dict[ErrorCode, Phrase] = {
@@ -175,6 +184,15 @@ PHRASES: dict[ErrorCode, Phrase] = {
     E.NOT_CLAIMED: _not_claimed,
     E.STALE_VERSION: _also("Your text is still in the box: compare it with the changes "
                            "shown, then save again."),
+    E.NOT_PERMITTED: lambda e: (f"Your role ({_ctx(e, 'role')}) does not allow this: it needs "
+                                f"the {_ctx(e, 'needed')} role. Ask an admin of this site."),
+    E.FOUR_EYES: lambda e: (f"You cannot approve draft #{_ctx(e, 'draft_id')}: you "
+                            f"{'created it' if _ctx(e, 'reason') == 'created' else 'saved its current version'}"
+                            ", so another reviewer must approve it. Release it so someone else "
+                            "can claim it."),
+    E.UNRESOLVED_ERRORS: _unresolved,
+    E.BAD_OVERRIDE: _also("Reload the page and write a reason beside each error finding."),
+    E.UNKNOWN_ACTOR: lambda e: "Sign in again, then repeat the action.",
     E.CHANGED_MEANWHILE: lambda e: (f"Draft #{_ctx(e, 'draft_id')} changed while this action "
                                     "ran, so nothing was done. Reload the page and try again."),
     E.NETWORK: lambda e: ("A service this site needs could not be reached. Try again later. "

@@ -18,6 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from ..config import Settings
 from ..db import Store
+from ..errors import ErrorCode, NotFoundError
 from ..models import SECTION_TITLES, DraftStatus, User, utcnow
 from ..passwords import Hasher
 from ..sessions import SessionPolicy
@@ -36,6 +37,7 @@ STATUS_LABELS = {
     DraftStatus.approved: "Approved",
     DraftStatus.rejected: "Rejected",
     DraftStatus.published: "Published",
+    DraftStatus.withdrawn: "Withdrawn",
 }
 T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -79,6 +81,18 @@ def user_name(request: HTTPConnection) -> str:
     """The signed-in account's name, or "" when nobody is signed in."""
     user = current_user(request)
     return user.name if user else ""
+
+
+MAX_PATH_ID = 2**31 - 1  # the largest id either database stores (PostgreSQL INTEGER)
+
+
+def path_id(request: HTTPConnection, name: str) -> int:
+    """A numeric id from the address; one no database could hold is simply not found (404)."""
+    value = int(request.path_params[name])
+    if not 0 < value <= MAX_PATH_ID:
+        raise NotFoundError(f"no draft with id {value}", code=ErrorCode.DRAFT_NOT_FOUND,
+                            draft_id=value)
+    return value
 
 
 def flash(request: Request, message: str, kind: str = "info") -> None:

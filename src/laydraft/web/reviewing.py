@@ -1,5 +1,7 @@
-"""The review page and its actions. Every rule lives in ``laydraft.review``; this module
-only gathers what the page shows and turns the library's answers into pages and redirects.
+"""The review page and its actions. Every rule lives in ``laydraft.review`` and
+``laydraft.permissions``; this module only gathers what the page shows (the buttons come from
+``review.what_may`` for the signed-in person) and turns the library's answers into pages and
+redirects.
 """
 
 from __future__ import annotations
@@ -14,19 +16,31 @@ from .. import review
 from ..config import Settings
 from ..db import Store
 from ..diff import VersionDiff
-from ..errors import LaydraftError, StaleVersionError, UsageError
+from ..errors import ErrorCode, LaydraftError, StaleVersionError, UsageError
 from ..models import SUMMARY_FIELDS, Draft, DraftStatus, utcnow
+from ..permissions import DECISIONS, Action
+from .acting import actor_for
 from .errors import status_for
 from .marks import by_section
 from .messages import web_message
-from .pages import call, flash, form_text, login_required, redirect, render, state, user_name
+from .pages import (
+    call,
+    current_user,
+    flash,
+    form_text,
+    login_required,
+    path_id,
+    redirect,
+    render,
+    state,
+)
 
 DECISION_LABELS = {"approve": "Approve", "request_changes": "Request changes",
                    "reject": "Reject"}
 
 
 def _draft_id(request: Request) -> int:
-    return int(request.path_params["draft_id"])
+    return path_id(request, "draft_id")
 
 
 def _int(value: str | None, what: str) -> int:
@@ -36,22 +50,32 @@ def _int(value: str | None, what: str) -> int:
         raise UsageError(f"the form's {what} is missing or not a number; reload the page") from None
 
 
-def page_context(store: Store, settings: Settings, draft_id: int, user: str) -> dict[str, Any]:
+def page_context(store: Store, settings: Settings, draft_id: int, user: Any) -> dict[str, Any]:
     """What the review page shows: the draft, its history and what the user may do now."""
+    actor = actor_for(store, user)
     draft = store.get(draft_id)
     hist = review.history(store, draft_id)
     st, now = hist.state, utcnow()
-    holds_claim = st.status is DraftStatus.in_review and st.reviewer == user
+    may = review.what_may(store, draft_id, actor, four_eyes=settings.four_eyes, now=now)
+    allowed = {action.value for action, answer in may.items() if answer}
+    holds_claim = st.status is DraftStatus.in_review and st.reviewer == actor.name
+    errors = review.error_findings(draft.findings)
     return {
         "draft": draft, "state": st, "history": hist, "findings": by_section(draft.findings),
         "sections": SUMMARY_FIELDS, "values": draft.summary.sections(),
         "base_version": draft.version, "open_section": None, "conflict": None,
-        "holds_claim": holds_claim,
+        "holds_claim": holds_claim, "role": actor.role.value, "allowed": allowed,
         "claim_live": st.claim_live(now),
-        "can_claim": st.status is DraftStatus.pending_review
-        or (st.status is DraftStatus.in_review and (holds_claim or not st.claim_live(now))),
-        "can_edit": st.status is DraftStatus.changes_requested or holds_claim,
-        "decisions": DECISION_LABELS if holds_claim else {},
+        "can_claim": "claim" in allowed,
+        "can_edit": "edit" in allowed,
+        "decisions": {action.value: DECISION_LABELS[action.value] for action in DECISIONS
+                      if action.value in allowed},
+        "four_eyes_refusal": (web_message(may[Action.approve].error())
+                              if may[Action.approve].code is ErrorCode.FOUR_EYES else None),
+        "error_findings": list(enumerate(errors, 1)),
+        "warning_findings": review.warning_findings(draft.findings),
+        "overridden": [(f, o) for f, o in review.overridden(draft.findings, hist.overrides,
+                                                              draft.version) if o is not None],
         "limits": {name: settings.limits.for_field(name) for name in SUMMARY_FIELDS},
     }
 
@@ -60,7 +84,7 @@ def page_context(store: Store, settings: Settings, draft_id: int, user: str) -> 
 async def review_page(request: Request) -> Response:
     web = state(request)
     context = await call(page_context, web.store, web.settings, _draft_id(request),
-                         user_name(request))
+                         current_user(request))
     return render(request, "review.html", context)
 
 
@@ -72,7 +96,7 @@ def _edited_summary(store: Store, draft_id: int, base: int, section: str, text: 
 
 @login_required
 async def save_section(request: Request) -> Response:
-    web, draft_id, user = state(request), _draft_id(request), user_name(request)
+    web, draft_id, user = state(request), _draft_id(request), current_user(request)
     form = await form_text(request)
     section = form.get("section", "")
     text = form.get("text", "")
@@ -81,7 +105,8 @@ async def save_section(request: Request) -> Response:
             raise UsageError(f"unknown section {section!r}; reload the page")
         base = _int(form.get("base_version"), "version")
         summary = await call(_edited_summary, web.store, draft_id, base, section, text)
-        version = await call(review.save_edit, web.store, draft_id, summary, base, user,
+        actor = await call(actor_for, web.store, user)
+        version = await call(review.save_edit, web.store, draft_id, summary, base, actor,
                              web.settings)
     except StaleVersionError as exc:
         return await _conflict(request, draft_id, section, text, base, web_message(exc))
@@ -99,7 +124,7 @@ async def _rerender(request: Request, draft_id: int, section: str, text: str,
     """The review page again, with the user's text in its box and the problem above it."""
     web = state(request)
     context = await call(page_context, web.store, web.settings, draft_id,
-                         user_name(request))
+                         current_user(request))
     if section in SUMMARY_FIELDS:
         context["values"] = {**context["values"], section: text}
         context["open_section"] = section
@@ -121,7 +146,7 @@ async def _conflict(request: Request, draft_id: int, section: str, text: str, ba
 
 async def _act(request: Request, action: str, message: str) -> Response:
     """Run one workflow action; its refusal becomes a message on the review page."""
-    web, draft_id, user = state(request), _draft_id(request), user_name(request)
+    web, draft_id, user = state(request), _draft_id(request), current_user(request)
     form = await form_text(request)
     try:
         note = await call(_run_action, web, draft_id, user, action, form)
@@ -136,16 +161,43 @@ async def _act(request: Request, action: str, message: str) -> Response:
     return redirect(f"/drafts/{draft_id}")
 
 
-def _run_action(web: Any, draft_id: int, user: str, action: str,
+def _overrides(form: dict[str, str]) -> dict[int, str]:
+    """The reasons written beside numbered error findings (fields ``override-N``)."""
+    found = {}
+    for key, value in form.items():
+        number = key.removeprefix("override-")
+        if key.startswith("override-") and number.isdigit() and value.strip():
+            found[int(number)] = value
+    return found
+
+
+def _run_action(web: Any, draft_id: int, user: Any, action: str,
                 form: dict[str, str]) -> str | None:
     store, settings = web.store, web.settings
+    user = actor_for(store, user)
     if action == "claim":
         review.claim(store, draft_id, user, minutes=settings.claim_minutes)
     elif action == "release":
         review.release(store, draft_id, user)
     elif action == "decide":
-        review.transition(store, draft_id, form.get("decision", ""), user,
-                          note=form.get("note") or None)
+        decision = form.get("decision", "")
+        review.transition(store, draft_id, decision, user, note=form.get("note") or None,
+                          four_eyes=settings.four_eyes,
+                          overrides=_overrides(form) if decision == "approve" else None)
+        if decision == "approve":
+            warnings = review.warning_findings(store.get(draft_id).findings)
+            if warnings:
+                return (f"Approved with {len(warnings)} warning"
+                        f"{'s' if len(warnings) != 1 else ''}: "
+                        + "; ".join(f"{w.check}: {w.message}" for w in warnings))
+    elif action == "withdraw":
+        review.withdraw(store, draft_id, user, form.get("reason", ""))
+    elif action == "correct":
+        base = _int(form.get("base_version"), "version")
+        sections = store.version(draft_id, base).summary.sections()
+        sections.update({name: form[name] for name in SUMMARY_FIELDS if name in form})
+        review.correct(store, draft_id, review.parse_summary(sections), base, user, settings,
+                       form.get("note", ""))
     elif action == "comment":
         review.comment(store, draft_id, user, form.get("text", ""),
                        section=form.get("section") or None)
@@ -169,6 +221,18 @@ async def release(request: Request) -> Response:
 @login_required
 async def decide(request: Request) -> Response:
     return await _act(request, "decide", "Decision recorded.")
+
+
+@login_required
+async def correct(request: Request) -> Response:
+    return await _act(request, "correct", "Corrected: export the page again to publish the "
+                      "correction note.")
+
+
+@login_required
+async def withdraw(request: Request) -> Response:
+    return await _act(request, "withdraw", "Withdrawn: export the page again to mark the "
+                      "published page withdrawn.")
 
 
 @login_required
@@ -206,6 +270,8 @@ routes = [
     Route("/drafts/{draft_id:int}/release", release, methods=["POST"]),
     Route("/drafts/{draft_id:int}/decide", decide, methods=["POST"]),
     Route("/drafts/{draft_id:int}/comment", add_comment, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/correct", correct, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/withdraw", withdraw, methods=["POST"]),
     Route("/drafts/{draft_id:int}/redraft", redraft, methods=["POST"]),
     Route("/drafts/{draft_id:int}/history", history_page, methods=["GET"], name="history"),
 ]

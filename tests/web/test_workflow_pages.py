@@ -1,0 +1,206 @@
+"""Roles, four eyes, the publish gate, corrections and withdrawal in the web app (TestClient).
+
+The buttons a page shows come from the library's permission function; each refused action
+posted anyway is refused by the library with a readable message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+from starlette.testclient import TestClient
+
+from laydraft.config import Settings
+from laydraft.db import Store
+from laydraft.models import DraftStatus
+from laydraft.users import create_user
+
+from .conftest import PASSWORD, example_text, sign_in
+
+Grant = Callable[[Store, str, str], None]
+ERROR_SENTENCE = " About 9,999 people took part."
+
+
+def _post(client: TestClient, path: str, token: str, **data: str):  # noqa: ANN202
+    return client.post(path, data={"csrf_token": token, **data})
+
+
+class Person:
+    """One signed-in browser: its client and CSRF token."""
+
+    def __init__(self, client: TestClient, token: str) -> None:
+        self.client, self.token = client, token
+
+    def get(self, path: str) -> str:
+        response = self.client.get(path)
+        assert response.status_code == 200, response.text
+        return response.text
+
+    def post(self, path: str, **data: str):  # noqa: ANN201
+        return _post(self.client, path, self.token, **data)
+
+
+@pytest.fixture
+def people(app, store: Store, grant: Grant) -> Iterator[dict[str, Person]]:  # noqa: ANN001
+    """ed (editor), rita and rob (reviewers), ada (admin), each signed in on their own client."""
+    found: dict[str, Person] = {}
+    clients = []
+    for name, role in (("ed", "editor"), ("rita", "reviewer"), ("rob", "reviewer"),
+                       ("ada", "admin")):
+        create_user(store, name, PASSWORD)
+        grant(store, name, role)
+        client = TestClient(app, follow_redirects=False)
+        client.__enter__()
+        clients.append(client)
+        found[name] = Person(client, sign_in(client, name))
+    yield found
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def _draft_as(person: Person, text: str | None = None) -> int:
+    response = person.post("/draft", abstract=text or example_text(), drafter="offline")
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def _flash(person: Person, draft_id: int) -> str:
+    return person.get(f"/drafts/{draft_id}")
+
+
+def _section_text(store: Store, draft_id: int, name: str) -> str:
+    return store.get(draft_id).summary.sections()[name]
+
+
+def test_an_editor_sees_no_review_buttons_and_is_refused_when_posting(
+        people: dict[str, Person], store: Store) -> None:
+    ed = people["ed"]
+    draft_id = _draft_as(ed)
+    assert store.events(draft_id)[0].actor == "ed"  # the log names who created it
+    page = ed.get(f"/drafts/{draft_id}")
+    assert "Claim for review" not in page and "Your role (editor)" in page
+    assert ed.post(f"/drafts/{draft_id}/claim").status_code == 303
+    page = _flash(ed, draft_id)
+    assert "Your role (editor) does not allow this: it needs the reviewer role." in page
+    assert store.get(draft_id).status is DraftStatus.pending_review
+    assert "Comment" in page
+    assert ed.post(f"/drafts/{draft_id}/comment", text="explain relapse").status_code == 303
+    assert "explain relapse" in ed.get(f"/drafts/{draft_id}")
+
+
+def test_four_eyes_the_creator_cannot_approve(people: dict[str, Person], store: Store) -> None:
+    rita, rob = people["rita"], people["rob"]
+    draft_id = _draft_as(rita)
+    assert store.get(draft_id).status is DraftStatus.pending_review
+    rita.post(f"/drafts/{draft_id}/claim")
+    page = rita.get(f"/drafts/{draft_id}")
+    assert 'value="approve"' not in page and 'value="reject"' in page
+    assert "you created it, so another reviewer must approve it" in page
+    assert rita.post(f"/drafts/{draft_id}/decide", decision="approve").status_code == 303
+    assert f"You cannot approve draft #{draft_id}: you created it" in _flash(rita, draft_id)
+    assert store.get(draft_id).status is DraftStatus.in_review
+    rita.post(f"/drafts/{draft_id}/release")
+    rob.post(f"/drafts/{draft_id}/claim")
+    page = rob.get(f"/drafts/{draft_id}")
+    assert 'value="approve"' in page
+    assert "Approving accepts 2 warnings" in page
+    rob.post(f"/drafts/{draft_id}/decide", decision="approve")
+    assert "Approved with 2 warnings" in _flash(rob, draft_id)
+    assert store.get(draft_id).status is DraftStatus.approved
+
+
+def test_error_findings_need_a_reason_each_then_show_as_overridden(
+        people: dict[str, Person], store: Store) -> None:
+    rita, rob = people["rita"], people["rob"]
+    draft_id = _draft_as(people["ed"])
+    rita.post(f"/drafts/{draft_id}/claim")
+    text = _section_text(store, draft_id, "why_it_matters") + ERROR_SENTENCE
+    saved = rita.post(f"/drafts/{draft_id}/edit", section="why_it_matters", text=text,
+                      base_version="1")
+    assert saved.status_code == 303
+    rita.post(f"/drafts/{draft_id}/release")
+    rob.post(f"/drafts/{draft_id}/claim")
+    page = rob.get(f"/drafts/{draft_id}")
+    assert 'name="override-1"' in page and "9,999" in page
+    rob.post(f"/drafts/{draft_id}/decide", decision="approve")
+    refused = _flash(rob, draft_id)
+    assert f"Draft #{draft_id} was not approved: it has error findings" in refused
+    assert "1. " in refused and "9,999" in refused
+    assert store.get(draft_id).status is DraftStatus.in_review
+    rob.post(f"/drafts/{draft_id}/decide", decision="approve",
+             **{"override-1": "The paper's table 2 gives 9,999."})
+    assert store.get(draft_id).status is DraftStatus.approved
+    page = rob.get(f"/drafts/{draft_id}")
+    assert "Overridden error findings" in page and "The paper&#39;s table 2 gives 9,999." in page
+    assert 'class="finding-item error"' in page  # the finding itself is still shown
+    history = rob.get(f"/drafts/{draft_id}/history")
+    assert "Approved despite error findings" in history
+    assert "The paper&#39;s table 2 gives 9,999." in history and "rob" in history
+
+
+def test_only_admins_publish_correct_and_withdraw(people: dict[str, Person],
+                                                 store: Store) -> None:
+    rita, ada = people["rita"], people["ada"]
+    draft_id = _draft_as(people["ed"])
+    rita.post(f"/drafts/{draft_id}/claim")
+    rita.post(f"/drafts/{draft_id}/decide", decision="approve")
+    preview = rita.get(f"/drafts/{draft_id}/preview")
+    assert "Only an admin publishes" in preview and "Download Markdown" not in preview
+    assert rita.post(f"/drafts/{draft_id}/export", format="md").status_code == 303
+    assert "it needs the admin role" in rita.get(f"/drafts/{draft_id}/preview")
+    assert store.get(draft_id).status is DraftStatus.approved
+    assert "Download Markdown" in ada.get(f"/drafts/{draft_id}/preview")
+    assert ada.post(f"/drafts/{draft_id}/export", format="md").status_code == 200
+    assert store.get(draft_id).status is DraftStatus.published
+
+    assert "Correct the published page" not in rita.get(f"/drafts/{draft_id}")
+    rita.post(f"/drafts/{draft_id}/withdraw", reason="no")
+    assert store.get(draft_id).status is DraftStatus.published
+    page = ada.get(f"/drafts/{draft_id}")
+    assert "Correct the published page" in page and "Withdraw" in page
+    fixed = "Poor sleep was linked to more relapses in one clinic's patients"
+    ada.post(f"/drafts/{draft_id}/correct", base_version="1", headline=fixed,
+             note="The headline now says the study was in one clinic.")
+    corrected = store.get(draft_id)
+    assert corrected.summary.headline == fixed and corrected.status is DraftStatus.published
+    today = date.today().isoformat()
+    frame = ada.get(f"/drafts/{draft_id}/preview/page")
+    assert f"Correction (<time datetime=\"{today}\">{today}</time>):" in frame
+    assert "The headline now says the study was in one clinic." in frame
+    ada.post(f"/drafts/{draft_id}/withdraw", reason="The journal retracted it.")
+    assert store.get(draft_id).status is DraftStatus.withdrawn
+    frame = ada.get(f"/drafts/{draft_id}/preview/page")
+    assert "Withdrawn (" in frame and "The journal retracted it." in frame
+    assert "<h2>What was found</h2>" not in frame
+    download = ada.post(f"/drafts/{draft_id}/export", format="json")
+    assert download.json()["withdrawn"]["reason"] == "The journal retracted it."
+    assert [e.action for e in store.events(draft_id)][-3:] == ["correction", "withdraw",
+                                                              "export"]
+
+
+@pytest.mark.parametrize("path", ["/drafts/99999999999999999999",
+                                  "/drafts/99999999999999999999/history",
+                                  "/drafts/99999999999999999999/preview",
+                                  "/drafts/2147483648/preview/page", "/drafts/0"])
+def test_out_of_range_ids_are_not_found(client: TestClient, signed_in: str, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "There is no draft #" in response.text
+
+
+def test_posting_to_an_out_of_range_id_is_not_found(client: TestClient, signed_in: str) -> None:
+    response = _post(client, "/drafts/99999999999999999999/claim", signed_in)
+    assert response.status_code == 404
+
+
+def test_a_removed_account_cannot_act(client: TestClient, signed_in: str, store: Store,
+                                      settings: Settings) -> None:
+    from laydraft.db.tables import users
+
+    draft_id = _draft_as(Person(client, signed_in))
+    with store.transaction(write=True) as conn:
+        conn.execute(users.delete().where(users.c.name == "alice"))
+    _post(client, f"/drafts/{draft_id}/comment", signed_in, text="still here?")
+    assert store.comments(draft_id) == []
