@@ -99,7 +99,7 @@ COMMAND_HELP = {
     "queue": "Look at the review queue.",
     "review": "Review drafts: claim, edit, comment, approve or reject.",
     "serve": "Run the web app for editors and reviewers.",
-    "user": "Accounts that may sign in to the web app.",
+    "user": "Accounts that may sign in to the web app, and their roles.",
 }
 
 
