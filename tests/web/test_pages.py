@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from laydraft import review
 from laydraft.config import Settings
 from laydraft.db import Store
-from laydraft.models import DraftStatus
+from laydraft.models import DraftStatus, Role
 from laydraft.users import create_user
 
 from .conftest import PASSWORD, example_text, queue_draft, sign_in, token_from
@@ -119,7 +119,7 @@ def test_a_whole_review_claim_edit_approve_and_publish(
     # alice saved the current version, so another person approves it (four eyes)
     assert 'value="approve"' not in client.get(f"/drafts/{draft.id}").text
     _post(client, f"/drafts/{draft.id}/release", signed_in)
-    create_user(store, "bob", PASSWORD)
+    create_user(store, "bob", PASSWORD, role=Role.admin)  # approves, then publishes
     client = TestClient(app, follow_redirects=False)
     signed_in = sign_in(client, "bob")
     _post(client, f"/drafts/{draft.id}/claim", signed_in)
