@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
-from .config import API_KEY_ENV, Settings
+from .config import Settings
 from .core import DraftingCore, check_summary
 from .db import Store
 from .diff import VersionDiff, diff_summaries
@@ -364,8 +364,7 @@ def offline_redraft_notice(version: Version) -> str | None:
     if version.provenance.drafter != "offline":
         return None
     return ("the offline drafter cannot follow instructions, so this version is its usual "
-            f"draft of the abstract; set {API_KEY_ENV} (or base_url for a local server) to re-draft "
-            "with a model")
+            "draft of the abstract")
 
 
 def redraft(store: Store, draft_id: int, instruction: str, author: Person, settings: Settings,

@@ -18,7 +18,7 @@ import click
 
 from .. import editing
 from .. import review as workflow
-from ..config import Settings, user_data_dir
+from ..config import API_KEY_ENV, Settings, user_data_dir
 from ..db import Store
 from ..diff import VersionDiff, inline_markup
 from ..errors import ErrorCode, LaydraftError, StaleVersionError, UsageError
@@ -473,6 +473,8 @@ def review_redraft(obj: Context, draft_id: int, instruction: str, as_name: str |
     settings, store, actor = _acting(obj, as_name, Action.redraft)
     version = workflow.redraft(store, draft_id, instruction, actor, settings)
     notice = workflow.offline_redraft_notice(version)
+    if notice:
+        notice += f"; set {API_KEY_ENV} (or base_url for a local server) to re-draft with a model"
     if as_json:
         echo_json({**version.model_dump(mode="json"), "notice": notice})
     else:

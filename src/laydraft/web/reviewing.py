@@ -204,7 +204,9 @@ def _run_action(web: Any, draft_id: int, user: Any, action: str,
     elif action == "redraft":
         version = review.redraft(store, draft_id, form.get("instruction", ""), user, settings,
                                  base_version=_int(form.get("base_version"), "version"))
-        return review.offline_redraft_notice(version)
+        notice = review.offline_redraft_notice(version)
+        return notice and (f"{notice[0].upper()}{notice[1:]}. Whoever runs this site can "
+                           "connect a model for re-drafts that follow instructions.")
     return None
 
 
