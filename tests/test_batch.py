@@ -62,8 +62,8 @@ def laydraft_process(*args: str, code: str = RUN_CLI) -> subprocess.Popen[str]:
 
 
 def queued_keys(settings: Settings) -> list[str]:
-    store = Store(settings.database_url())
-    return [store.get(item.id).abstract.stable_key() for item in store.list()]
+    with Store(settings.database_url()) as store:
+        return [store.get(item.id).abstract.stable_key() for item in store.list()]
 
 
 def list_keys(path: Path) -> set[str]:
@@ -85,7 +85,8 @@ def test_dry_run_counts_records_tokens_and_both_prices_and_sends_nothing() -> No
     assert (data["records"], data["bad"], data["to_draft"]) == (202, 2, 200)
     assert data["prompt_tokens"] > 200 * 300 and data["answer_tokens"] > 0
     assert data["batch_api_cost_usd"] == pytest.approx(data["cost_usd"] * 0.5, rel=1e-3)
-    assert Store(load_settings().database_url()).count() == 0
+    with Store(load_settings().database_url()) as store:
+        assert store.count() == 0
 
 
 def test_dry_run_table_names_the_bad_records() -> None:
@@ -119,10 +120,8 @@ def test_summary_table_is_printed_without_a_terminal(no_blocking: object) -> Non
     assert "drafted and queued" in output and "records not drafted" in output
 
 
-def test_resume_after_sigkill_finishes_with_no_duplicates_and_nothing_lost() -> None:
-    settings = load_settings()
+def test_resume_after_sigkill_finishes_with_no_duplicates_and_nothing_lost(store: Store) -> None:
     proc = laydraft_process("batch", str(LIST_200), "--concurrency", "4", code=RUN_SLOW_CLI)
-    store = Store(settings.database_url())
     deadline = time.monotonic() + 60
     while store.count() < 40 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
@@ -137,7 +136,7 @@ def test_resume_after_sigkill_finishes_with_no_duplicates_and_nothing_lost() -> 
     summary = json.loads(out)
     assert summary["drafted"] == 200 - interrupted
     assert summary["skipped"] == interrupted and summary["bad"] == 2
-    keys = queued_keys(settings)
+    keys = queued_keys(load_settings())
     assert len(keys) == len(set(keys)) == 200
     assert set(keys) == list_keys(LIST_200)
 
@@ -169,9 +168,8 @@ def records(count: int) -> list[Abstract | RecordError]:
 
 
 def test_a_failed_record_is_stored_with_its_reason_and_the_run_goes_on(
-        no_blocking: object) -> None:
+        no_blocking: object, store: Store) -> None:
     settings = load_settings()
-    store = Store(settings.database_url())
     runner = BatchRunner(settings, store, flaky(settings))
     summary = asyncio.run(runner.run(records(4), "list"))
     assert (summary.drafted, summary.failed, summary.bad) == (2, 1, 1)
@@ -204,9 +202,8 @@ def test_the_guard_catches_blocking_io_on_the_event_loop(no_blocking: object) ->
     assert asyncio.run(reads_it_in_a_thread())
 
 
-def test_the_offline_drafter_runs_off_the_event_loop(no_blocking: object) -> None:
+def test_the_offline_drafter_runs_off_the_event_loop(no_blocking: object, store: Store) -> None:
     settings = load_settings(overrides={"drafter": "offline"})
-    store = Store(settings.database_url())
     summary = asyncio.run(BatchRunner(settings, store, DraftingCore(settings)).run(
         iter_list(LIST_3), "list"))
     assert (summary.drafted, summary.bad, summary.drafter) == (3, 1, "offline")
@@ -214,7 +211,7 @@ def test_the_offline_drafter_runs_off_the_event_loop(no_blocking: object) -> Non
 
 
 def test_a_429_is_retried_after_the_asked_wait_and_teaches_the_limiter(
-    api_key: str, cassette: Callable[[str], Cassette], no_blocking: object
+    api_key: str, cassette: Callable[[str], Cassette], no_blocking: object, store: Store
 ) -> None:
     settings = load_settings(overrides={"drafter": "openai"})
     limiter, waits = RateLimiter(), []
@@ -222,7 +219,6 @@ def test_a_429_is_retried_after_the_asked_wait_and_teaches_the_limiter(
                                limiter=limiter)
     core = DraftingCore(settings, provider=provider)
     abstract = Abstract(text=EXAMPLE, title="Sleep quality and relapse activity in MS")
-    store = Store(settings.database_url())
     runner = BatchRunner(settings, store, core, stats=provider.stats)  # renders: not in the loop
 
     async def go() -> object:

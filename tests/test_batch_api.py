@@ -78,8 +78,8 @@ def invoke(*args: str, transport: MultipartCassette | None = None) -> Any:
     return json.loads(result.output)
 
 
-def test_submit_status_collect_round_trip(transport: MultipartCassette, tmp_path: Path) -> None:
-    settings = load_settings()
+def test_submit_status_collect_round_trip(transport: MultipartCassette, tmp_path: Path,
+                                          store: Store) -> None:
     submitted = invoke("batch", str(LIST), "--via", "batch-api", "--out-dir",
                        str(tmp_path / "out"), "--json", transport=transport)
     assert [j["id"] for j in submitted["jobs"]] == ["batch_6921a4c0e8f48190b1d2c3e4f5a6b7c8"]
@@ -102,7 +102,6 @@ def test_submit_status_collect_round_trip(transport: MultipartCassette, tmp_path
     reasons = {f["reason"] for f in collected["failures"]}
     assert reasons == {"refused", "http_500", "expired"}
 
-    store = Store(settings.database_url())
     (item,) = store.list()
     draft = store.get(item.id)
     assert draft.provenance.model == "gpt-4o-mini-2024-07-18"
@@ -113,13 +112,12 @@ def test_submit_status_collect_round_trip(transport: MultipartCassette, tmp_path
 
 
 def test_failed_and_expired_items_are_resubmittable(transport: MultipartCassette,
-                                                    tmp_path: Path) -> None:
+                                                    tmp_path: Path, store: Store) -> None:
     invoke("batch", str(LIST), "--via", "batch-api", "--out-dir", str(tmp_path), "--json",
            transport=transport)
     invoke("batch", "status", "--json", transport=transport)
     invoke("batch", "collect", "--json", transport=transport)
     settings = load_settings()
-    store = Store(settings.database_url())
     records = list(iter_records(LIST, 10**6))
     plain = BatchRunner(settings, store, DraftingCore(settings))
     assert list(plain.pending(records)) == []
@@ -128,9 +126,9 @@ def test_failed_and_expired_items_are_resubmittable(transport: MultipartCassette
     assert {f.reason for f in BatchState(store).failures()} == {"refused", "http_500", "expired"}
 
 
-def test_request_files_split_at_the_request_limit(api_key: str, tmp_path: Path) -> None:
+def test_request_files_split_at_the_request_limit(api_key: str, tmp_path: Path,
+                                                 store: Store) -> None:
     settings = load_settings()
-    store = Store(settings.database_url())
     runner = BatchRunner(settings, store, DraftingCore(settings))
     pending = ((runner.key(a), a) for a in runner.pending(iter_records(LIST, 10**6)))
     files = batch_api.write_request_files(settings, pending, tmp_path, 7, runner.state,

@@ -192,16 +192,14 @@ review.save_edit(db, 1, summary, draft.version, "alice", settings)
 
 
 def _consistent(store_url: str) -> tuple[int, int]:  # noqa: F811
-    db = Store(store_url)
-    with db.transaction() as conn:
+    with Store(store_url) as db, db.transaction() as conn:
         if conn.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         current = conn.execute(sa.text("SELECT current_version FROM drafts WHERE id = 1")).scalar()
         newest = conn.execute(sa.text("SELECT max(version) FROM versions WHERE draft_id = 1")
                               ).scalar()
-    assert current == newest
-    db.get(1)
-    db.close()
+        assert current == newest
+        db.get(1)
     return current, newest
 
 

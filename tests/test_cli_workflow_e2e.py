@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -196,7 +196,7 @@ Grant = Callable[[Store, str, str], None]
 
 
 @pytest.fixture
-def shared(store_url: str, monkeypatch: pytest.MonkeyPatch, grant: Grant) -> Store:
+def shared(store_url: str, monkeypatch: pytest.MonkeyPatch, grant: Grant) -> Iterator[Store]:
     monkeypatch.setenv("LAYDRAFT_DATABASE", store_url)
     monkeypatch.setenv("LAYDRAFT_SHARED_QUEUE", "true")
     monkeypatch.setenv("LAYDRAFT_DRAFTER", "offline")
@@ -205,7 +205,8 @@ def shared(store_url: str, monkeypatch: pytest.MonkeyPatch, grant: Grant) -> Sto
                        ("ada", "admin")):
         create_user(store, name, PASSWORD)
         grant(store, name, role)
-    return store
+    with store:
+        yield store
 
 
 def cli_run(*args: str, **env: str) -> tuple[int, str]:

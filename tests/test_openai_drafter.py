@@ -53,12 +53,11 @@ def test_request_uses_strict_json_schema_and_no_sdk_retries(
 
 
 def test_rate_limit_is_retried_after_the_servers_delay_and_stores_one_draft(
-    settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette]
+    settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette], store: Store
 ) -> None:
     transport = cassette("openai/rate_limited_then_success")
     waits: list[float] = []
     draft = draft_abstract(settings, abstract, transport, waits)
-    store = Store(settings.database_url())
     store.add(draft)
     assert transport.calls == 2
     assert waits == [1.0]  # retry-after-ms: 1000
@@ -79,10 +78,9 @@ def test_server_error_is_retried(
 
 
 def test_unauthorized_fails_at_once_saying_how_to_set_the_key(
-    settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette]
+    settings: Settings, abstract: Abstract, cassette: Callable[[str], Cassette], store: Store
 ) -> None:
     transport = cassette("openai/unauthorized")
-    store = Store(settings.database_url())
     with pytest.raises(ModelAPIError, match="OPENAI_API_KEY") as info:
         draft_abstract(settings, abstract, transport)
     assert info.value.status == 401

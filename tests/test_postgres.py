@@ -48,6 +48,5 @@ def store_url() -> str:
 def test_the_server_is_postgresql(store_url: str) -> None:
     from laydraft.db import Store
 
-    db = Store(store_url)
-    assert db.engine.dialect.name == "postgresql"
-    db.engine.dispose()
+    with Store(store_url) as db:
+        assert db.engine.dialect.name == "postgresql"

@@ -43,8 +43,9 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def store(settings: Settings) -> Store:
-    return Store(settings.database_url())
+def store(settings: Settings) -> Iterator[Store]:
+    with Store(settings.database_url()) as opened:
+        yield opened
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ def test_user_add_reads_the_password_from_stdin_and_list_never_shows_it() -> Non
     runner = CliRunner()
     added = runner.invoke(cli, ["user", "add", "carol", "--password-stdin"], input=PASSWORD + "\n")
     assert added.exit_code == 0, added.output
-    store = Store(load_settings().database_url())
-    assert authenticate(store, "carol", PASSWORD) is not None
+    with Store(load_settings().database_url()) as store:
+        assert authenticate(store, "carol", PASSWORD) is not None
     listed = runner.invoke(cli, ["user", "list", "--json"])
     assert [u["name"] for u in json.loads(listed.output)] == ["carol"]
     assert PASSWORD not in listed.output and "argon2" not in listed.output

@@ -34,6 +34,9 @@ class Context:
 
     ``provider`` builds the model provider (the SDK clients); tests pass their own through
     ``CliRunner().invoke(cli, args, obj=Context(provider=...))`` to replay recorded calls.
+
+    The context owns the stores and providers it hands out: ``close()`` (run when the command
+    ends, however it ends) closes their database connections and SDK clients.
     """
 
     def __init__(self, config: str | None = None, db: str | None = None,
@@ -41,6 +44,12 @@ class Context:
         self.config_file = config
         self.db = db
         self.make_provider = provider
+        self._opened: list[Store | ModelProvider] = []
+
+    def close(self) -> None:
+        """Close every store and provider this command opened, newest first."""
+        while self._opened:
+            self._opened.pop().close()
 
     def settings(self, **overrides: Any) -> Settings:
         from ..config import load_settings
@@ -50,17 +59,21 @@ class Context:
     def store(self, settings: Settings | None = None) -> Store:
         from ..db import Store
 
-        return Store((settings or self.settings()).database_url())
+        store = Store((settings or self.settings()).database_url())
+        self._opened.append(store)
+        return store
 
     def provider(self, settings: Settings, rate_limited: bool = False) -> ModelProvider:
         """Where model calls go: the one place the CLI builds SDK clients."""
         if self.make_provider is not None:
-            return self.make_provider(settings, rate_limited=rate_limited)
-        from ..drafting.provider import ModelProvider
+            provider = self.make_provider(settings, rate_limited=rate_limited)
+        else:
+            from ..drafting.provider import ModelProvider
 
-        if rate_limited:
-            return ModelProvider.rate_limited(settings)
-        return ModelProvider(settings)
+            provider = (ModelProvider.rate_limited(settings) if rate_limited
+                        else ModelProvider(settings))
+        self._opened.append(provider)
+        return provider
 
     def core(self, settings: Settings, store: Store | None = None,
              provider: ModelProvider | None = None) -> DraftingCore:
@@ -168,6 +181,7 @@ def cli(ctx: click.Context, config: str | None, db: str | None, debug: bool) -> 
     """
     obj = ctx.ensure_object(Context)
     obj.config_file, obj.db = config, db
+    ctx.call_on_close(obj.close)
 
 
 def echo_json(data: Any) -> None:

@@ -38,6 +38,7 @@ class ModelProvider:
         self.limiter = limiter
         self.stats = stats or CallStats()
         self.sleep = sleep
+        self._batch_clients: list[openai.OpenAI] = []
 
     @classmethod
     def rate_limited(cls, settings: Settings, **kwargs: Any) -> ModelProvider:
@@ -79,4 +80,12 @@ class ModelProvider:
         """The sync client for the Batch API's files and batches endpoints."""
         http = (httpx2.Client(transport=self.batch_transport)
                 if self.batch_transport is not None else None)
-        return openai.OpenAI(**self.client_arguments(), http_client=http)
+        client = openai.OpenAI(**self.client_arguments(), http_client=http)
+        self._batch_clients.append(client)
+        return client
+
+    def close(self) -> None:
+        """Close the sync clients this provider made (the async one is the drafter's to
+        close: ``DraftingCore.aclose``)."""
+        while self._batch_clients:
+            self._batch_clients.pop().close()

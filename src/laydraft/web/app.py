@@ -8,8 +8,10 @@ page, the signed-in user from the server-side session, CSRF checks, then the rou
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
+from functools import partial
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -83,6 +85,17 @@ def allowed_hosts(settings: Settings, extra: Sequence[str] = ()) -> list[str]:
     return hosts
 
 
+@asynccontextmanager
+async def _lifespan(owned: Store | None, _app: Starlette) -> AsyncIterator[None]:
+    """Close the store the app opened itself when the server stops (a store passed in is
+    its caller's to close)."""
+    try:
+        yield
+    finally:
+        if owned is not None:
+            owned.close()
+
+
 def create_app(settings: Settings, store: Store | None = None, secret: str | None = None,
                secure_cookies: bool = False, hosts: Sequence[str] = (),
                hasher: Hasher | None = None,
@@ -95,7 +108,10 @@ def create_app(settings: Settings, store: Store | None = None, secret: str | Non
     password hasher and the time source (tests instrument them).
     """
     secure = secure_cookies or settings.secure_cookies
-    web = WebState(settings=settings, store=store or Store(settings.database_url()),
+    owned: Store | None = None
+    if store is None:
+        store = owned = Store(settings.database_url())
+    web = WebState(settings=settings, store=store,
                    templates=make_templates(),
                    session_policy=SessionPolicy.from_settings(settings),
                    signin_limits=SigninLimits.from_settings(settings),
@@ -122,6 +138,7 @@ def create_app(settings: Settings, store: Store | None = None, secret: str | Non
                        path_limits={"/signin": SIGNIN_MAX_BODY}),
         ],
         exception_handlers=handlers,
+        lifespan=partial(_lifespan, owned),
     )
     app.state.laydraft = web
     return app
