@@ -27,7 +27,7 @@ from typing import Any
 from ..config import Settings
 from ..core import DraftingCore
 from ..db import Store
-from ..drafting.transport import CallStats, HaltGate
+from ..drafting.transport import FATAL_STATUSES, CallStats, HaltGate
 from ..errors import (
     BudgetError,
     ConfigError,
@@ -43,7 +43,8 @@ from ..models import Abstract, Draft
 from ..prompts import render_draft_prompt
 from .state import BatchState, ItemKey, ItemRow, model_label
 
-FATAL_STATUSES = {401, 403, 404}
+__all__ = ["FATAL_STATUSES", "BatchRunner", "BatchSummary", "Tally", "is_fatal",
+           "prompt_fingerprint"]
 
 
 @dataclass
@@ -141,6 +142,7 @@ class BatchRunner:
         self.stats = stats or CallStats()
         self.on_change = on_change or (lambda _tally: None)
         self.gate = gate or HaltGate()
+        self.gate.stop_on_fatal = True  # the first fatal answer closes it, before another send
         self.tally = Tally()
         self.model = model_label(core.name, settings.model)
         self.fingerprint = prompt_fingerprint(settings)
@@ -210,8 +212,13 @@ class BatchRunner:
             task.add_done_callback(lambda _: slots.release())
 
     def halt(self, exc: LaydraftError) -> None:
-        """Stop the run for ``exc`` (the first reason wins): no request is sent after this."""
-        if self.stop is None:
+        """Stop the run for ``exc`` (the first reason wins): no request is sent after this.
+
+        A record refused by the closed gate (RunHalted) only names the reason when nothing
+        better does: the fatal answer that closed it, once it arrives, replaces it.
+        """
+        if self.stop is None or (isinstance(self.stop, RunHalted)
+                                 and not isinstance(exc, RunHalted)):
             self.stop = exc
         self.gate.halt(str(exc))
 
@@ -313,8 +320,9 @@ class BatchRunner:
         source = str(abstract.source) if abstract.source else None
         try:
             draft = await self._draft(abstract)
-        except RunHalted:
+        except RunHalted as exc:
             self._leave()
+            self.halt(exc)
             return
         except StorageError:
             self._leave()

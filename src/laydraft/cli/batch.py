@@ -158,18 +158,23 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
     if dry_run:
         _dry_run(obj, settings, list_path, as_json)
         return
-    draft_creator(settings, obj.store(settings))  # a shared queue drafts only as a known user
+    try:
+        draft_creator(settings, obj.store(settings))  # a shared queue drafts only as a known user
+    except LaydraftError as exc:
+        _not_started(exc, list_path, as_json and via == "sync")
+        raise
     if via == "batch-api":
         _submit(obj, settings, list_path, retry_failed, out_dir, as_json)
         return
-    provider = obj.provider(settings, rate_limited=True) if settings.use_model() else None
-    store = obj.store(settings)
     with LiveProgress() as progress:
-        runner = BatchRunner(settings, store, obj.core(settings, store, provider),
-                             concurrency=settings.concurrency, retry_failed=retry_failed,
-                             stats=provider.stats if provider else None, on_change=progress,
-                             gate=provider.gate if provider else None)
-        try:
+        try:  # the list, the queue and the model client are checked before the run starts
+            provider = (obj.provider(settings, rate_limited=True) if settings.use_model()
+                        else None)
+            store = obj.store(settings)
+            runner = BatchRunner(settings, store, obj.core(settings, store, provider),
+                                 concurrency=settings.concurrency, retry_failed=retry_failed,
+                                 stats=provider.stats if provider else None, on_change=progress,
+                                 gate=provider.gate if provider else None)
             if progress.enabled:
                 runner.tally.total = _count(list_path, settings)
             records = iter_records(list_path, settings.max_input_bytes)  # opens it: off the loop

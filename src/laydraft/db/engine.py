@@ -123,6 +123,18 @@ def _identity(path: str) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
+def _read_only(path: str) -> bool:
+    """True when the file or its folder cannot be written (mode, or a read-only file system)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(folder, os.W_OK) or (os.path.exists(path)
+                                              and not os.access(path, os.W_OK))
+
+
 def storage_error(url: str, exc: BaseException, *, gone: bool = False,
                   path: str | None = None) -> StorageError | None:
     """The StorageError a failed write amounts to, or None when it is not the storage's fault."""
@@ -131,6 +143,8 @@ def storage_error(url: str, exc: BaseException, *, gone: bool = False,
         (code for code, pattern in _STORAGE_REASONS if pattern.search(reason)), None)
     if code is None:
         return None
+    if code == ErrorCode.STORAGE_FAILED and path and _read_only(path):
+        code = ErrorCode.STORAGE_READONLY  # SQLite says "unable to open" for a read-only folder
     where = path or url
     return StorageError(f"the queue database {where} {_SAYS[code]} ({reason})",
                         code=code, url=url, path=path, reason=reason)

@@ -36,14 +36,37 @@ class CallStats:
     errors: int = 0
 
 
+# Answers that every other request would get too: bad key, no permission, unknown model.
+FATAL_STATUSES = frozenset({401, 403, 404})
+
+
+def fatal_answer(status: int, content: bytes) -> str | None:
+    """Why an answer means no other request can succeed (key, model, quota), or None."""
+    if status in FATAL_STATUSES:
+        return f"the model server answered {status}"
+    if status == 429:
+        try:
+            body = json.loads(content)
+            error = body.get("error") if isinstance(body, dict) else None
+            code = error.get("code") or error.get("type") if isinstance(error, dict) else None
+        except ValueError:
+            return None
+        if code == "insufficient_quota":
+            return "the account has no quota left (429 insufficient_quota)"
+    return None
+
+
 class HaltGate:
     """Open until a run halts; then every request it guards raises ``RunHalted``.
 
-    Requests already on the wire finish (their answers are paid for, so they are kept).
+    Requests already on the wire finish (their answers are paid for, so they are kept). With
+    ``stop_on_fatal`` (a batch run sets it) the gate closes itself the moment a fatal answer
+    arrives, before any other request can leave.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, stop_on_fatal: bool = False) -> None:
         self.reason: str | None = None
+        self.stop_on_fatal = stop_on_fatal
 
     @property
     def halted(self) -> bool:
@@ -59,6 +82,11 @@ class HaltGate:
         if self.reason is not None:
             raise RunHalted(self.reason)
 
+    def observe(self, status: int, content: bytes) -> None:
+        """Close the gate on a fatal answer, when asked to."""
+        if self.stop_on_fatal and (reason := fatal_answer(status, content)) is not None:
+            self.halt(reason)
+
 
 class GatedTransport(httpx2.AsyncBaseTransport):
     """Refuse to send once the gate is closed (the chain without a rate limiter)."""
@@ -69,7 +97,12 @@ class GatedTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self.gate.check()
-        return await self.inner.handle_async_request(request)
+        response = await self.inner.handle_async_request(request)
+        if self.gate.stop_on_fatal and (response.status_code in FATAL_STATUSES
+                                        or response.status_code == 429):
+            await response.aread()
+            self.gate.observe(response.status_code, response.content)
+        return response
 
     async def aclose(self) -> None:
         await self.inner.aclose()
@@ -147,6 +180,7 @@ class LimitedTransport(httpx2.AsyncBaseTransport):
             self.limiter.settle(reservation, None)
             raise
         await response.aread()
+        self.gate.observe(response.status_code, response.content)
         self.limiter.observe(RateLimits.from_headers(response.headers))
         if response.status_code == 429:
             self.stats.rate_limited += 1
