@@ -16,7 +16,7 @@ from typing import Any
 import openai
 
 from ..config import API_KEY_ENV, Settings
-from ..errors import ModelAPIError, ModelUnreachableError
+from ..errors import ModelAPIError, ModelUnreachableError, RunHalted
 from ..models import Abstract, Attempt, Usage
 from ..prompts import RenderedPrompt
 from . import DraftOutput
@@ -196,6 +196,9 @@ class OpenAIDrafter:
         try:
             return await policy(self._attempt, client, session)
         except (openai.APIStatusError, openai.APITimeoutError, openai.APIConnectionError) as exc:
+            gate = self.provider.gate
+            if gate.halted and is_retryable(exc):  # not this record's failure: the run stopped
+                raise RunHalted(gate.reason or "stopped") from exc
             tries = int(policy.statistics.get("attempt_number", 1))
             raise _final_error(session, exc, client, tries, clock() - started) from exc
 
