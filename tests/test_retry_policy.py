@@ -13,7 +13,7 @@ import openai
 import pytest
 
 from laydraft.drafting.headers import parse_duration, server_wait
-from laydraft.drafting.retry import MAX_ATTEMPTS, is_retryable, retry_policy
+from laydraft.drafting.retry import is_retryable, retry_policy
 
 REQUEST = httpx2.Request("POST", "https://api.openai.com/v1/chat/completions")
 
@@ -119,12 +119,20 @@ def test_stops_before_a_wait_that_would_pass_the_deadline() -> None:
     assert waits == [] and len(calls) == 1
 
 
-def test_gives_up_after_max_attempts() -> None:
+def test_gives_up_at_the_deadline_not_after_a_count() -> None:
+    now = [0.0]
     waits: list[float] = []
-    calls, call = flaky([status_error(503, text="down") for _ in range(MAX_ATTEMPTS + 2)])
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    calls, call = flaky([status_error(503, text="down") for _ in range(200)])
     with pytest.raises(openai.APIStatusError):
-        attempt(10_000, 0.01, waits, call)
-    assert len(calls) == MAX_ATTEMPTS and len(waits) == MAX_ATTEMPTS - 1
+        asyncio.run(retry_policy(deadline=60, max_wait=2, sleep=sleep, clock=lambda: now[0])(call))
+    assert len(calls) > 20  # far more than the old fixed count of 6
+    assert now[0] <= 60 and sum(waits) == pytest.approx(now[0])
+    assert 60 - now[0] < 0.05 or len(calls) == 200  # the last attempt landed on the deadline
 
 
 def test_insufficient_quota_is_raised_at_once() -> None:

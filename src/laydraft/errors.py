@@ -7,6 +7,8 @@
     │   │   └── RecordError        one record of a reading list is bad (carries its position)
     │   ├── BudgetError            the prompt would exceed the context window or token budget
     │   └── NotFoundError          no draft / version / user / batch job with that id
+    ├── StorageError               the queue database cannot be written: read-only, full,
+    │                              gone (deleted or replaced) or failing (exit 1)
     ├── WorkflowError              the review workflow refuses the action (exit 2)
     │   ├── NotClaimedError        the action needs the reviewer to hold the draft's claim
     │   └── StaleVersionError      someone saved a newer version first (optimistic locking)
@@ -15,6 +17,7 @@
         │   └── ModelUnreachableError  the model server could not be reached (also a
         │                              ModelAPIError, so batch runs count it as a failed call)
         ├── ModelAPIError          the API answered with an error that retrying cannot fix
+        ├── RunHalted              a stopped run refused to send another model request
         └── DraftFailed            a draft ended in a failure state (refused, truncated, ...)
 
 Every error carries a stable ``code`` (an ``ErrorCode``; each class has a default) and a
@@ -26,7 +29,7 @@ The interfaces phrase errors for their users from ``code`` and ``context``:
 by code or class, never by matching message text.
 
 Exit codes (the CLI's contract, see the README): 2 for usage, input, config, not found and
-workflow errors; 1 for network, model API and failed drafts (and anything unexpected).
+workflow errors; 1 for network, model API, storage and failed drafts (and anything unexpected).
 """
 
 from __future__ import annotations
@@ -113,6 +116,13 @@ class ErrorCode(StrEnum):
     MODEL_API = "model_api"                  # context: status, api_code
     DRAFT_FAILED = "draft_failed"            # context: reason
     DRAFTING = "drafting"                    # the model or network failed (generic)
+    RUN_HALTED = "run_halted"                # a stopped run sends no more requests (context:
+                                             # reason)
+    # storage (exit 1): context url or path, reason (the OS / database's own words)
+    STORAGE_READONLY = "storage_readonly"    # the database (file or folder) is read-only
+    STORAGE_FULL = "storage_full"            # the disk (or the database's quota) is full
+    STORAGE_GONE = "storage_gone"            # the database file was deleted or replaced
+    STORAGE_FAILED = "storage_failed"        # any other write failure (disk I/O error...)
     ERROR = "error"                          # anything else
 
 
@@ -175,6 +185,16 @@ class NotFoundError(UsageError):
     default_code = ErrorCode.NOT_FOUND
 
 
+class StorageError(LaydraftError):
+    """The queue database could not be written: nothing more can be stored, so work stops.
+
+    ``code`` says why (read-only, full, gone, failed); ``context`` holds ``url`` or ``path``
+    and ``reason``, the database's or operating system's own words.
+    """
+
+    default_code = ErrorCode.STORAGE_FAILED
+
+
 class WorkflowError(LaydraftError):
     """The review workflow refuses the action, e.g. an illegal state transition."""
 
@@ -228,6 +248,21 @@ class ModelUnreachableError(ModelAPIError, NetworkError):
 
     def __init__(self, message: str, **context: Any) -> None:
         super().__init__(message, api_code="unreachable", **context)
+
+
+class RunHalted(DraftingError):
+    """A run stopped (a fatal answer, a storage failure, an interrupt): no request is sent.
+
+    Raised by the halt gate in the model client's transport chain; a record that meets it was
+    not drafted and is left for the next run, not counted as failed.
+    """
+
+    default_code = ErrorCode.RUN_HALTED
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"no model request was sent: the run has stopped ({reason})",
+                         reason=reason)
+        self.reason = reason
 
 
 class DraftFailed(DraftingError):

@@ -76,7 +76,7 @@ class LiveProgress:
 def summary_table(summary: BatchSummary) -> Table:
     table = Table(title=f"batch run {summary.run_id}: {summary.list_path}", show_header=False)
     table.add_column("what", style="bold")
-    table.add_column("value", justify="right")
+    table.add_column("value", justify="right", overflow="fold")
     cost = "unknown (no price for this model)" if summary.cost_usd is None else (
         f"${summary.cost_usd:.4f}")
     rows = [
@@ -89,7 +89,14 @@ def summary_table(summary: BatchSummary) -> Table:
         ("cost", cost), ("time", f"{summary.seconds:.1f} s"),
         ("drafter / model", f"{summary.drafter} / {summary.model}"),
         ("prompt", summary.fingerprint),
+        ("ended", summary.status),
     ]
+    if summary.stopped:
+        rows.append(("stopped because", summary.stopped))
+    if summary.left_for_next_run:
+        rows.append(("left for the next run", summary.left_for_next_run))
+    if summary.not_stored:
+        rows.append(("drafted but not stored", summary.not_stored))
     for name, value in rows:
         table.add_row(name, str(value))
     for reason, count in sorted(summary.skipped_reasons.items()):

@@ -7,8 +7,13 @@ business: the model's HTTP transport waits at the limiter (see ``drafting/transp
 Drafting goes through the drafting core; everything that blocks (reading the list, the
 database, the offline drafter, the checks) runs in worker threads, never on the event loop.
 
-A model error that no other record can escape (bad key, unknown model, no quota) stops the run
-early; everything not yet drafted is simply drafted by the next run.
+A run always ends with a summary saying how: ``finished`` (the whole list went through; some
+records may have failed), ``failed`` (stopped early) or ``interrupted`` (Ctrl-C), and its row in
+``batch_runs`` says the same. It stops early on a model error no other record can escape (bad
+key, unknown model, no quota), on a storage failure (the queue cannot be written: read-only,
+full, deleted) and on a list that cannot be read. Stopping closes the halt gate, so no request
+leaves after that (in-flight ones finish and are stored); records not attempted are not marked
+failed, the next run drafts them. No task is ever left un-awaited.
 """
 
 from __future__ import annotations
@@ -22,13 +27,24 @@ from typing import Any
 from ..config import Settings
 from ..core import DraftingCore
 from ..db import Store
-from ..drafting.transport import CallStats
-from ..errors import BudgetError, DraftFailed, LaydraftError, ModelAPIError, RecordError
+from ..drafting.transport import FATAL_STATUSES, CallStats, HaltGate
+from ..errors import (
+    BudgetError,
+    ConfigError,
+    DraftFailed,
+    LaydraftError,
+    ModelAPIError,
+    RecordError,
+    RunHalted,
+    StorageError,
+    UsageError,
+)
 from ..models import Abstract, Draft
 from ..prompts import render_draft_prompt
 from .state import BatchState, ItemKey, ItemRow, model_label
 
-FATAL_STATUSES = {401, 403, 404}
+__all__ = ["FATAL_STATUSES", "BatchRunner", "BatchSummary", "Tally", "is_fatal",
+           "prompt_fingerprint"]
 
 
 @dataclass
@@ -42,6 +58,8 @@ class Tally:
     skipped: int = 0
     bad: int = 0
     in_flight: int = 0
+    left: int = 0  # admitted but not drafted because the run stopped: the next run drafts them
+    unstored: int = 0  # drafted (and paid for) but the queue could not store them
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
@@ -50,12 +68,18 @@ class Tally:
 
     @property
     def finished(self) -> int:
-        return self.drafted + self.failed + self.skipped + self.bad
+        return self.drafted + self.failed + self.skipped + self.bad + self.left + self.unstored
 
 
 @dataclass
 class BatchSummary:
-    """What a run did, for the summary table and ``--json``."""
+    """What a run did and how it ended, for the summary table and ``--json``.
+
+    ``status`` is the run row's: finished, failed (``stopped`` says why, ``error_code`` is the
+    error's code) or interrupted. ``exit_status`` is the CLI's: 0 when every record was
+    drafted or skipped, 1 when a record failed or the run stopped on an error, 2 when the list
+    could not be read, 130 when interrupted.
+    """
 
     run_id: int
     list_path: str
@@ -76,6 +100,12 @@ class BatchSummary:
     failures: list[dict[str, Any]]
     bad_records: list[dict[str, Any]]
     skipped_reasons: dict[str, int]
+    status: str = "finished"
+    stopped: str | None = None
+    error_code: str | None = None
+    left_for_next_run: int = 0
+    not_stored: int = 0
+    exit_status: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -92,12 +122,17 @@ def is_fatal(exc: ModelAPIError) -> bool:
 
 
 class BatchRunner:
-    """One run over one reading list through one drafting core."""
+    """One run over one reading list through one drafting core.
+
+    ``gate`` is the halt gate of the model provider's transport chain (its own when None): the
+    runner closes it when the run stops, so no further request is sent.
+    """
 
     def __init__(self, settings: Settings, store: Store, core: DraftingCore, *,
                  concurrency: int = 8, retry_failed: bool = False,
                  stats: CallStats | None = None,
-                 on_change: Callable[[Tally], None] | None = None) -> None:
+                 on_change: Callable[[Tally], None] | None = None,
+                 gate: HaltGate | None = None) -> None:
         self.settings = settings
         self.store = store
         self.state = BatchState(store)
@@ -106,25 +141,59 @@ class BatchRunner:
         self.retry_failed = retry_failed
         self.stats = stats or CallStats()
         self.on_change = on_change or (lambda _tally: None)
+        self.gate = gate or HaltGate()
+        self.gate.stop_on_fatal = True  # the first fatal answer closes it, before another send
         self.tally = Tally()
         self.model = model_label(core.name, settings.model)
         self.fingerprint = prompt_fingerprint(settings)
         self.failures: list[dict[str, Any]] = []
         self.bad_records: list[dict[str, Any]] = []
         self.skipped: dict[str, int] = {}
-        self.fatal: ModelAPIError | None = None
+        self.stop: LaydraftError | None = None
+        self.interrupted = False
+        self.result: BatchSummary | None = None
         self.run_id = 0
         self.had_item: set[str] = set()
 
+    @property
+    def fatal(self) -> LaydraftError | None:
+        """What stopped the run early (None while it goes on or when it finished)."""
+        return self.stop
+
     async def run(self, records: Iterable[Abstract | RecordError], list_path: str) -> BatchSummary:
-        """Draft every record that needs it; raises only for a fatal model error."""
-        self.run_id = await asyncio.to_thread(self.state.start_run, list_path, "sync",
-                                              self.core.name, self.model, self.fingerprint)
-        slots = asyncio.Semaphore(self.concurrency)
+        """Draft every record that needs it and return how the run ended; never raises for a
+        failure (the summary says it). On cancellation (Ctrl-C) the run is closed as
+        ``interrupted``, its summary kept in ``self.result``, and CancelledError re-raised."""
+        try:
+            self.run_id = await asyncio.to_thread(self.state.start_run, list_path, "sync",
+                                                  self.core.name, self.model, self.fingerprint)
+        except LaydraftError as exc:  # no row could be written: nothing to close
+            self.halt(exc)
+            self.result = self.summary(list_path)
+            return self.result
         tasks: set[asyncio.Task[None]] = set()
+        try:
+            await self._admit_all(records, tasks)
+            await _wait_all(tasks)
+        except asyncio.CancelledError:
+            self.interrupted = True
+            self.gate.halt("interrupted")
+            await _cancel_all(tasks)
+            await self._close(list_path)
+            raise
+        except Exception as exc:  # noqa: BLE001 - the list or the queue failed: stop, one line
+            self.halt(exc if isinstance(exc, LaydraftError) else LaydraftError(
+                f"unexpected {exc.__class__.__name__}: {exc}"))
+            await _wait_all(tasks)  # what is in flight finishes and is stored
+        return await self._close(list_path)
+
+    async def _admit_all(self, records: Iterable[Abstract | RecordError],
+                         tasks: set[asyncio.Task[None]]) -> None:
+        """Start a task per record that needs drafting, at most ``concurrency`` at once."""
+        slots = asyncio.Semaphore(self.concurrency)
         seen: set[str] = set()
         stream = iter(records)
-        while not self.fatal:
+        while self.stop is None:
             # Reading the list and the skip check read files and the database: in a thread.
             pulled = await asyncio.to_thread(self._pull, stream, seen)
             if pulled is None:
@@ -133,17 +202,37 @@ class BatchRunner:
             if abstract is None:
                 continue
             await slots.acquire()
+            if self.stop is not None:  # stopped while this record waited for a slot
+                slots.release()
+                self._leave()
+                break
             task = asyncio.create_task(self._draft_one(abstract))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
             task.add_done_callback(lambda _: slots.release())
-        if tasks:
-            await asyncio.gather(*tasks)
+
+    def halt(self, exc: LaydraftError) -> None:
+        """Stop the run for ``exc`` (the first reason wins): no request is sent after this.
+
+        A record refused by the closed gate (RunHalted) only names the reason when nothing
+        better does: the fatal answer that closed it, once it arrives, replaces it.
+        """
+        if self.stop is None or (isinstance(self.stop, RunHalted)
+                                 and not isinstance(exc, RunHalted)):
+            self.stop = exc
+        self.gate.halt(str(exc))
+
+    async def _close(self, list_path: str) -> BatchSummary:
+        """Write the run's ending to its row (best effort: the storage may be what failed)."""
         summary = self.summary(list_path)
-        await asyncio.to_thread(self.state.finish_run, self.run_id,
-                                "stopped" if self.fatal else "done", summary.as_dict())
-        if self.fatal:
-            raise self.fatal
+        try:
+            await asyncio.to_thread(self.state.finish_run, self.run_id, summary.status,
+                                    summary.as_dict())
+        except StorageError as exc:
+            if self.stop is None:
+                self.halt(exc)
+                summary = self.summary(list_path)
+        self.result = summary
         return summary
 
     def pending(self, records: Iterable[Abstract | RecordError]) -> Iterator[Abstract]:
@@ -203,35 +292,87 @@ class BatchRunner:
             return "failed before (use --retry-failed)"
         return None
 
+    def _leave(self) -> None:
+        """A record the stopped run did not draft: the next run will."""
+        self.tally.left += 1
+        self.on_change(self.tally)
+
     async def _draft_one(self, abstract: Abstract) -> None:
+        """Draft, check and queue one record; never raises (a task's error would be lost)."""
+        if self.stop is not None:
+            self._leave()
+            return
         self.tally.in_flight += 1
         self.on_change(self.tally)
+        try:
+            await self._attempt(abstract)
+        except StorageError as exc:
+            self.halt(exc)
+        except Exception as exc:  # noqa: BLE001 - writing a failure failed: stop, one line
+            self.halt(exc if isinstance(exc, LaydraftError) else LaydraftError(
+                f"unexpected {exc.__class__.__name__}: {exc}"))
+        finally:
+            self.tally.in_flight -= 1
+            self.on_change(self.tally)
+
+    async def _attempt(self, abstract: Abstract) -> None:
         key = self.key(abstract)
         source = str(abstract.source) if abstract.source else None
         try:
             draft = await self._draft(abstract)
-            saved = await asyncio.to_thread(self.store.add, draft,
-                                            created_by=self.settings.reviewer or None)
-            if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
-                await asyncio.to_thread(self.state.save, ItemRow(
-                    key=key, status="done", run_id=self.run_id, source=source,
-                    draft_id=saved.id))
-            self._count(draft.provenance.usage.prompt_tokens,
-                        draft.provenance.usage.completion_tokens, draft.provenance.cost_usd)
-            self.tally.drafted += 1
+        except RunHalted as exc:
+            self._leave()
+            self.halt(exc)
+            return
+        except StorageError:
+            self._leave()
+            raise
+        except ConfigError as exc:  # no key, a setting the model needs: every record would fail
+            self._leave()
+            self.halt(exc)
+            return
         except ModelAPIError as exc:
             if is_fatal(exc):
-                self.fatal = self.fatal or exc
+                self._leave()
+                self.halt(exc)
             else:
                 await self._fail(key, source, abstract, _reason(exc), str(exc), exc.context)
+            return
         except LaydraftError as exc:
             await self._fail(key, source, abstract, _reason(exc), str(exc), exc.context)
+            return
         except Exception as exc:  # noqa: BLE001 - one bad record never stops the run
             await self._fail(key, source, abstract, "error", f"{exc.__class__.__name__}: {exc}",
                              {})
-        finally:
-            self.tally.in_flight -= 1
-            self.on_change(self.tally)
+            return
+        # A write started in a thread runs to its end even if this task is cancelled (Ctrl-C):
+        # wait for it, so the tally is true and the database is left closed cleanly.
+        write = asyncio.ensure_future(asyncio.to_thread(self._store, draft, key, source))
+        try:
+            await asyncio.shield(write)
+        except asyncio.CancelledError:
+            await asyncio.wait([write])
+            if not write.cancelled() and write.exception() is None:
+                self._queued(draft)
+            raise
+        except StorageError:
+            self.tally.unstored += 1
+            raise
+        self._queued(draft)
+
+    def _queued(self, draft: Draft) -> None:
+        self._count(draft.provenance.usage.prompt_tokens,
+                    draft.provenance.usage.completion_tokens, draft.provenance.cost_usd)
+        self.tally.drafted += 1
+
+    def _store(self, draft: Draft, key: ItemKey, source: str | None) -> Draft:
+        """Queue the draft (and clear an old failure row). Blocks: run in a thread."""
+        saved = self.store.add(draft, created_by=self.settings.reviewer or None)
+        # settle: journal  (helper 1: ``self.core.settle(draft)`` marks its answers stored)
+        if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
+            self.state.save(ItemRow(key=key, status="done", run_id=self.run_id, source=source,
+                                    draft_id=saved.id))
+        return saved
 
     async def _draft(self, abstract: Abstract) -> Draft:
         return await self.core.draft(abstract)
@@ -267,7 +408,45 @@ class BatchRunner:
             seconds=round(time.monotonic() - t.started, 3), api_calls=self.stats.calls,
             rate_limited=self.stats.rate_limited, failures=self.failures,
             bad_records=self.bad_records, skipped_reasons=self.skipped,
+            status=self.status, stopped=self._stopped_line(),
+            error_code=str(self.stop.code) if self.stop is not None else None,
+            left_for_next_run=t.left, not_stored=t.unstored, exit_status=self.exit_status(),
         )
+
+    @property
+    def status(self) -> str:
+        """The run row's ending: interrupted, failed (stopped early) or finished."""
+        if self.interrupted:
+            return "interrupted"
+        return "failed" if self.stop is not None else "finished"
+
+    def _stopped_line(self) -> str | None:
+        if self.interrupted:
+            return "interrupted (Ctrl-C)"
+        return str(self.stop) if self.stop is not None else None
+
+    def exit_status(self) -> int:
+        """0 all drafted or skipped; 1 a record failed or an error stopped the run; 2 the list
+        could not be read; 130 interrupted. Bad records (no abstract...) are reported, not
+        failures."""
+        if self.interrupted:
+            return 130
+        if isinstance(self.stop, UsageError):
+            return 2
+        return 1 if self.stop is not None or self.tally.failed else 0
+
+
+async def _wait_all(tasks: set[asyncio.Task[None]]) -> None:
+    """Wait for every task (they never raise; a stray error is still retrieved here)."""
+    while tasks:
+        await asyncio.gather(*list(tasks), return_exceptions=True)
+
+
+async def _cancel_all(tasks: set[asyncio.Task[None]]) -> None:
+    """Cancel the tasks and wait until each has ended (nothing left un-awaited)."""
+    for task in list(tasks):
+        task.cancel()
+    await _wait_all(tasks)
 
 
 def _reason(exc: LaydraftError) -> str:

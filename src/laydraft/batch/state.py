@@ -9,15 +9,55 @@ with their reasons, and records submitted to the Batch API and not yet collected
 
 from __future__ import annotations
 
+import os
+import socket
+from pathlib import Path
 from typing import Any
 
 from ..db import ItemKey, ItemRow, Store
 from ..models import Provenance
 
-__all__ = ["BatchState", "ItemKey", "ItemRow", "OFFLINE_MODEL", "model_label",
-           "provenance_matches"]
+__all__ = ["BatchState", "ItemKey", "ItemRow", "OFFLINE_MODEL", "RUN_STATUSES", "model_label",
+           "process_alive", "provenance_matches"]
 
 OFFLINE_MODEL = "offline"
+# How a run's row can read: running (now, or killed before it could say otherwise), finished
+# (went through its list), failed (stopped by a fatal model answer, bad input or the storage),
+# interrupted (Ctrl-C, or found killed by a later run), submitted (handed to the Batch API).
+RUN_STATUSES = ("running", "finished", "failed", "interrupted", "submitted")
+# Rows written before the statuses were renamed (migration 080 renames stored ones).
+OLD_STATUSES = {"done": "finished", "stopped": "failed"}
+# A process that started this long after a run's row was written cannot be the run's process.
+PID_REUSE_SLACK = 2.0
+
+
+def _started_at(pid: int) -> tuple[float, bool] | None:
+    """When a process started (epoch seconds) and whether it is a zombie; None off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text()
+                    .splitlines() if line.startswith("btime "))
+        return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK"), fields[0] == "Z"
+    except (OSError, IndexError, ValueError, StopIteration):
+        return None
+
+
+def process_alive(pid: int, since: float | None = None) -> bool:
+    """True when process ``pid`` of this host runs and may be the one that began at ``since``.
+
+    A zombie is dead; a process that started well after ``since`` reuses a dead run's pid.
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    found = _started_at(pid)
+    if found is None:
+        return True
+    started, zombie = found
+    return not zombie and (since is None or started <= since + PID_REUSE_SLACK)
 
 
 def model_label(drafter: str, model: str) -> str:
@@ -43,10 +83,37 @@ class BatchState:
 
     def start_run(self, list_path: str, via: str, drafter: str, model: str,
                   fingerprint: str) -> int:
-        return self.store.start_batch_run(list_path, via, drafter, model, fingerprint)
+        """A new ``running`` row owned by this process (first closing runs found killed)."""
+        self.close_dead_runs()
+        return self.store.start_batch_run(list_path, via, drafter, model, fingerprint,
+                                          pid=os.getpid(), host=socket.gethostname())
+
+    def close_dead_runs(self) -> list[int]:
+        """Mark ``interrupted`` the runs still ``running`` whose process is gone (kill -9).
+
+        Only runs of this host can be judged (by pid and start time); a run on another host,
+        or one that is alive, is left as it is. Returns the ids marked.
+        """
+        host = socket.gethostname()
+        closed = []
+        for run in self.store.running_batch_runs():
+            pid = run.get("pid")
+            if pid is None or run.get("host") != host or pid == os.getpid():
+                continue
+            since = run["created_at"].timestamp() if run.get("created_at") else None
+            if not process_alive(int(pid), since) and self.store.interrupt_batch_run(run["id"]):
+                closed.append(int(run["id"]))
+        return closed
 
     def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
         self.store.finish_batch_run(run_id, status, summary)
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        """A run's row, its status in today's words (``done`` -> finished, ``stopped`` -> failed)."""
+        found = self.store.batch_run(run_id)
+        if found is not None:
+            found["status"] = OLD_STATUSES.get(found["status"], found["status"])
+        return found
 
     def drafted(self, key: ItemKey) -> int | None:
         """The id of a queued draft of this record with this prompt and model, if any."""
@@ -87,6 +154,3 @@ class BatchState:
 
     def jobs(self, batch_id: str | None = None, pending_only: bool = False) -> list[dict[str, Any]]:
         return self.store.batch_jobs(batch_id, pending_only)
-
-    def run(self, run_id: int) -> dict[str, Any] | None:
-        return self.store.batch_run(run_id)

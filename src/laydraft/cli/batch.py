@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from ..batch.progress import LiveProgress, estimate_table, problems_table, summa
 from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
 from ..batch.state import BatchState, ItemKey, model_label
 from ..config import Settings, user_data_dir
-from ..errors import RecordError, UsageError
+from ..errors import LaydraftError, RecordError, UsageError
 from ..ingest import iter_records
 from ..models import Abstract
 from .app import Context, cli, echo_json, pass_context
@@ -71,6 +72,32 @@ def _print_summary(summary: BatchSummary, as_json: bool) -> None:
         if summary.failed:
             console.print("Failed records are skipped next time; re-run them with "
                           "--retry-failed.")
+
+
+def _end(runner: BatchRunner, summary: BatchSummary, as_json: bool) -> None:
+    """Print the summary (every ending), one line on stderr saying why the run stopped, exit."""
+    from .messages import cli_message
+
+    _print_summary(summary, as_json)
+    left = summary.left_for_next_run
+    later = (f"; {left} record{'s' if left != 1 else ''} left for the next run: run the same "
+             "command again to continue") if left else ""
+    if summary.status == "interrupted":
+        click.echo(f"laydraft: interrupted: batch run {summary.run_id} stopped after drafting "
+                   f"{summary.drafted}{later or '; run the same command again to continue'}",
+                   err=True)
+    elif runner.stop is not None:
+        click.echo(f"laydraft: error: {cli_message(runner.stop)}{later}", err=True)
+    if summary.exit_status:
+        sys.exit(summary.exit_status)
+
+
+def _not_started(exc: LaydraftError, path: str, as_json: bool) -> None:
+    """--json prints a document even when the list cannot be read (then the error's one line)."""
+    if as_json:
+        echo_json({"list_path": path, "status": "failed", "stopped": str(exc),
+                   "error_code": str(exc.code), "exit_status": exc.exit_code, "records": 0,
+                   "drafted": 0, "failed": 0})
 
 
 def _dry_run(obj: Context, settings: Settings, path: str, as_json: bool) -> None:
@@ -131,21 +158,35 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
     if dry_run:
         _dry_run(obj, settings, list_path, as_json)
         return
-    draft_creator(settings, obj.store(settings))  # a shared queue drafts only as a known user
+    try:
+        draft_creator(settings, obj.store(settings))  # a shared queue drafts only as a known user
+    except LaydraftError as exc:
+        _not_started(exc, list_path, as_json and via == "sync")
+        raise
     if via == "batch-api":
         _submit(obj, settings, list_path, retry_failed, out_dir, as_json)
         return
-    provider = obj.provider(settings, rate_limited=True) if settings.use_model() else None
-    store = obj.store(settings)
     with LiveProgress() as progress:
-        runner = BatchRunner(settings, store, obj.core(settings, store, provider),
-                             concurrency=settings.concurrency, retry_failed=retry_failed,
-                             stats=provider.stats if provider else None, on_change=progress)
-        if progress.enabled:
-            runner.tally.total = _count(list_path, settings)
-        records = iter_records(list_path, settings.max_input_bytes)  # opens the file: not on the loop
-        summary = asyncio.run(_run(runner, records, list_path))
-    _print_summary(summary, as_json)
+        try:  # the list, the queue and the model client are checked before the run starts
+            provider = (obj.provider(settings, rate_limited=True) if settings.use_model()
+                        else None)
+            store = obj.store(settings)
+            runner = BatchRunner(settings, store, obj.core(settings, store, provider),
+                                 concurrency=settings.concurrency, retry_failed=retry_failed,
+                                 stats=provider.stats if provider else None, on_change=progress,
+                                 gate=provider.gate if provider else None)
+            if progress.enabled:
+                runner.tally.total = _count(list_path, settings)
+            records = iter_records(list_path, settings.max_input_bytes)  # opens it: off the loop
+        except LaydraftError as exc:
+            _not_started(exc, list_path, as_json)
+            raise
+        try:
+            summary = asyncio.run(_run(runner, records, list_path))
+        except KeyboardInterrupt:  # the runner closed its row as interrupted, if it had begun
+            runner.interrupted = True
+            summary = runner.result or runner.summary(list_path)
+    _end(runner, summary, as_json)
 
 
 def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
@@ -209,6 +250,9 @@ def status_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     """
     settings = obj.settings()
     state = BatchState(obj.store(settings))
+    for run_id in state.close_dead_runs():
+        click.echo(f"batch run {run_id} was left running by a process that is gone: marked "
+                   "interrupted", err=True)
     jobs = batch_api.refresh(settings, _batch_client(obj, settings), state, batch_id)
     if as_json:
         echo_json(jobs)

@@ -157,6 +157,17 @@ HINTS: dict[ErrorCode, Hint] = {
     E.MODEL_API: _none,
     E.DRAFT_FAILED: _none,
     E.DRAFTING: _none,
+    E.RUN_HALTED: _none,
+    E.STORAGE_READONLY: lambda e: ("; make the database file and its folder writable (SQLite "
+                                   "writes -wal and -shm files beside it), or point --db or "
+                                   "database in your config at a writable place"),
+    E.STORAGE_FULL: lambda e: ("; free space on that disk, or point --db or database in your "
+                               "config at another disk, then run the command again"),
+    E.STORAGE_GONE: lambda e: ("; put the database file back (or start a new queue with --db), "
+                               "then run the command again: a batch run continues where it "
+                               "stopped"),
+    E.STORAGE_FAILED: lambda e: ("; check the disk (or the database server) and run the "
+                                 "command again"),
     E.ERROR: _none,
 }
 

@@ -43,12 +43,15 @@ class ItemRow:
 
 class BatchRows(Database):
     def start_batch_run(self, list_path: str, via: str, drafter: str, model: str,
-                        fingerprint: str) -> int:
+                        fingerprint: str, pid: int | None = None,
+                        host: str | None = None) -> int:
+        """A new run, ``running`` in process ``pid`` on ``host`` until it is finished."""
         now = utcnow()
         with self.transaction(write=True) as conn:
             return new_id(conn.execute(batch_runs.insert().values(
                 list_path=list_path, via=via, drafter=drafter, model=model,
                 fingerprint=fingerprint, status="running", created_at=now, updated_at=now,
+                pid=pid, host=host,
             )))
 
     def finish_batch_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
@@ -57,6 +60,21 @@ class BatchRows(Database):
         with self.transaction(write=True) as conn:
             conn.execute(batch_runs.update().where(batch_runs.c.id == run_id).values(
                 status=status, summary_json=document, updated_at=utcnow()))
+
+    def running_batch_runs(self) -> builtins.list[dict[str, Any]]:
+        """The runs whose row says ``running`` (live, or killed before they could say so)."""
+        with self.transaction() as conn:
+            return [dict(row) for row in conn.execute(
+                sa.select(batch_runs).where(batch_runs.c.status == "running")
+                .order_by(batch_runs.c.id)).mappings()]
+
+    def interrupt_batch_run(self, run_id: int) -> bool:
+        """Mark a run that is still ``running`` as ``interrupted``; False if it ended meanwhile."""
+        with self.transaction(write=True) as conn:
+            changed = conn.execute(batch_runs.update().where(
+                batch_runs.c.id == run_id, batch_runs.c.status == "running",
+            ).values(status="interrupted", updated_at=utcnow()))
+            return bool(changed.rowcount)
 
     def batch_run(self, run_id: int) -> dict[str, Any] | None:
         with self.transaction() as conn:

@@ -2,11 +2,19 @@
 
 SQLite gets WAL, foreign keys, a busy timeout and BEGINs laydraft emits itself, so a
 transaction (DDL included) is truly atomic and a write transaction locks before it reads.
+
+A write that fails for a reason of the storage (read-only file or folder, full disk, I/O
+error) becomes one ``StorageError`` naming the database and the reason. A SQLite file deleted
+or replaced while laydraft runs is noticed too: open connections would go on writing to the
+unlinked file (and a new one would create an empty file), so every transaction compares the
+file's identity (device and inode) with the one opened, and a write checks it again after its
+commit: a commit that went to a vanished file is reported, not counted as saved.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,9 +22,29 @@ from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, InternalError, OperationalError, SQLAlchemyError
 
-from ..errors import ConfigError, ErrorCode
+from ..errors import ConfigError, ErrorCode, StorageError
+
+# The database's own words for a storage failure (SQLite and PostgreSQL), by error code.
+_STORAGE_REASONS = [
+    (ErrorCode.STORAGE_READONLY, re.compile(
+        r"readonly database|read-only|read only|permission denied", re.I)),
+    (ErrorCode.STORAGE_FULL, re.compile(
+        r"disk is full|disk full|no space left|could not extend file|quota exceeded", re.I)),
+    (ErrorCode.STORAGE_FAILED, re.compile(
+        r"disk i/o error|i/o error|input/output error|unable to open database file"
+        r"|server closed the connection|terminating connection|connection .*(lost|closed)",
+        re.I)),
+]
+_SAYS = {
+    ErrorCode.STORAGE_READONLY: "cannot be written: it is read-only",
+    ErrorCode.STORAGE_FULL: "cannot be written: the disk is full",
+    ErrorCode.STORAGE_GONE: "was deleted or replaced while laydraft was using it",
+    ErrorCode.STORAGE_FAILED: "cannot be written",
+}
+# Errors that may be the storage's fault (not constraint or programming errors).
+_MAYBE_STORAGE = (OperationalError, InternalError)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -77,12 +105,62 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file a SQLite URL names, or None (another database, in memory, a ``file:`` URI)."""
+    if not url.startswith("sqlite:"):
+        return None
+    database = sa.engine.make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _read_only(path: str) -> bool:
+    """True when the file or its folder cannot be written (mode, or a read-only file system)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(folder, os.W_OK) or (os.path.exists(path)
+                                              and not os.access(path, os.W_OK))
+
+
+def storage_error(url: str, exc: BaseException, *, gone: bool = False,
+                  path: str | None = None) -> StorageError | None:
+    """The StorageError a failed write amounts to, or None when it is not the storage's fault."""
+    reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+    code = ErrorCode.STORAGE_GONE if gone else next(
+        (code for code, pattern in _STORAGE_REASONS if pattern.search(reason)), None)
+    if code is None:
+        return None
+    if code == ErrorCode.STORAGE_FAILED and path and _read_only(path):
+        code = ErrorCode.STORAGE_READONLY  # SQLite says "unable to open" for a read-only folder
+    where = path or url
+    return StorageError(f"the queue database {where} {_SAYS[code]} ({reason})",
+                        code=code, url=url, path=path, reason=reason)
+
+
 class Database:
     """An engine and its transactions; the Store's row helpers all build on this."""
+
+    path: str | None = None  # the SQLite file, if it is one
+    identity: tuple[int, int] | None = None  # its (st_dev, st_ino) when opened
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self.path = sqlite_file(url)
+        self.identity = _identity(self.path) if self.path else None
 
     def close(self) -> None:
         """Close the pooled connections (a long-lived app keeps one Store open instead)."""
@@ -94,18 +172,42 @@ class Database:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    def check_present(self) -> None:
+        """Raise STORAGE_GONE when the SQLite file is no longer the one opened (a cheap stat)."""
+        if self.identity is None:
+            return
+        now = _identity(self.path or "")
+        if now != self.identity:
+            reason = "the file is missing" if now is None else "another file is in its place"
+            raise StorageError(
+                f"the queue database {self.path} {_SAYS[ErrorCode.STORAGE_GONE]} ({reason})",
+                code=ErrorCode.STORAGE_GONE, url=self.url, path=self.path, reason=reason)
+
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator[Connection]:
-        """One transaction; ``write=True`` takes the write lock first (SQLite: BEGIN IMMEDIATE)."""
+        """One transaction; ``write=True`` takes the write lock first (SQLite: BEGIN IMMEDIATE).
+
+        Raises StorageError when a write fails for the storage's sake or the file vanished.
+        """
+        self.check_present()
         try:
             with self.engine.connect() as conn:
                 if write:
                     conn = conn.execution_options(laydraft_write=True)
                 with conn.begin():
                     yield conn
-        except OperationalError as exc:
+        except (OperationalError, DatabaseError) as exc:
+            gone = self.identity is not None and _identity(self.path or "") != self.identity
+            if gone or (write and type(exc) in (*_MAYBE_STORAGE, DatabaseError)):
+                failure = storage_error(self.url, exc, gone=gone, path=self.path)
+                if failure is not None:
+                    raise failure from exc
+            if not isinstance(exc, OperationalError):
+                raise
             raise ConfigError(f"the database {self.url} cannot be used: {exc.orig}",
                               code=ErrorCode.DATABASE, url=self.url) from exc
+        if write:
+            self.check_present()
 
 
 def new_id(result: sa.CursorResult[Any]) -> int:

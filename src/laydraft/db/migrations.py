@@ -369,6 +369,17 @@ def m070_draft_creators_and_overrides(conn: Connection) -> None:
     frozen.tables["overrides"].create(conn)
 
 
+@migration
+def m080_batch_run_owner(conn: Connection) -> None:
+    """Which process runs a batch (pid, host), so a killed run can be told from a live one;
+    run statuses renamed to how a run ends: finished, failed, interrupted."""
+    conn.execute(sa.text("ALTER TABLE batch_runs ADD COLUMN pid INTEGER"))
+    conn.execute(sa.text("ALTER TABLE batch_runs ADD COLUMN host VARCHAR(255)"))
+    for old, new in (("done", "finished"), ("stopped", "failed"), ("running", "interrupted")):
+        # A run left 'running' before this migration has no owner to ask: it was killed.
+        conn.execute(sa.text("UPDATE batch_runs SET status = :new WHERE status = :old"),
+                     {"new": new, "old": old})
+
 # -- applying them -------------------------------------------------------------------------------
 
 _bootstrap = sa.MetaData()

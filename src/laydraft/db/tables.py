@@ -127,6 +127,8 @@ batch_runs = sa.Table(
     sa.Column("summary_json", JSONDocument()),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Column("pid", sa.Integer),  # the process running it, on host (to spot a killed run)
+    sa.Column("host", sa.String(255)),
 )
 batch_items = sa.Table(
     "batch_items", metadata,

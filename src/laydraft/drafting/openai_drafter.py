@@ -16,7 +16,7 @@ from typing import Any
 import openai
 
 from ..config import API_KEY_ENV, Settings
-from ..errors import ModelAPIError, ModelUnreachableError
+from ..errors import ModelAPIError, ModelUnreachableError, RunHalted
 from ..models import Abstract, Attempt, Usage
 from ..prompts import RenderedPrompt
 from . import DraftOutput
@@ -58,8 +58,19 @@ def _fix_for_bad_request(settings: Settings, message: str, param: str | None) ->
     return None
 
 
-def explain_status_error(exc: openai.APIStatusError, settings: Settings) -> ModelAPIError:
-    """A message that says what to fix, for errors retrying cannot help (or no longer helps)."""
+def _tried(attempts: int, seconds: float) -> str:
+    """How hard laydraft tried, in the words of a message: what was really done."""
+    if attempts <= 1:
+        return "on the first attempt"
+    return f"after {attempts} attempts over {seconds:.0f} s"
+
+
+def explain_status_error(exc: openai.APIStatusError, settings: Settings, attempts: int = 1,
+                         seconds: float = 0.0) -> ModelAPIError:
+    """A message that says what to fix, for errors retrying cannot help (or no longer helps).
+
+    ``attempts`` and ``seconds`` are the retries really made, which the message states.
+    """
     code = error_code(exc)
     status = exc.status_code
     message = _api_message(exc)
@@ -80,21 +91,24 @@ def explain_status_error(exc: openai.APIStatusError, settings: Settings) -> Mode
     elif status == 400 and (hint := _fix_for_bad_request(settings, message, param)):
         text = hint
     elif status == 429:
-        text = (f"still rate limited (429) after retrying for up to {settings.retry_deadline:g}s: "
-                "wait a minute and try again, or raise retry_deadline in your config")
+        text = (f"still rate limited (429) {_tried(attempts, seconds)} (retry_deadline is "
+                f"{settings.retry_deadline:g} s): wait a minute and try again, or raise "
+                "retry_deadline in your config")
     elif status >= 500 or is_retryable(exc):
-        text = (f"the model server kept failing ({status}: {message}) after retrying for up to "
-                f"{settings.retry_deadline:g}s: try again later")
+        text = (f"the model server failed ({status}: {message}) {_tried(attempts, seconds)} "
+                f"(retry_deadline is {settings.retry_deadline:g} s): try again later")
     else:
         text = f"the model server refused the request ({status}): {message}"
-    return ModelAPIError(text, status=status, api_code=code)
+    return ModelAPIError(text, status=status, api_code=code, tries=attempts,
+                         seconds=round(seconds, 3))
 
 
-def _unreachable(exc: Exception, client: Any, tries: int) -> ModelAPIError:
+def _unreachable(exc: Exception, client: Any, tries: int, seconds: float) -> ModelAPIError:
+    over = f" over {seconds:.0f} s" if tries > 1 else ""
     return ModelUnreachableError(
         f"could not reach the model server at {client.base_url} after {tries} attempt"
-        f"{'s' if tries != 1 else ''} ({exc.__class__.__name__})",
-        base_url=str(client.base_url), tries=tries)
+        f"{'s' if tries != 1 else ''}{over} ({exc.__class__.__name__})",
+        base_url=str(client.base_url), tries=tries, seconds=round(seconds, 3))
 
 
 def _elapsed_ms(started: float) -> int:
@@ -125,12 +139,13 @@ def _ok_attempt(session: DraftSession, raw: Any, completion: Any, started: float
     )
 
 
-def _final_error(session: DraftSession, exc: Exception, client: Any) -> Exception:
+def _final_error(session: DraftSession, exc: Exception, client: Any, tries: int,
+                 seconds: float) -> Exception:
     """What a call that failed for good becomes: a ModelAPIError carrying the attempts."""
     if isinstance(exc, openai.APIStatusError):
-        return session.with_audit(explain_status_error(exc, session.settings))
+        return session.with_audit(explain_status_error(exc, session.settings, tries, seconds))
     if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError):
-        return session.with_audit(_unreachable(exc, client, len(session.attempts)))
+        return session.with_audit(_unreachable(exc, client, tries, seconds))
     return exc
 
 
@@ -160,6 +175,7 @@ class OpenAIDrafter:
 
     async def _attempt(self, client: openai.AsyncOpenAI, session: DraftSession) -> Any:
         """One HTTP call, recorded in the session's attempts whatever happens."""
+        self.provider.gate.check()  # a halted run sends nothing, not even a retry
         started = time.monotonic()
         try:
             raw = await client.chat.completions.with_raw_response.create(**session.request)
@@ -172,12 +188,19 @@ class OpenAIDrafter:
         return completion
 
     async def _call(self, client: openai.AsyncOpenAI, session: DraftSession) -> Any:
+        clock = self.provider.clock or time.monotonic
+        started = clock()
         policy = retry_policy(deadline=session.deadline_left(),
-                              max_wait=self.settings.retry_max_wait, sleep=self.provider.sleep)
+                              max_wait=self.settings.retry_max_wait, sleep=self.provider.sleep,
+                              clock=clock, halted=lambda: self.provider.gate.halted)
         try:
             return await policy(self._attempt, client, session)
         except (openai.APIStatusError, openai.APITimeoutError, openai.APIConnectionError) as exc:
-            raise _final_error(session, exc, client) from exc
+            gate = self.provider.gate
+            if gate.halted and is_retryable(exc):  # not this record's failure: the run stopped
+                raise RunHalted(gate.reason or "stopped") from exc
+            tries = int(policy.statistics.get("attempt_number", 1))
+            raise _final_error(session, exc, client, tries, clock() - started) from exc
 
     async def draft(self, abstract: Abstract, prompt: RenderedPrompt) -> DraftOutput:
         """A valid summary, or DraftFailed / ModelAPIError / BudgetError; never half an answer."""

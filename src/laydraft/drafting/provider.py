@@ -10,6 +10,7 @@ How requests and answers are mapped to and from the wire lives in ``openai_draft
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
@@ -19,19 +20,24 @@ from ..config import API_KEY_ENV, Settings
 from ..errors import ConfigError, ErrorCode
 from .limiter import RateLimiter
 from .retry import Sleep
-from .transport import CallStats, LimitedTransport
+from .transport import CallStats, GatedTransport, HaltGate, LimitedTransport
 
 # A batch run keeps up to ``concurrency`` calls open; the pool must not be the bottleneck.
 MAX_CONNECTIONS = 1000
 
 
 class ModelProvider:
-    """Builds SDK clients from the settings; ``transport`` and ``sleep`` are for tests."""
+    """Builds SDK clients from the settings; ``transport``, ``sleep`` and ``clock`` are for tests.
+
+    ``gate`` is the halt gate a batch run closes when it stops: the drafter checks it before
+    every attempt and the transport chain before every send.
+    """
 
     def __init__(self, settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None,
                  batch_transport: httpx2.BaseTransport | None = None,
                  limiter: RateLimiter | None = None, stats: CallStats | None = None,
-                 sleep: Sleep | None = None) -> None:
+                 sleep: Sleep | None = None, clock: Callable[[], float] | None = None,
+                 gate: HaltGate | None = None) -> None:
         self.settings = settings
         self.transport = transport
         self.batch_transport = batch_transport
@@ -39,6 +45,8 @@ class ModelProvider:
         self.stats = stats or CallStats()
         self.sleep = sleep
         self._batch_clients: list[openai.OpenAI] = []
+        self.clock = clock
+        self.gate = gate or HaltGate()
 
     @classmethod
     def rate_limited(cls, settings: Settings, **kwargs: Any) -> ModelProvider:
@@ -60,14 +68,16 @@ class ModelProvider:
         }
 
     def http_client(self) -> httpx2.AsyncClient | None:
-        """The async HTTP client under the SDK: rate-limited when there is a limiter."""
+        """The async HTTP client under the SDK: rate-limited when there is a limiter, gated."""
         transport = self.transport
         if self.limiter is not None:
             inner = transport or httpx2.AsyncHTTPTransport(
                 limits=httpx2.Limits(max_connections=MAX_CONNECTIONS))
             transport = LimitedTransport(inner, self.limiter, self.stats,
                                          sleep=self.sleep or asyncio.sleep,
-                                         model=self.settings.model)
+                                         model=self.settings.model, gate=self.gate)
+        elif transport is not None:
+            transport = GatedTransport(transport, self.gate)
         if transport is None:
             return None
         return httpx2.AsyncClient(transport=transport, timeout=self.settings.request_timeout)

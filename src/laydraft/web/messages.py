@@ -208,6 +208,16 @@ PHRASES: dict[ErrorCode, Phrase] = {
     E.DRAFT_FAILED: _draft_failed,
     E.DRAFTING: lambda e: ("The draft could not be made. Try again, or choose the offline "
                            f"drafter. {ADMIN}"),
+    E.RUN_HALTED: lambda e: ("The drafting run has stopped, so nothing more was sent to the "
+                             "model. Try again later."),
+    E.STORAGE_READONLY: _server_problem("This site cannot save anything right now: its "
+                                        "database is read-only, so nothing was saved."),
+    E.STORAGE_FULL: _server_problem("This site cannot save anything right now: its disk is "
+                                    "full, so nothing was saved."),
+    E.STORAGE_GONE: _server_problem("This site cannot save anything right now: its database "
+                                    "file has gone, so nothing was saved."),
+    E.STORAGE_FAILED: _server_problem("This site could not save that: writing to its database "
+                                      "failed, so nothing was saved."),
     E.ERROR: lambda e: f"That did not work. {ADMIN}",
 }
 
