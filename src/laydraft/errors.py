@@ -10,6 +10,7 @@
     ├── WorkflowError              the review workflow refuses the action (exit 2)
     │   ├── NotClaimedError        the action needs the reviewer to hold the draft's claim
     │   └── StaleVersionError      someone saved a newer version first (optimistic locking)
+    ├── StorageError               the queue database cannot be written (exit 1)
     └── DraftingError              the model or the network failed (exit 1)
         ├── NetworkError           a server could not be reached or answered badly (NCBI)
         │   └── ModelUnreachableError  the model server could not be reached (also a
@@ -109,6 +110,11 @@ class ErrorCode(StrEnum):
     NCBI_UNREACHABLE = "ncbi_unreachable"
     NCBI_ERROR = "ncbi_error"                # NCBI answered with an HTTP error (context: status)
     MODEL_UNREACHABLE = "model_unreachable"  # context: base_url
+    # storage (exit 1); context: url or path, reason (the OS or database reason)
+    STORAGE_READONLY = "storage_readonly"    # the database (file or folder) is read-only
+    STORAGE_FULL = "storage_full"            # the disk or quota is full
+    STORAGE_GONE = "storage_gone"            # the database vanished (file deleted, server gone)
+    STORAGE_FAILED = "storage_failed"        # any other write failure
     # model (exit 1)
     MODEL_API = "model_api"                  # context: status, api_code
     DRAFT_FAILED = "draft_failed"            # context: reason
@@ -192,6 +198,12 @@ class StaleVersionError(WorkflowError):
     """A save was based on a version that is no longer the latest."""
 
     default_code = ErrorCode.STALE_VERSION
+
+
+class StorageError(LaydraftError):
+    """The queue database cannot be written (read-only, full, gone, or failing)."""
+
+    default_code = ErrorCode.STORAGE_FAILED
 
 
 class DraftingError(LaydraftError):

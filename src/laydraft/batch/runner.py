@@ -212,6 +212,7 @@ class BatchRunner:
             draft = await self._draft(abstract)
             saved = await asyncio.to_thread(self.store.add, draft,
                                             created_by=self.settings.reviewer or None)
+            await asyncio.to_thread(self.core.settle, draft)  # the journal may drop its answers
             if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
                 await asyncio.to_thread(self.state.save, ItemRow(
                     key=key, status="done", run_id=self.run_id, source=source,

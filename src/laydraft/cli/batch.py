@@ -131,6 +131,7 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
     if dry_run:
         _dry_run(obj, settings, list_path, as_json)
         return
+    obj.check_queue(settings)  # before the first paid call: a queue that cannot take drafts
     draft_creator(settings, obj.store(settings))  # a shared queue drafts only as a known user
     if via == "batch-api":
         _submit(obj, settings, list_path, retry_failed, out_dir, as_json)

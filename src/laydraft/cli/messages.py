@@ -80,6 +80,15 @@ def _unknown_actor(err: LaydraftError) -> str:
             f"{_ctx(err, 'needed', 'editor')}`")
 
 
+def _storage(fix: str) -> Hint:
+    """A storage hint; a failure found by the check before drafting cost nothing."""
+    def hint(err: LaydraftError) -> str:
+        before = (" (found before drafting: no model call was made)"
+                  if _ctx(err, "checked", False) else "")
+        return before + fix
+    return hint
+
+
 HINTS: dict[ErrorCode, Hint] = {
     E.USAGE: _none,
     E.REVIEWER_MISSING: lambda e: (": pass --as NAME, set LAYDRAFT_REVIEWER, or add "
@@ -154,6 +163,12 @@ HINTS: dict[ErrorCode, Hint] = {
     E.NCBI_ERROR: _ncbi_error,
     E.MODEL_UNREACHABLE: lambda e: (": check base_url and your connection, or raise "
                                     "request_timeout in your config"),
+    E.STORAGE_READONLY: _storage(": make the database file and its folder writable, or "
+                                 "choose another queue with --db or database in your config"),
+    E.STORAGE_FULL: _storage(": free some disk space, or choose another queue with --db"),
+    E.STORAGE_GONE: _storage(": check that the database (--db, or database in your config) "
+                             "still exists"),
+    E.STORAGE_FAILED: _storage(""),
     E.MODEL_API: _none,
     E.DRAFT_FAILED: _none,
     E.DRAFTING: _none,
@@ -165,7 +180,10 @@ def cli_message(err: LaydraftError) -> str:
     """One line for stderr: what happened, what to run or set, and what a failure cost."""
     kept = err.context.get("kept_in")
     text = str(err) + (f"; your text is kept in {kept}" if kept else "")
-    return text + HINTS.get(err.code, _none)(err) + _billed(err)
+    kept_answer = ("; the model's answer is kept in the answer journal: run the same command "
+                   "again once the queue can be written and it is queued without a new call"
+                   if err.context.get("answer_kept") else "")
+    return text + HINTS.get(err.code, _none)(err) + kept_answer + _billed(err)
 
 
 def _billed(err: LaydraftError) -> str:

@@ -20,6 +20,7 @@ from ..errors import ModelAPIError, ModelUnreachableError
 from ..models import Abstract, Attempt, Usage
 from ..prompts import RenderedPrompt
 from . import DraftOutput
+from .journal import ANSWER_KEY_HEADER, JOURNAL_HIT_HEADER
 from .provider import ModelProvider
 from .retry import error_code, is_retryable, retry_policy
 from .session import NAME, DraftSession
@@ -118,10 +119,15 @@ def _failed_attempt(exc: Exception, number: int, started: float) -> Attempt | No
 
 def _ok_attempt(session: DraftSession, raw: Any, completion: Any, started: float) -> Attempt:
     usage = _usage(completion)
+    if key := raw.headers.get(ANSWER_KEY_HEADER):
+        session.answer_keys.append(key)
+    replayed = raw.headers.get(JOURNAL_HIT_HEADER) == "1"
     return Attempt(
         number=len(session.attempts) + 1, outcome="ok", http_status=raw.status_code,
         request_id=raw.headers.get("x-request-id"), latency_ms=_elapsed_ms(started),
         usage=usage, cost_usd=session.cost_for(usage, getattr(completion, "model", None)),
+        detail=("answered from the answer journal: an earlier call paid for this answer, "
+                "which was never stored") if replayed else None,
     )
 
 

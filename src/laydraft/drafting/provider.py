@@ -2,7 +2,8 @@
 
 Every SDK client laydraft makes comes from a ``ModelProvider``: the async chat client the
 drafter uses (under a rate-limited transport for batch runs) and the sync client for the Batch
-API's files and batches. The key comes from ``Settings.api_key()`` (the environment) only.
+API's files and batches. Every chat-completions answer passes the answer journal
+(``journal.py``) on its way in, whether or not there is a rate limiter. The key comes from ``Settings.api_key()`` (the environment) only.
 Tests hand the provider a transport that replays recorded exchanges, so the real SDK runs.
 How requests and answers are mapped to and from the wire lives in ``openai_drafter.py``.
 """
@@ -17,6 +18,7 @@ import openai
 
 from ..config import API_KEY_ENV, Settings
 from ..errors import ConfigError, ErrorCode
+from .journal import AnswerJournal, JournalTransport, journal_path
 from .limiter import RateLimiter
 from .retry import Sleep
 from .transport import CallStats, LimitedTransport
@@ -31,8 +33,9 @@ class ModelProvider:
     def __init__(self, settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None,
                  batch_transport: httpx2.BaseTransport | None = None,
                  limiter: RateLimiter | None = None, stats: CallStats | None = None,
-                 sleep: Sleep | None = None) -> None:
+                 sleep: Sleep | None = None, journal: AnswerJournal | None = None) -> None:
         self.settings = settings
+        self.journal = journal or AnswerJournal(journal_path(settings))
         self.transport = transport
         self.batch_transport = batch_transport
         self.limiter = limiter
@@ -58,17 +61,16 @@ class ModelProvider:
             "max_retries": 0,
         }
 
-    def http_client(self) -> httpx2.AsyncClient | None:
-        """The async HTTP client under the SDK: rate-limited when there is a limiter."""
-        transport = self.transport
+    def http_client(self) -> httpx2.AsyncClient:
+        """The async HTTP client under the SDK: journal outermost (a journaled answer costs
+        no call and no limiter booking), then the rate limiter when there is one."""
+        transport = self.transport or httpx2.AsyncHTTPTransport(
+            limits=httpx2.Limits(max_connections=MAX_CONNECTIONS))
         if self.limiter is not None:
-            inner = transport or httpx2.AsyncHTTPTransport(
-                limits=httpx2.Limits(max_connections=MAX_CONNECTIONS))
-            transport = LimitedTransport(inner, self.limiter, self.stats,
+            transport = LimitedTransport(transport, self.limiter, self.stats,
                                          sleep=self.sleep or asyncio.sleep,
                                          model=self.settings.model)
-        if transport is None:
-            return None
+        transport = JournalTransport(transport, self.journal)
         return httpx2.AsyncClient(transport=transport, timeout=self.settings.request_timeout)
 
     def async_client(self) -> openai.AsyncOpenAI:

@@ -204,6 +204,14 @@ PHRASES: dict[ErrorCode, Phrase] = {
     E.MODEL_UNREACHABLE: lambda e: ("The model service could not be reached, so nothing was "
                                     f"drafted. Try again later, or choose the offline drafter. "
                                     f"{ADMIN}"),
+    E.STORAGE_READONLY: _server_problem("This site cannot save to its review queue right now "
+                                        "(its database is read-only), so nothing was saved."),
+    E.STORAGE_FULL: _server_problem("This site cannot save to its review queue right now "
+                                    "(its disk is full), so nothing was saved."),
+    E.STORAGE_GONE: _server_problem("This site's review queue database has gone missing, so "
+                                    "nothing was saved."),
+    E.STORAGE_FAILED: _server_problem("This site could not save to its review queue, so "
+                                      "nothing was saved."),
     E.MODEL_API: _model_api,
     E.DRAFT_FAILED: _draft_failed,
     E.DRAFTING: lambda e: ("The draft could not be made. Try again, or choose the offline "
