@@ -17,7 +17,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,10 +37,13 @@ from laydraft.drafting.journal import (
     journal_path,
 )
 from laydraft.drafting.provider import ModelProvider
-from laydraft.errors import ErrorCode
+from laydraft.errors import DraftFailed, ErrorCode, StorageError
 from laydraft.models import Abstract
+from replay import Cassette, replay_provider
 
 TESTS = Path(__file__).resolve().parent
+# Read at import: the hermetic fixture clears LAYDRAFT_* variables before each test runs.
+POSTGRES_URL = os.environ.get("LAYDRAFT_TEST_POSTGRES_URL", "")
 
 
 # -- the journal file --------------------------------------------------------------------------
@@ -155,6 +158,17 @@ def test_a_journaled_answer_costs_no_call_and_no_limiter_booking(
     assert journal.find(key) is None
     DraftingCore(model_settings, provider=limited).sync.draft(abstract)
     assert unpaid.calls == 1 and limited.stats.calls == 1  # settled: asked again
+
+
+def test_a_refused_answer_is_let_go_so_asking_again_asks_again(
+        model_settings: Settings, abstract: Abstract,
+        cassette: Callable[[str], Cassette]) -> None:
+    refusal = cassette("openai/refusal")
+    core = DraftingCore(model_settings, provider=replay_provider(model_settings, refusal))
+    with pytest.raises(DraftFailed):
+        core.sync.draft(abstract)
+    assert refusal.calls == 1
+    assert AnswerJournal(journal_path(model_settings)).unsettled() == []
 
 
 def test_the_key_covers_method_path_and_body() -> None:
@@ -346,3 +360,19 @@ def test_a_writable_queue_passes_the_probe_and_keeps_nothing_from_it(ro_queue: P
         store.check_writable()
         assert not [name for name in store.applied_migrations() if "probe" in name]
     assert [p.name for p in ro_queue.parent.iterdir() if "probe" in p.name] == []
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="set LAYDRAFT_TEST_POSTGRES_URL to run")
+@pytest.mark.enable_socket
+def test_a_read_only_postgresql_queue_fails_the_probe() -> None:
+    pytest.importorskip("psycopg")
+    Store(POSTGRES_URL).close()  # migrated while writable
+    read_only = (POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?")
+                 + "options=-c%20default_transaction_read_only%3Don")
+    with Store(read_only) as store:
+        assert store.count() >= 0  # reading works
+        with pytest.raises(StorageError) as caught:
+            store.check_writable()
+    assert caught.value.code is ErrorCode.STORAGE_READONLY
+    with Store(POSTGRES_URL) as store:
+        store.check_writable()

@@ -42,7 +42,7 @@ def _offline_notice() -> None:
               help="Ask the model again even if this abstract was drafted with these settings.")
 @click.option("--again", is_flag=True,
               help="Draft even if the queue holds a draft of this abstract with the same prompt "
-                   "and model (asks the model again).")
+                   "and model (add --no-cache to ask the model again).")
 @pass_context
 def draft(obj: Context, source: str | None, example: bool, pmid: str | None, doi: str | None,
           as_json: bool, no_queue: bool, drafter: str | None, model: str | None, dry_run: bool,
@@ -65,8 +65,7 @@ def draft(obj: Context, source: str | None, example: bool, pmid: str | None, doi
     An abstract already queued with the same prompt and model is not drafted again (the
     command says which draft holds it); --again drafts it anyway.
     """
-    settings = obj.settings(drafter=drafter, model=model,
-                            cache=False if no_cache or again else None)
+    settings = obj.settings(drafter=drafter, model=model, cache=False if no_cache else None)
     abstract = _read_source(settings, source, example, pmid, doi)
     if dry_run:
         _dry_run(settings, abstract, as_json)

@@ -16,11 +16,11 @@ from typing import Any
 import openai
 
 from ..config import API_KEY_ENV, Settings
-from ..errors import ModelAPIError, ModelUnreachableError
+from ..errors import DraftFailed, ModelAPIError, ModelUnreachableError
 from ..models import Abstract, Attempt, Usage
 from ..prompts import RenderedPrompt
 from . import DraftOutput
-from .journal import ANSWER_KEY_HEADER, JOURNAL_HIT_HEADER
+from .journal import ANSWER_KEY_HEADER, JOURNAL_HIT_HEADER, settle_quietly
 from .provider import ModelProvider
 from .retry import error_code, is_retryable, retry_policy
 from .session import NAME, DraftSession
@@ -191,11 +191,17 @@ class OpenAIDrafter:
         # Planning counts tokens (a tokenizer may load from disk): off the loop, like parsing,
         # whose repair message renders a template.
         session = await asyncio.to_thread(DraftSession, self.settings, prompt)
-        while True:
-            completion = await self._call(client, session)
-            summary = await asyncio.to_thread(session.handle, completion)
-            if summary is not None:
-                return session.output(summary)
+        try:
+            while True:
+                completion = await self._call(client, session)
+                summary = await asyncio.to_thread(session.handle, completion)
+                if summary is not None:
+                    return session.output(summary)
+        except DraftFailed:
+            # A refusal, a cut-off or an answer that never validated is the draft's outcome:
+            # the journal lets go of those answers, so asking again really asks again.
+            await asyncio.to_thread(settle_quietly, self.provider.journal, session.answer_keys)
+            raise
 
     async def aclose(self) -> None:
         made, self._client, self._loop = self._client, None, None
