@@ -75,14 +75,14 @@ def test_second_draft_of_the_same_abstract_comes_from_the_cache(
     assert first.calls == 1 and "cost $0.000263" in result.output
 
     none = Cassette(tmp_path / "no-calls.json")
-    result = draft_with(none)
+    result = draft_with(none, "--again")  # already queued: drafted again only when asked
     assert result.exit_code == 0, result.output
     assert none.calls == 0
     assert "(cached)" in result.output
     assert "cost $0" in result.output
 
     fresh = cassette("openai/success")
-    result = draft_with(fresh, "--no-cache")
+    result = draft_with(fresh, "--again", "--no-cache")
     assert result.exit_code == 0, result.output
     assert fresh.calls == 1
 

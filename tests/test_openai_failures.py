@@ -36,8 +36,11 @@ def core_for(settings: Settings, transport: Cassette,
 
 def run(settings: Settings, abstract: Abstract, transport: Cassette,
         waits: list[float] | None = None) -> Draft:
-    """Through the sync facade, as the CLI and the web app draft."""
-    return core_for(settings, transport, waits).sync.draft(abstract)
+    """Through the sync facade, as the CLI and the web app draft (and then store: settled)."""
+    core = core_for(settings, transport, waits)
+    draft = core.sync.draft(abstract)
+    core.settle(draft)
+    return draft
 
 
 # Retries -----------------------------------------------------------------------------------
@@ -297,11 +300,13 @@ def test_the_context_window_is_checked_too(settings: Settings, tmp_path: Any) ->
 
 def run_async(settings: Settings, abstract: Abstract, transport: Cassette,
               waits: list[float]) -> Draft:
-    """Awaited in a running loop, as the batch runner drafts."""
+    """Awaited in a running loop, as the batch runner drafts (and then stores: settled)."""
     async def main() -> Draft:
         core = core_for(settings, transport, waits)
         try:
-            return await core.draft(abstract)
+            draft = await core.draft(abstract)
+            await asyncio.to_thread(core.settle, draft)
+            return draft
         finally:
             await core.aclose()
 

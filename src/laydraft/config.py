@@ -49,6 +49,7 @@ class Settings(BaseModel):
     audience: str = "people living with multiple sclerosis and their caregivers"
     target_grade: float = 8
     database: str = ""
+    journal: str = ""  # answer journal file; empty: answers.jsonl in the user data folder
     prompts_dir: str = ""
     max_input_bytes: int = Field(default=5_000_000, gt=0)
     reviewer: str = ""

@@ -12,6 +12,7 @@
     ├── WorkflowError              the review workflow refuses the action (exit 2)
     │   ├── NotClaimedError        the action needs the reviewer to hold the draft's claim
     │   └── StaleVersionError      someone saved a newer version first (optimistic locking)
+    ├── StorageError               the queue database cannot be written (exit 1)
     └── DraftingError              the model or the network failed (exit 1)
         ├── NetworkError           a server could not be reached or answered badly (NCBI)
         │   └── ModelUnreachableError  the model server could not be reached (also a

@@ -221,6 +221,9 @@ class Provenance(BaseModel):
     cost_usd: float | None = None
     cached: bool = False
     attempts: list[Attempt] = Field(default_factory=list)
+    # The answer journal's keys of the model answers this version was built from; settled
+    # (dropped from the journal) once the version is stored.
+    answer_keys: list[str] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=utcnow)
 
     @property

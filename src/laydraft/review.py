@@ -381,9 +381,11 @@ def redraft(store: Store, draft_id: int, instruction: str, author: Person, setti
     based_on = store.get(draft_id, base)
     drafting = core or DraftingCore.from_settings(settings)
     output = drafting.sync.redraft(based_on.abstract, based_on.summary, instruction)
-    return save_version(store, draft_id, output.summary, base, author, settings,
-                        kind=VersionKind.redraft, provenance=output.provenance,
-                        note=instruction.strip())
+    version = save_version(store, draft_id, output.summary, base, author, settings,
+                           kind=VersionKind.redraft, provenance=output.provenance,
+                           note=instruction.strip())
+    drafting.settle(output)  # stored: the answer journal may let go of its answers
+    return version
 
 
 def normalise_section(section: str | None) -> str | None:

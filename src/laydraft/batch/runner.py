@@ -368,7 +368,7 @@ class BatchRunner:
     def _store(self, draft: Draft, key: ItemKey, source: str | None) -> Draft:
         """Queue the draft (and clear an old failure row). Blocks: run in a thread."""
         saved = self.store.add(draft, created_by=self.settings.reviewer or None)
-        # settle: journal  (helper 1: ``self.core.settle(draft)`` marks its answers stored)
+        self.core.settle(draft)  # stored: the journal may let go of its answers
         if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
             self.state.save(ItemRow(key=key, status="done", run_id=self.run_id, source=source,
                                     draft_id=saved.id))

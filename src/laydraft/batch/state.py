@@ -1,10 +1,11 @@
 """What a batch has done so far: the skip check that makes re-running a list safe.
 
 A record counts as drafted when the queue holds a draft of it (same stable key) whose first
-version was written with the same prompt fingerprint and model. The queue is the proof, not a
-flag set afterwards, so a run killed between queueing a draft and updating ``batch_items``
-still never drafts that record twice. ``batch_items`` keeps what the queue cannot: failures
-with their reasons, and records submitted to the Batch API and not yet collected.
+version was written with the same prompt fingerprint and model (``db.queued``, the rule
+``laydraft draft`` shares). The queue is the proof, not a flag set afterwards, so a run killed
+between queueing a draft and updating ``batch_items`` still never drafts that record twice.
+``batch_items`` keeps what the queue cannot: failures with their reasons, and records
+submitted to the Batch API and not yet collected.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from ..db import ItemKey, ItemRow, Store
-from ..models import Provenance
+from ..db.queued import OFFLINE_MODEL, model_label, provenance_matches
 
 __all__ = ["BatchState", "ItemKey", "ItemRow", "OFFLINE_MODEL", "RUN_STATUSES", "model_label",
            "process_alive", "provenance_matches"]
 
-OFFLINE_MODEL = "offline"
 # How a run's row can read: running (now, or killed before it could say otherwise), finished
 # (went through its list), failed (stopped by a fatal model answer, bad input or the storage),
 # interrupted (Ctrl-C, or found killed by a later run), submitted (handed to the Batch API).
@@ -59,20 +59,6 @@ def process_alive(pid: int, since: float | None = None) -> bool:
     started, zombie = found
     return not zombie and (since is None or started <= since + PID_REUSE_SLACK)
 
-
-def model_label(drafter: str, model: str) -> str:
-    """The model part of an item key: the configured model, or ``offline``."""
-    return OFFLINE_MODEL if drafter == "offline" else model
-
-
-def provenance_matches(provenance: Provenance, key: ItemKey) -> bool:
-    """True when a draft was written with the key's prompt and model (snapshots match family)."""
-    if provenance.prompt_fingerprint != key.fingerprint:
-        return False
-    if key.model == OFFLINE_MODEL:
-        return provenance.drafter == "offline"
-    written = provenance.model or ""
-    return written == key.model or written.startswith((key.model + "-", key.model + ":"))
 
 
 class BatchState:
@@ -117,10 +103,7 @@ class BatchState:
 
     def drafted(self, key: ItemKey) -> int | None:
         """The id of a queued draft of this record with this prompt and model, if any."""
-        for draft_id, provenance in self.store.first_versions(key.record_key, key.fingerprint):
-            if provenance_matches(provenance, key):
-                return draft_id
-        return None
+        return self.store.queued_draft(key)
 
     def item(self, key: ItemKey) -> ItemRow | None:
         return self.store.batch_item(key)

@@ -63,6 +63,16 @@ class Context:
         self._opened.append(store)
         return store
 
+    def check_queue(self, settings: Settings) -> None:
+        """Before the first paid call: prove the queue can be written (StorageError if not)."""
+        from ..db import Store
+        from ..db.writable import check_writable_file
+
+        url = settings.database_url()
+        check_writable_file(url)  # a read-only SQLite folder fails even to open: check first
+        with Store(url) as store:
+            store.check_writable()
+
     def provider(self, settings: Settings, rate_limited: bool = False) -> ModelProvider:
         """Where model calls go: the one place the CLI builds SDK clients."""
         if self.make_provider is not None:

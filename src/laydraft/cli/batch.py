@@ -159,6 +159,7 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
         _dry_run(obj, settings, list_path, as_json)
         return
     try:
+        obj.check_queue(settings)  # before the first paid call: a queue that cannot take drafts
         draft_creator(settings, obj.store(settings))  # a shared queue drafts only as a known user
     except LaydraftError as exc:
         _not_started(exc, list_path, as_json and via == "sync")

@@ -6,7 +6,7 @@ import click
 
 from ..config import API_KEY_ENV, Settings
 from ..drafting.structured import base_messages
-from ..errors import UsageError
+from ..errors import LaydraftError, UsageError
 from ..ingest import read_abstract
 from ..ingest.online import fetch_doi, fetch_pubmed
 from ..models import Abstract
@@ -40,10 +40,13 @@ def _offline_notice() -> None:
               help="Show the prompt's token count and the most it may cost; send nothing.")
 @click.option("--no-cache", is_flag=True,
               help="Ask the model again even if this abstract was drafted with these settings.")
+@click.option("--again", is_flag=True,
+              help="Draft even if the queue holds a draft of this abstract with the same prompt "
+                   "and model (add --no-cache to ask the model again).")
 @pass_context
 def draft(obj: Context, source: str | None, example: bool, pmid: str | None, doi: str | None,
-          as_json: bool, no_queue: bool,
-          drafter: str | None, model: str | None, dry_run: bool, no_cache: bool) -> None:
+          as_json: bool, no_queue: bool, drafter: str | None, model: str | None, dry_run: bool,
+          no_cache: bool, again: bool) -> None:
     """Draft a lay summary of one abstract and queue it for review.
 
     Reads FILE, or standard input when FILE is '-' (paste, then Ctrl-D).
@@ -58,27 +61,53 @@ def draft(obj: Context, source: str | None, example: bool, pmid: str | None, doi
 
     Accepts pasted text, .txt/.md, PubMed or PMC XML (also .gz), MEDLINE, RIS and
     BibTeX files holding one record; use `laydraft batch` for reading lists.
+
+    An abstract already queued with the same prompt and model is not drafted again (the
+    command says which draft holds it); --again drafts it anyway.
     """
     settings = obj.settings(drafter=drafter, model=model, cache=False if no_cache else None)
     abstract = _read_source(settings, source, example, pmid, doi)
     if dry_run:
         _dry_run(settings, abstract, as_json)
         return
-    store = None if no_queue else obj.store(settings)
+    store = None
+    if not no_queue:
+        obj.check_queue(settings)  # before the first paid call: the draft must have a home
+        store = obj.store(settings)
     cache_store = store or (obj.store(settings) if settings.cache and settings.use_model()
                             else None)
     creator = draft_creator(settings, store) if store is not None else None
-    made = obj.core(settings, cache_store).sync.draft(abstract)
+    core = obj.core(settings, cache_store)
+    if store is not None and not again and (queued := core.queued(store, abstract)) is not None:
+        _already_queued(queued, as_json)
+        return
+    made = core.sync.draft(abstract)
     if store is not None:
-        made = store.add(made, created_by=creator)
+        try:
+            made = store.add(made, created_by=creator)
+        except LaydraftError as exc:
+            exc.context["answer_kept"] = bool(made.provenance.answer_keys)
+            raise
+        core.settle(made)  # stored: the answer journal may let go of its answers
     if as_json:
         echo_json(made.model_dump(mode="json"))
     else:
         click.echo(draft_text(made))
         if store is None:
             click.echo("(not queued: --no-queue)")
+    if store is None:
+        core.settle(made)  # --no-queue: the answer was delivered, here
     if made.provenance.drafter == "offline":
         _offline_notice()
+
+
+def _already_queued(draft_id: int, as_json: bool) -> None:
+    if as_json:
+        echo_json({"id": draft_id, "already_queued": True})
+        return
+    click.echo(f"Already queued as #{draft_id} (same abstract, prompt and model); nothing was "
+               f"drafted. See it with `laydraft review show {draft_id}`; draft it again with "
+               "--again.")
 
 
 def _read_source(settings: Settings, source: str | None, example: bool, pmid: str | None,

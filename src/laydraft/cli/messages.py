@@ -80,6 +80,15 @@ def _unknown_actor(err: LaydraftError) -> str:
             f"{_ctx(err, 'needed', 'editor')}`")
 
 
+def _storage(fix: str) -> Hint:
+    """A storage hint; a failure found by the check before drafting cost nothing."""
+    def hint(err: LaydraftError) -> str:
+        before = (" (found before drafting: no model call was made)"
+                  if _ctx(err, "checked", False) else "")
+        return before + fix
+    return hint
+
+
 HINTS: dict[ErrorCode, Hint] = {
     E.USAGE: _none,
     E.REVIEWER_MISSING: lambda e: (": pass --as NAME, set LAYDRAFT_REVIEWER, or add "
@@ -158,16 +167,16 @@ HINTS: dict[ErrorCode, Hint] = {
     E.DRAFT_FAILED: _none,
     E.DRAFTING: _none,
     E.RUN_HALTED: _none,
-    E.STORAGE_READONLY: lambda e: ("; make the database file and its folder writable (SQLite "
-                                   "writes -wal and -shm files beside it), or point --db or "
-                                   "database in your config at a writable place"),
-    E.STORAGE_FULL: lambda e: ("; free space on that disk, or point --db or database in your "
-                               "config at another disk, then run the command again"),
-    E.STORAGE_GONE: lambda e: ("; put the database file back (or start a new queue with --db), "
-                               "then run the command again: a batch run continues where it "
-                               "stopped"),
-    E.STORAGE_FAILED: lambda e: ("; check the disk (or the database server) and run the "
-                                 "command again"),
+    E.STORAGE_READONLY: _storage("; make the database file and its folder writable (SQLite "
+                                 "writes -wal and -shm files beside it), or point --db or "
+                                 "database in your config at a writable place"),
+    E.STORAGE_FULL: _storage("; free space on that disk, or point --db or database in your "
+                             "config at another disk, then run the command again"),
+    E.STORAGE_GONE: _storage("; put the database file back (or start a new queue with --db), "
+                             "then run the command again: a batch run continues where it "
+                             "stopped"),
+    E.STORAGE_FAILED: _storage("; check the disk (or the database server) and run the "
+                               "command again"),
     E.ERROR: _none,
 }
 
@@ -176,7 +185,10 @@ def cli_message(err: LaydraftError) -> str:
     """One line for stderr: what happened, what to run or set, and what a failure cost."""
     kept = err.context.get("kept_in")
     text = str(err) + (f"; your text is kept in {kept}" if kept else "")
-    return text + HINTS.get(err.code, _none)(err) + _billed(err)
+    kept_answer = ("; the model's answer is kept in the answer journal: run the same command "
+                   "again once the queue can be written and it is queued without a new call"
+                   if err.context.get("answer_kept") else "")
+    return text + HINTS.get(err.code, _none)(err) + kept_answer + _billed(err)
 
 
 def _billed(err: LaydraftError) -> str:

@@ -8,6 +8,10 @@ Which drafter: an injected ``model`` (tests pass ``drafting.testing.FakeModel``)
 OpenAI drafter when the settings use a model, else the offline drafter. The response cache
 serves and stores model drafts (never offline ones, never re-drafts, which a reviewer asks for
 precisely to get a new answer) when ``settings.cache`` is on and a store is given.
+
+Model answers pass the answer journal (``drafting.journal``) before they are parsed; a Draft's
+provenance lists their keys. Whoever stores a draft calls ``settle(draft)`` right after the
+write succeeds, so the journal can let go of answers that are safe in the database.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from ..cache import ResponseCache
 from ..config import Settings
 from ..drafting import Drafter, DraftOutput, ModelDrafter
 from ..drafting.session import DraftSession
-from ..models import Abstract, Attempt, Draft, Finding, LaySummary
+from ..models import Abstract, Attempt, Draft, Finding, LaySummary, Provenance, Version
 from ..prompts import RenderedPrompt, render_draft_prompt, render_redraft_prompt
 from .sync import run_sync
 
 if TYPE_CHECKING:
     from ..db import Store
+    from ..drafting.journal import AnswerJournal
     from ..drafting.provider import ModelProvider
 
 T = TypeVar("T")
@@ -46,10 +51,13 @@ class DraftingCore:
                  provider: ModelProvider | None = None, cache: ResponseCache | None = None,
                  offline: Drafter | None = None) -> None:
         self.settings = settings
+        self._journal: AnswerJournal | None = provider.journal if provider is not None else None
         if model is None and offline is None and settings.use_model():
             from ..drafting.openai_drafter import OpenAIDrafter
 
-            model = OpenAIDrafter(settings, provider)
+            drafter = OpenAIDrafter(settings, provider)
+            self._journal = drafter.provider.journal
+            model = drafter
         self.model = model
         self.offline: Drafter | None = None
         if model is None:
@@ -76,6 +84,18 @@ class DraftingCore:
             return self.model.name
         assert self.offline is not None
         return self.offline.name
+
+    def queued(self, store: Store, abstract: Abstract) -> int | None:
+        """The queued draft of ``abstract`` with this prompt and model, if any (blocking).
+
+        The same rule ``batch`` skips records by (``Store.queued_draft``).
+        """
+        from ..db import ItemKey
+        from ..db.queued import model_label
+
+        fingerprint = render_draft_prompt(self.settings, abstract).fingerprint
+        return store.queued_draft(ItemKey(abstract.stable_key(), fingerprint,
+                                          model_label(self.name, self.settings.model)))
 
     async def draft(self, abstract: Abstract) -> Draft:
         """A checked first draft of ``abstract``; not yet stored."""
@@ -104,7 +124,30 @@ class DraftingCore:
         output = await self.model.draft(abstract, prompt)
         if cache is not None:
             await asyncio.to_thread(cache.save, self.settings, prompt, output)
+            # The cache now holds the answer: a later draft finds it there without a call.
+            await asyncio.to_thread(self.settle, output)
         return output
+
+    @property
+    def journal(self) -> AnswerJournal:
+        """The answer journal model answers pass through (the provider's, or the settings')."""
+        if self._journal is None:
+            from ..drafting.journal import AnswerJournal, journal_path
+
+            self._journal = AnswerJournal(journal_path(self.settings))
+        return self._journal
+
+    def settle(self, stored: Draft | DraftOutput | Version | Provenance) -> None:
+        """Tell the journal that the answers behind a stored draft (or version) are safe.
+
+        Call it right after the store write succeeds. It blocks on file I/O (run it in a
+        worker thread from async code) and never raises: the draft is already stored.
+        """
+        provenance = stored if isinstance(stored, Provenance) else stored.provenance
+        if provenance.answer_keys:
+            from ..drafting.journal import settle_quietly
+
+            settle_quietly(self.journal, provenance.answer_keys)
 
     async def judge(self, abstract: Abstract, completion: Any, attempt: Attempt,
                     fingerprint: str | None = None) -> Draft:

@@ -41,6 +41,7 @@ from . import migrations
 from .accounts import AccountRows
 from .batch import BatchRows
 from .engine import new_id
+from .queued import ItemKey, provenance_matches
 from .responses import ResponseRows
 from .sessions import SessionRows
 from .signins import SigninRows
@@ -56,6 +57,12 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
 
     def applied_migrations(self) -> builtins.list[str]:
         return migrations.applied(self.transaction)
+
+    def check_writable(self) -> None:
+        """Prove a write would succeed (and roll it back); raises StorageError if not."""
+        from .writable import check_writable
+
+        check_writable(self)
 
     def migrate(self, steps: builtins.list[migrations.Migration] | None = None
                 ) -> builtins.list[str]:
@@ -144,6 +151,17 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
         with self.transaction() as conn:
             return [(int(draft_id), Provenance.model_validate(provenance))
                     for draft_id, provenance in conn.execute(query)]
+
+    def queued_draft(self, key: ItemKey) -> int | None:
+        """The id of a queued draft of this record with this prompt and model, if any.
+
+        The queue is the proof that a record was drafted: ``batch`` skips it and ``draft``
+        says it is already queued.
+        """
+        for draft_id, provenance in self.first_versions(key.record_key, key.fingerprint):
+            if provenance_matches(provenance, key):
+                return draft_id
+        return None
 
     # -- workflow rows (called by review.py inside one transaction) ---------------------------
 

@@ -16,10 +16,11 @@ from typing import Any
 import openai
 
 from ..config import API_KEY_ENV, Settings
-from ..errors import ModelAPIError, ModelUnreachableError, RunHalted
+from ..errors import DraftFailed, ModelAPIError, ModelUnreachableError, RunHalted
 from ..models import Abstract, Attempt, Usage
 from ..prompts import RenderedPrompt
 from . import DraftOutput
+from .journal import ANSWER_KEY_HEADER, JOURNAL_HIT_HEADER, settle_quietly
 from .provider import ModelProvider
 from .retry import error_code, is_retryable, retry_policy
 from .session import NAME, DraftSession
@@ -132,10 +133,15 @@ def _failed_attempt(exc: Exception, number: int, started: float) -> Attempt | No
 
 def _ok_attempt(session: DraftSession, raw: Any, completion: Any, started: float) -> Attempt:
     usage = _usage(completion)
+    if key := raw.headers.get(ANSWER_KEY_HEADER):
+        session.answer_keys.append(key)
+    replayed = raw.headers.get(JOURNAL_HIT_HEADER) == "1"
     return Attempt(
         number=len(session.attempts) + 1, outcome="ok", http_status=raw.status_code,
         request_id=raw.headers.get("x-request-id"), latency_ms=_elapsed_ms(started),
         usage=usage, cost_usd=session.cost_for(usage, getattr(completion, "model", None)),
+        detail=("answered from the answer journal: an earlier call paid for this answer, "
+                "which was never stored") if replayed else None,
     )
 
 
@@ -208,11 +214,17 @@ class OpenAIDrafter:
         # Planning counts tokens (a tokenizer may load from disk): off the loop, like parsing,
         # whose repair message renders a template.
         session = await asyncio.to_thread(DraftSession, self.settings, prompt)
-        while True:
-            completion = await self._call(client, session)
-            summary = await asyncio.to_thread(session.handle, completion)
-            if summary is not None:
-                return session.output(summary)
+        try:
+            while True:
+                completion = await self._call(client, session)
+                summary = await asyncio.to_thread(session.handle, completion)
+                if summary is not None:
+                    return session.output(summary)
+        except DraftFailed:
+            # A refusal, a cut-off or an answer that never validated is the draft's outcome:
+            # the journal lets go of those answers, so asking again really asks again.
+            await asyncio.to_thread(settle_quietly, self.provider.journal, session.answer_keys)
+            raise
 
     async def aclose(self) -> None:
         made, self._client, self._loop = self._client, None, None

@@ -2,7 +2,8 @@
 
 Every SDK client laydraft makes comes from a ``ModelProvider``: the async chat client the
 drafter uses (under a rate-limited transport for batch runs) and the sync client for the Batch
-API's files and batches. The key comes from ``Settings.api_key()`` (the environment) only.
+API's files and batches. Every chat-completions answer passes the answer journal
+(``journal.py``) on its way in, whether or not there is a rate limiter. The key comes from ``Settings.api_key()`` (the environment) only.
 Tests hand the provider a transport that replays recorded exchanges, so the real SDK runs.
 How requests and answers are mapped to and from the wire lives in ``openai_drafter.py``.
 """
@@ -18,6 +19,7 @@ import openai
 
 from ..config import API_KEY_ENV, Settings
 from ..errors import ConfigError, ErrorCode
+from .journal import AnswerJournal, JournalTransport, journal_path
 from .limiter import RateLimiter
 from .retry import Sleep
 from .transport import CallStats, GatedTransport, HaltGate, LimitedTransport
@@ -37,8 +39,9 @@ class ModelProvider:
                  batch_transport: httpx2.BaseTransport | None = None,
                  limiter: RateLimiter | None = None, stats: CallStats | None = None,
                  sleep: Sleep | None = None, clock: Callable[[], float] | None = None,
-                 gate: HaltGate | None = None) -> None:
+                 gate: HaltGate | None = None, journal: AnswerJournal | None = None) -> None:
         self.settings = settings
+        self.journal = journal or AnswerJournal(journal_path(settings))
         self.transport = transport
         self.batch_transport = batch_transport
         self.limiter = limiter
@@ -67,19 +70,18 @@ class ModelProvider:
             "max_retries": 0,
         }
 
-    def http_client(self) -> httpx2.AsyncClient | None:
-        """The async HTTP client under the SDK: rate-limited when there is a limiter, gated."""
-        transport = self.transport
+    def http_client(self) -> httpx2.AsyncClient:
+        """The async HTTP client under the SDK, outermost first: the journal (a journaled answer
+        costs no call and no limiter booking), then the rate limiter or the bare halt gate."""
+        transport = self.transport or httpx2.AsyncHTTPTransport(
+            limits=httpx2.Limits(max_connections=MAX_CONNECTIONS))
         if self.limiter is not None:
-            inner = transport or httpx2.AsyncHTTPTransport(
-                limits=httpx2.Limits(max_connections=MAX_CONNECTIONS))
-            transport = LimitedTransport(inner, self.limiter, self.stats,
+            transport = LimitedTransport(transport, self.limiter, self.stats,
                                          sleep=self.sleep or asyncio.sleep,
                                          model=self.settings.model, gate=self.gate)
-        elif transport is not None:
+        else:
             transport = GatedTransport(transport, self.gate)
-        if transport is None:
-            return None
+        transport = JournalTransport(transport, self.journal)
         return httpx2.AsyncClient(transport=transport, timeout=self.settings.request_timeout)
 
     def async_client(self) -> openai.AsyncOpenAI:

@@ -46,6 +46,7 @@ class DraftSession:
         self.max_tokens = self.plan.max_answer
         self.request: dict[str, Any] = request_body(settings, self.base, self.max_tokens)
         self.attempts: list[Attempt] = []
+        self.answer_keys: list[str] = []  # the answer journal's keys of this draft's answers
         self.repairs = 0
         self.widened = not follow_ups
         self.model: str | None = None
@@ -129,6 +130,6 @@ class DraftSession:
         provenance = Provenance(
             drafter=NAME, model=self.model or self.settings.model,
             prompt_fingerprint=self.prompt.fingerprint, usage=self.usage(), cost_usd=self.cost(),
-            attempts=list(self.attempts),
+            attempts=list(self.attempts), answer_keys=list(self.answer_keys),
         )
         return DraftOutput(summary=summary, provenance=provenance)

@@ -1,4 +1,8 @@
-"""The draft page: paste or upload an abstract, pick audience and drafter, queue the draft."""
+"""The draft page: paste or upload an abstract, pick audience and drafter, queue the draft.
+
+An abstract the queue already holds with the same prompt and model is not drafted again: the
+page goes to that draft and says so, unless "draft again" is ticked.
+"""
 
 from __future__ import annotations
 
@@ -59,9 +63,20 @@ def _upload_abstract(name: str, data: bytes, max_bytes: int) -> Abstract:
     return read_abstract_bytes(data, safe, max_bytes)
 
 
-def _make_draft(settings: Settings, store: Store, abstract: Abstract) -> Draft:
-    """The drafting core's sync facade, run in the threadpool; the store holds the cache."""
-    return DraftingCore.from_settings(settings, store).sync.draft(abstract)
+def _draft_and_queue(settings: Settings, store: Store, abstract: Abstract,
+                     created_by: str | None, again: bool) -> Draft | int:
+    """The queued draft (in the threadpool), or the id of the one already queued.
+
+    The queue is checked first, so a queue that cannot take the draft costs no model call;
+    once the draft is stored, the answer journal may let go of its answers.
+    """
+    core = DraftingCore.from_settings(settings, store)
+    if not again and (queued := core.queued(store, abstract)) is not None:
+        return queued
+    store.check_writable()
+    stored = store.add(core.sync.draft(abstract), created_by=created_by)
+    core.settle(stored)
+    return stored
 
 
 @login_required
@@ -72,6 +87,7 @@ async def create_draft(request: Request) -> Response:
     audience = " ".join(str(form.get("audience") or "").split())[:MAX_AUDIENCE]
     drafter = str(form.get("drafter") or "offline")
     upload = form.get("file")
+    again = bool(form.get("again"))
     context = {"text": text, "audience": audience, "drafter": drafter}
     try:
         if drafter not in drafters_available(web.settings):
@@ -87,15 +103,19 @@ async def create_draft(request: Request) -> Response:
             abstract = await call(parse_text, text)
         else:
             raise InputError("no abstract was given", code=ErrorCode.NO_INPUT)
-        made = await call(_make_draft, settings, web.store, abstract)
-        stored = await call(web.store.add, made,
-                            created_by=name_of(current_user(request)))
+        stored = await call(_draft_and_queue, settings, web.store, abstract,
+                            name_of(current_user(request)), again)
     except LaydraftError as exc:
         return render(request, "draft_new.html",
                       _form_context(web.settings, error=web_message(exc), **context),
                       status_code=status_for(exc))
     finally:
         await form.close()
+    if isinstance(stored, int):
+        flash(request, f"This abstract is already in the review queue as draft #{stored}, "
+              "drafted with the same prompt and model, so nothing was drafted. To draft it "
+              "again anyway, tick “Draft again even if already queued” on the New draft page.")
+        return redirect(f"/drafts/{stored}")
     flash(request, f"Draft #{stored.id} is in the review queue.", "success")
     if stored.provenance.drafter == "offline":
         flash(request, "Drafted with the built-in offline drafter, which needs no network.")
