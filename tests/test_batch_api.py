@@ -133,16 +133,17 @@ def test_request_files_split_at_the_request_limit(api_key: str, tmp_path: Path) 
     store = Store(settings.database_url())
     runner = BatchRunner(settings, store, DraftingCore(settings))
     pending = ((runner.key(a), a) for a in runner.pending(iter_records(LIST, 10**6)))
-    files = batch_api.write_request_files(settings, pending, tmp_path, 7, runner.state,
-                                          max_requests=3)
+    files = batch_api.write_request_files(settings, pending, tmp_path, 7, max_requests=3)
     assert [len(f.custom_ids) for f in files] == [3, 1]
+    assert [i.custom_id for f in files for i in f.items] == [c for f in files for c in f.custom_ids]
+    assert store.batch_items() == []  # written, not submitted: nothing stored yet
     assert files[1].custom_ids == ["r7-f1-0"]
     assert all(len(f.path.read_text().splitlines()) == len(f.custom_ids) for f in files)
     (tmp_path / "s").mkdir()
     again = BatchRunner(settings, store, DraftingCore(settings))
     by_size = batch_api.write_request_files(
         settings, ((again.key(a), a) for a in again.pending(iter_records(LIST, 10**6))),
-        tmp_path / "s", 8, again.state, max_bytes=1)
+        tmp_path / "s", 8, max_bytes=1)
     assert [len(f.custom_ids) for f in by_size] == [1, 1, 1, 1]
 
 

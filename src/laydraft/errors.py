@@ -15,6 +15,7 @@
         │   └── ModelUnreachableError  the model server could not be reached (also a
         │                              ModelAPIError, so batch runs count it as a failed call)
         ├── ModelAPIError          the API answered with an error that retrying cannot fix
+        │   └── BatchAPIError      a Batch API step (upload, create, poll, download) failed
         └── DraftFailed            a draft ended in a failure state (refused, truncated, ...)
 
 Every error carries a stable ``code`` (an ``ErrorCode``; each class has a default) and a
@@ -111,6 +112,9 @@ class ErrorCode(StrEnum):
     MODEL_UNREACHABLE = "model_unreachable"  # context: base_url
     # model (exit 1)
     MODEL_API = "model_api"                  # context: status, api_code
+    BATCH_API_STEP = "batch_api_step"        # a Batch API step failed for good (context: step =
+                                             # upload|create|poll|download, status, api_code,
+                                             # attempts, seconds, path, file_id, batch_id)
     DRAFT_FAILED = "draft_failed"            # context: reason
     DRAFTING = "drafting"                    # the model or network failed (generic)
     ERROR = "error"                          # anything else
@@ -228,6 +232,21 @@ class ModelUnreachableError(ModelAPIError, NetworkError):
 
     def __init__(self, message: str, **context: Any) -> None:
         super().__init__(message, api_code="unreachable", **context)
+
+
+class BatchAPIError(ModelAPIError):
+    """A Batch API step failed for good: refused, or still failing when retrying ran out.
+
+    ``step`` (``upload``, ``create``, ``poll`` or ``download``) says which call, so the user
+    knows what did and did not reach the server; ``attempts`` and ``seconds`` what was tried.
+    """
+
+    default_code = ErrorCode.BATCH_API_STEP
+
+    def __init__(self, message: str, step: str, status: int | None = None,
+                 api_code: str | None = None, **context: Any) -> None:
+        super().__init__(message, status, api_code, step=step, **context)
+        self.step = step
 
 
 class DraftFailed(DraftingError):

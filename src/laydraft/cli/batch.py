@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -17,10 +17,13 @@ from ..batch.progress import LiveProgress, estimate_table, problems_table, summa
 from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
 from ..batch.state import BatchState, ItemKey, model_label
 from ..config import Settings, user_data_dir
-from ..errors import RecordError, UsageError
+from ..errors import BatchAPIError, RecordError, UsageError
 from ..ingest import iter_records
 from ..models import Abstract
 from .app import Context, cli, echo_json, pass_context
+
+if TYPE_CHECKING:
+    from ..drafting.provider import ModelProvider
 from .identity import draft_creator
 
 
@@ -150,6 +153,11 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
 
 def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
             out_dir: str | None, as_json: bool) -> None:
+    """Submit the records that need drafting; the run row ends finished, failed or interrupted.
+
+    Jobs created before a failing upload or create stay submitted and are printed before the
+    error; the rest are left for the next run, which submits them again.
+    """
     if not settings.use_model():
         raise UsageError("--via batch-api needs the OpenAI API: set OPENAI_API_KEY "
                          "(the offline drafter has no Batch API)")
@@ -160,25 +168,40 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
     run_id = runner.run_id = state.start_run(path, "batch-api", "openai", runner.model,
                                              runner.fingerprint)
     folder = Path(out_dir).expanduser() if out_dir else user_data_dir() / "batches"
-    folder.mkdir(parents=True, exist_ok=True)
-    wanted = ((runner.key(a), a) for a in runner.pending(iter_records(path,
-                                                                     settings.max_input_bytes)))
-    files = batch_api.write_request_files(settings, wanted, folder, run_id, state)
-    jobs = batch_api.submit_files(settings, provider.batch_client(), state, run_id, files, path)
+    jobs: list[dict[str, Any]] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        wanted = ((runner.key(a), a) for a in runner.pending(
+            iter_records(path, settings.max_input_bytes)))
+        batch_api.submit(settings, provider.batch_client(), state, run_id, wanted, folder, path,
+                         sleep=provider.sleep, jobs=jobs)
+    except KeyboardInterrupt:
+        state.finish_run(run_id, "interrupted", {**runner.summary(path).as_dict(), "jobs": jobs})
+        raise
+    except BaseException as exc:
+        state.finish_run(run_id, "failed", {**runner.summary(path).as_dict(), "jobs": jobs,
+                                            "error": str(exc)})
+        if not as_json:
+            _print_submitted(jobs)
+        raise
     summary = runner.summary(path)
-    state.finish_run(run_id, "submitted", {**summary.as_dict(), "jobs": jobs})
+    state.finish_run(run_id, "finished", {**summary.as_dict(), "jobs": jobs})
     if as_json:
         echo_json({"run_id": run_id, "jobs": jobs, "records": summary.records,
                    "bad": summary.bad, "skipped": summary.skipped,
                    "bad_records": summary.bad_records})
         return
-    for job in jobs:
-        click.echo(f"submitted {job['requests']} requests as {job['id']} ({job['status']})")
+    _print_submitted(jobs)
     if not jobs:
         click.echo("nothing to submit: every record is drafted, waiting or failed before")
     for bad in summary.bad_records:
         click.echo(f"bad record: {bad['source']}: {bad['reason']}")
     click.echo("Check with `laydraft batch status`; queue the answers with `laydraft batch collect`.")
+
+
+def _print_submitted(jobs: list[dict[str, Any]]) -> None:
+    for job in jobs:
+        click.echo(f"submitted {job['requests']} requests as {job['id']} ({job['status']})")
 
 
 def _jobs_table(jobs: list[dict[str, Any]]) -> Table:
@@ -191,8 +214,8 @@ def _jobs_table(jobs: list[dict[str, Any]]) -> Table:
     return table
 
 
-def _batch_client(obj: Context, settings: Settings) -> Any:
-    return obj.provider(settings).batch_client()
+def _batch_provider(obj: Context, settings: Settings) -> ModelProvider:
+    return obj.provider(settings)
 
 
 @batch.command("status")
@@ -209,13 +232,21 @@ def status_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     """
     settings = obj.settings()
     state = BatchState(obj.store(settings))
-    jobs = batch_api.refresh(settings, _batch_client(obj, settings), state, batch_id)
+    provider = _batch_provider(obj, settings)
+    failures: list[BatchAPIError] = []
+    jobs = batch_api.refresh(settings, provider.batch_client(), state, batch_id,
+                             sleep=provider.sleep, failures=failures)
     if as_json:
         echo_json(jobs)
     elif not jobs:
         click.echo("no Batch API jobs waiting to be collected")
     else:
         Console().print(_jobs_table(jobs))
+        for job in jobs:
+            for reason in job["errors"][:5]:
+                click.echo(f"  {job['id']} failed: {reason}")
+    if failures:
+        raise failures[0]
 
 
 @batch.command("collect")
@@ -225,8 +256,9 @@ def status_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
 def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     """Queue the answers of finished Batch API jobs (all not yet collected, or ID).
 
-    Answers are checked as a direct draft would be; refused, cut-off or invalid answers and
-    requests an expired batch never answered are stored as failed, for --retry-failed.
+    Answers are checked as a direct draft would be; refused, cut-off or invalid answers,
+    error-file lines and requests an expired, failed or cancelled batch never answered are
+    stored as failed, for --retry-failed. Collecting again queues nothing twice.
 
     \b
     Example:
@@ -236,19 +268,38 @@ def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     settings = obj.settings()
     store = obj.store(settings)
     draft_creator(settings, store)  # a shared queue drafts only as a known user
-    results = batch_api.collect(settings, _batch_client(obj, settings), store, BatchState(store),
+    provider = _batch_provider(obj, settings)
+    failures: list[BatchAPIError] = []
+    results = batch_api.collect(settings, provider.batch_client(), store, BatchState(store),
                                 batch_id, discount=settings.batch_api_discount,
-                                core=obj.core(settings))
+                                core=obj.core(settings), sleep=provider.sleep,
+                                failures=failures)
     if as_json:
         echo_json([r.__dict__ for r in results])
-        return
+    else:
+        _print_collected(results)
+    if failures:
+        raise failures[0]
+
+
+def _print_collected(results: list[batch_api.Collected]) -> None:
     if not results:
         click.echo("no Batch API jobs waiting to be collected")
+    failed = False
     for r in results:
+        if r.error:
+            continue  # the error line follows, once
         if r.status not in batch_api.FINISHED:
             click.echo(f"{r.batch_id}: still {r.status}; collect again later")
             continue
-        click.echo(f"{r.batch_id}: {r.status}; queued {r.drafted}, failed {r.failed}, "
+        ended = "" if r.status == "completed" else " (the batch ended before every answer)"
+        click.echo(f"{r.batch_id}: {r.status}{ended}; queued {r.drafted}, failed {r.failed}, "
                    f"already queued {r.already}, cost ${r.cost_usd:.4f} (Batch API price)")
+        for reason in r.batch_errors[:5]:
+            click.echo(f"  batch failed: {reason}")
         for f in r.failures:
             click.echo(f"  failed: {f['source'] or f['record_key']}: {f['reason']}: {f['detail']}")
+        failed = failed or bool(r.failed)
+    if failed:
+        click.echo("Failed records are submitted again with "
+                   "`laydraft batch LIST --via batch-api --retry-failed`.")
