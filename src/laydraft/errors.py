@@ -114,7 +114,7 @@ class ErrorCode(StrEnum):
     MODEL_API = "model_api"                  # context: status, api_code
     BATCH_API_STEP = "batch_api_step"        # a Batch API step failed for good (context: step =
                                              # upload|create|poll|download, status, api_code,
-                                             # attempts, seconds, path, file_id, batch_id)
+                                             # tries, seconds, path, file_id, batch_id)
     DRAFT_FAILED = "draft_failed"            # context: reason
     DRAFTING = "drafting"                    # the model or network failed (generic)
     ERROR = "error"                          # anything else
@@ -238,7 +238,7 @@ class BatchAPIError(ModelAPIError):
     """A Batch API step failed for good: refused, or still failing when retrying ran out.
 
     ``step`` (``upload``, ``create``, ``poll`` or ``download``) says which call, so the user
-    knows what did and did not reach the server; ``attempts`` and ``seconds`` what was tried.
+    knows what did and did not reach the server; ``tries`` and ``seconds`` what was tried.
     """
 
     default_code = ErrorCode.BATCH_API_STEP

@@ -193,7 +193,7 @@ def step_error(settings: Settings, step: str, exc: Exception, attempts: int, sec
         got = f"{status} {code}" if code else str(status)
         text = f"{what} failed: the server refused it ({got}: {_said(exc)})"
     return BatchAPIError(text + _consequence(step, context), step, status, code,
-                         attempts=attempts, seconds=round(seconds, 1),
+                         tries=attempts, seconds=round(seconds, 1),
                          base_url=settings.base_url or None, **context)
 
 
@@ -223,7 +223,7 @@ def _consequence(step: str, context: dict[str, Any]) -> str:
 def _api_code(exc: Exception) -> str | None:
     body = getattr(exc, "body", None)
     inner = body.get("error", body) if isinstance(body, dict) else None
-    if isinstance(inner, dict) and (found := inner.get("code") or inner.get("type")):
+    if isinstance(inner, dict) and (found := inner.get("code")):
         return str(found)
     return None
 

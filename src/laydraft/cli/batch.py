@@ -209,8 +209,8 @@ def _jobs_table(jobs: list[dict[str, Any]]) -> Table:
     for column in ("id", "status", "total", "completed", "failed", "collected"):
         table.add_column(column)
     for job in jobs:
-        table.add_row(*(str(job[c]) for c in ("id", "status", "total", "completed", "failed",
-                                              "collected")))
+        table.add_row(*("?" if job[c] is None else str(job[c])
+                        for c in ("id", "status", "total", "completed", "failed", "collected")))
     return table
 
 

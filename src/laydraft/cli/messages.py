@@ -84,26 +84,27 @@ def _batch_step(err: LaydraftError) -> str:
     """What to check after a Batch API step failed, by the status the server gave."""
     step, status = _ctx(err, "step"), _ctx(err, "status", None)
     if status == 401:
-        return f": check {API_KEY_ENV} (a key of the server at base_url, if you set one)"
+        return f"; check {API_KEY_ENV} (a key of the server at base_url, if you set one)"
     if status == 403:
-        return ": check that the key may use the Files and Batches endpoints"
+        return "; check that the key may use the Files and Batches endpoints"
     if status == 404 and step in ("upload", "create"):
-        return (": check base_url; the server there may not offer the Batch API (its Files "
+        return ("; check base_url: the server there may not offer the Batch API (its Files "
                 "and Batches endpoints)")
     if status == 404:
-        return (": check base_url and the key; the batch or file belongs to the server and "
-                "project that created it")
+        return ("; check base_url and the key: a batch and its files belong to the server and "
+                "project that created them")
     if status in (400, 413, 422):
-        return f": check the request file {_ctx(err, 'path')}" if step == "upload" else ""
+        return "; check the request file named above" if step == "upload" else ""
     if step in ("upload", "create"):
         wait = ("check base_url and your connection, then" if status is None else "the server "
                 "may be busy or down:")
         return (f"; {wait} run `laydraft batch {_ctx(err, 'list_path', 'LIST')} --via "
                 "batch-api` again to submit them (or raise retry_deadline to keep retrying "
                 "longer)")
-    again = "status" if step == "poll" else "collect"
+    again = "`laydraft batch status` or `laydraft batch collect`" if step == "poll" else (
+        "`laydraft batch collect`")
     return (f"; {'check base_url and your connection, then ' if status is None else ''}"
-            f"run `laydraft batch {again}` again later")
+            f"run {again} again later")
 
 
 HINTS: dict[ErrorCode, Hint] = {
