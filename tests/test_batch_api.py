@@ -69,12 +69,12 @@ def transport(api_key: str) -> Iterator[MultipartCassette]:
     assert not replay.unused(), f"unused recordings: {replay.unused()}"
 
 
-def invoke(*args: str, transport: MultipartCassette | None = None) -> Any:
+def invoke(*args: str, transport: MultipartCassette | None = None, exit_code: int = 0) -> Any:
     """The CLI, its Batch API calls replaying ``transport`` (handed in, not patched in)."""
     context = Context(provider=lambda settings, **_: ModelProvider(
         settings, batch_transport=transport))
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False, obj=context)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return json.loads(result.output)
 
 
@@ -97,7 +97,7 @@ def test_submit_status_collect_round_trip(transport: MultipartCassette, tmp_path
     assert (status[0]["status"], status[0]["total"], status[0]["completed"]) == (
         "in_progress", 4, 1)
 
-    collected = invoke("batch", "collect", "--json", transport=transport)[0]
+    collected = invoke("batch", "collect", "--json", transport=transport, exit_code=1)[0]
     assert (collected["status"], collected["drafted"], collected["failed"]) == ("expired", 1, 3)
     reasons = {f["reason"] for f in collected["failures"]}
     assert reasons == {"refused", "http_500", "expired"}
@@ -117,7 +117,7 @@ def test_failed_and_expired_items_are_resubmittable(transport: MultipartCassette
     invoke("batch", str(LIST), "--via", "batch-api", "--out-dir", str(tmp_path), "--json",
            transport=transport)
     invoke("batch", "status", "--json", transport=transport)
-    invoke("batch", "collect", "--json", transport=transport)
+    invoke("batch", "collect", "--json", transport=transport, exit_code=1)
     settings = load_settings()
     store = Store(settings.database_url())
     records = list(iter_records(LIST, 10**6))

@@ -258,7 +258,8 @@ def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
 
     Answers are checked as a direct draft would be; refused, cut-off or invalid answers,
     error-file lines and requests an expired, failed or cancelled batch never answered are
-    stored as failed, for --retry-failed. Collecting again queues nothing twice.
+    stored as failed, for --retry-failed. Collecting again queues nothing twice. Exits 1 when
+    any record failed or a job could not be polled or downloaded.
 
     \b
     Example:
@@ -280,6 +281,8 @@ def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
         _print_collected(results)
     if failures:
         raise failures[0]
+    if any(r.failed for r in results):
+        raise click.exceptions.Exit(1)  # some records failed: listed above, for --retry-failed
 
 
 def _print_collected(results: list[batch_api.Collected]) -> None:
