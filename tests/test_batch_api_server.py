@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -393,3 +395,22 @@ def test_the_server_follows_the_documented_wire_shapes(server: Server, api_key: 
     assert batch["status"] == "failed"
     assert batch["errors"]["data"][0]["code"] == "duplicate_custom_id"
     assert batch["errors"]["data"][0]["line"] == 2
+
+
+def test_ctrl_c_during_the_upload_ends_the_run_interrupted(server: Server) -> None:
+    """A real process, interrupted while it retries the upload: exit 130, nothing submitted."""
+    server.control(fail={"upload": {"times": -1, "status": 503}})
+    env = {**os.environ, "OPENAI_BASE_URL": f"{server.url}/v1",
+           "LAYDRAFT_RETRY_MAX_WAIT": "0.05", "LAYDRAFT_RETRY_DEADLINE": "120"}
+    process = subprocess.Popen([sys.executable, "-m", "laydraft", "batch", str(LIST), "--via",
+                                "batch-api"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not server.log("upload") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.log("upload"), "the upload never started"
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == ["laydraft: error: interrupted; nothing half-written was kept"]
+    assert items() == [] and run_row(1)["status"] == "interrupted"
