@@ -250,8 +250,9 @@ def test_a_refused_upload_is_not_retried_and_says_what_to_check(server: Server,
 
 def test_a_lasting_create_failure_submits_nothing(server: Server, laydraft: Any) -> None:
     server.control(fail={"create": {"times": -1, "status": 500}})
-    failed = laydraft("submit", str(LIST), deadline=1.0)
+    failed = laydraft("submit", str(LIST), "--json", deadline=1.0)
     assert failed.code == 1
+    assert (failed.json()["status"], failed.json()["jobs"]) == ("failed", [])  # --json, too
     line = one_line(failed)
     assert re.search(r"creating the batch for the uploaded file file-\w+ failed: the server "
                      r"kept answering 500", line), line
@@ -414,3 +415,34 @@ def test_ctrl_c_during_the_upload_ends_the_run_interrupted(server: Server) -> No
     assert process.returncode == 130, err
     assert err.strip().splitlines() == ["laydraft: error: interrupted; nothing half-written was kept"]
     assert items() == [] and run_row(1)["status"] == "interrupted"
+
+
+def test_files_submitted_before_a_failing_upload_stay_submitted(
+        server: Server, api_key: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Two request files: the first becomes a batch, the second's upload fails for good."""
+    from laydraft.batch import batch_api
+    from laydraft.batch.runner import BatchRunner
+    from laydraft.config import load_settings
+    from laydraft.core import DraftingCore
+    from laydraft.drafting.provider import ModelProvider
+    from laydraft.errors import BatchAPIError
+    from laydraft.ingest import iter_records
+
+    monkeypatch.setenv("OPENAI_BASE_URL", f"{server.url}/v1")
+    monkeypatch.setenv("LAYDRAFT_RETRY_MAX_WAIT", "0.05")
+    monkeypatch.setenv("LAYDRAFT_RETRY_DEADLINE", "1")
+    settings = load_settings()
+    server.control(fail={"upload": {"after": 1, "times": -1, "status": 500}})
+    jobs: list[dict[str, Any]] = []
+    with store() as opened:
+        runner = BatchRunner(settings, opened, DraftingCore(settings))
+        wanted = ((runner.key(a), a) for a in runner.pending(iter_records(LIST, 10**6)))
+        with pytest.raises(BatchAPIError) as failed:
+            batch_api.submit(settings, ModelProvider(settings).batch_client(), runner.state, 9,
+                             wanted, tmp_path, str(LIST), jobs=jobs, max_requests=2)
+        submitted = opened.batch_items(status="submitted")
+    assert failed.value.step == "upload" and failed.value.status == 500
+    assert [j["requests"] for j in jobs] == [2]
+    assert f"1 earlier batch of this run was submitted ({jobs[0]['id']})" in str(failed.value)
+    assert sorted(i.custom_id or "" for i in submitted) == ["r9-f0-0", "r9-f0-1"]
+    assert {i.remote_batch_id for i in submitted} == {jobs[0]["id"]}

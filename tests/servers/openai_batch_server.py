@@ -31,9 +31,10 @@ a forced tool) is filled from them. Nothing is random and nothing leaves 127.0.0
 Fault knobs, set with ``--faults JSON`` or ``POST /_control`` (JSON, merged; ``{"reset": true}``
 restores the defaults); ``GET /_log`` lists the requests served ({method, path, step, status}):
 
-    fail            {step: {"times": N (-1: always), "status": 500|503|429|401|400|404|0,
-                    "retry_after_ms": M}}; step is upload, create, poll, download or chat;
-                    status 0 drops the connection without an answer
+    fail            {step: {"times": N (-1: always), "after": K, "status": 500|503|429|401|
+                    400|404|0, "retry_after_ms": M}}: after K calls of the step succeed, the
+                    next N fail; step is upload, create, poll, download or chat; status 0
+                    drops the connection without an answer
     outcome         completed | failed | expired | cancelled (how every batch ends)
     answered        requests an expired or cancelled batch ran before it ended (default: half)
     error_lines     {line index: HTTP status} answered with that error, into the error file
@@ -201,6 +202,7 @@ class Service:
         self.lock = threading.Lock()
         self.knobs = {**copy.deepcopy(DEFAULTS), **knobs}
         self.failed: dict[str, int] = {}
+        self.seen: dict[str, int] = {}
         self.files: dict[str, dict[str, Any]] = {}
         self.contents: dict[str, bytes] = {}
         self.batches: dict[str, dict[str, Any]] = {}
@@ -210,15 +212,19 @@ class Service:
     def control(self, update: dict[str, Any]) -> None:
         if update.pop("reset", False):
             self.knobs = copy.deepcopy(DEFAULTS)
-            self.failed = {}
+            self.failed, self.seen = {}, {}
         self.knobs.update(update)
         if "fail" in update:
-            self.failed = {}
+            self.failed, self.seen = {}, {}
 
     def fault(self, step: str) -> dict[str, Any] | None:
         """The fault to answer this call of ``step`` with, if the knobs ask for one."""
         rule = (self.knobs.get("fail") or {}).get(step)
         if not rule:
+            return None
+        seen = self.seen.get(step, 0)
+        self.seen[step] = seen + 1
+        if seen < int(rule.get("after", 0)):
             return None
         times = int(rule.get("times", 1))
         done = self.failed.get(step, 0)

@@ -211,8 +211,10 @@ def _what(step: str, context: dict[str, Any]) -> str:
 def _consequence(step: str, context: dict[str, Any]) -> str:
     if step in ("upload", "create"):
         earlier = context.get("submitted") or []
-        before = (f"; {len(earlier)} earlier batch{'es' if len(earlier) != 1 else ''} of this "
-                  f"run were submitted ({', '.join(earlier)})" if earlier else "")
+        one = len(earlier) == 1
+        before = (f"; {len(earlier)} earlier batch{'' if one else 'es'} of this run "
+                  f"{'was' if one else 'were'} submitted ({', '.join(earlier)})"
+                  if earlier else "")
         return (f"; its {context.get('requests')} requests were not submitted, and the request "
                 f"file {context.get('path')} is kept{before}")
     if step == "download":

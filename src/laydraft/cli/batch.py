@@ -155,8 +155,8 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
             out_dir: str | None, as_json: bool) -> None:
     """Submit the records that need drafting; the run row ends finished, failed or interrupted.
 
-    Jobs created before a failing upload or create stay submitted and are printed before the
-    error; the rest are left for the next run, which submits them again.
+    Jobs created before a failing upload or create stay submitted and are reported (with
+    ``--json`` too) before the error; the rest are left for the next run, which submits them.
     """
     if not settings.use_model():
         raise UsageError("--via batch-api needs the OpenAI API: set OPENAI_API_KEY "
@@ -175,23 +175,29 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
             iter_records(path, settings.max_input_bytes)))
         batch_api.submit(settings, provider.batch_client(), state, run_id, wanted, folder, path,
                          sleep=provider.sleep, jobs=jobs)
-    except KeyboardInterrupt:
-        state.finish_run(run_id, "interrupted", {**runner.summary(path).as_dict(), "jobs": jobs})
-        raise
     except BaseException as exc:
-        state.finish_run(run_id, "failed", {**runner.summary(path).as_dict(), "jobs": jobs,
-                                            "error": str(exc)})
-        if not as_json:
-            _print_submitted(jobs)
+        ended = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        summary = runner.summary(path)
+        state.finish_run(run_id, ended, {**summary.as_dict(), "jobs": jobs,
+                                         "error": str(exc) or ended})
+        _report_submitted(run_id, summary, jobs, as_json, ended)  # the error line follows
         raise
     summary = runner.summary(path)
     state.finish_run(run_id, "finished", {**summary.as_dict(), "jobs": jobs})
+    _report_submitted(run_id, summary, jobs, as_json, "finished")
+
+
+def _report_submitted(run_id: int, summary: BatchSummary, jobs: list[dict[str, Any]],
+                      as_json: bool, ended: str) -> None:
+    """What a submit did, however it ended: the jobs created so far and the bad records."""
     if as_json:
-        echo_json({"run_id": run_id, "jobs": jobs, "records": summary.records,
+        echo_json({"run_id": run_id, "status": ended, "jobs": jobs, "records": summary.records,
                    "bad": summary.bad, "skipped": summary.skipped,
                    "bad_records": summary.bad_records})
         return
     _print_submitted(jobs)
+    if ended != "finished":
+        return
     if not jobs:
         click.echo("nothing to submit: every record is drafted, waiting or failed before")
     for bad in summary.bad_records:
