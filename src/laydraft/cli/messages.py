@@ -87,6 +87,8 @@ def _batch_step(err: LaydraftError) -> str:
         return f"; check {API_KEY_ENV} (a key of the server at base_url, if you set one)"
     if status == 403:
         return "; check that the key may use the Files and Batches endpoints"
+    if _ctx(err, "api_code", None) == "insufficient_quota":
+        return "; retrying cannot help: add credit to the account or use another key"
     if status == 404 and step in ("upload", "create"):
         return ("; check base_url: the server there may not offer the Batch API (its Files "
                 "and Batches endpoints)")
