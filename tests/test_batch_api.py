@@ -69,12 +69,12 @@ def transport(api_key: str) -> Iterator[MultipartCassette]:
     assert not replay.unused(), f"unused recordings: {replay.unused()}"
 
 
-def invoke(*args: str, transport: MultipartCassette | None = None) -> Any:
+def invoke(*args: str, transport: MultipartCassette | None = None, exit_code: int = 0) -> Any:
     """The CLI, its Batch API calls replaying ``transport`` (handed in, not patched in)."""
     context = Context(provider=lambda settings, **_: ModelProvider(
         settings, batch_transport=transport))
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False, obj=context)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == exit_code, result.output
     return json.loads(result.output)
 
 
@@ -97,7 +97,7 @@ def test_submit_status_collect_round_trip(transport: MultipartCassette, tmp_path
     assert (status[0]["status"], status[0]["total"], status[0]["completed"]) == (
         "in_progress", 4, 1)
 
-    collected = invoke("batch", "collect", "--json", transport=transport)[0]
+    collected = invoke("batch", "collect", "--json", transport=transport, exit_code=1)[0]
     assert (collected["status"], collected["drafted"], collected["failed"]) == ("expired", 1, 3)
     reasons = {f["reason"] for f in collected["failures"]}
     assert reasons == {"refused", "http_500", "expired"}
@@ -116,7 +116,7 @@ def test_failed_and_expired_items_are_resubmittable(transport: MultipartCassette
     invoke("batch", str(LIST), "--via", "batch-api", "--out-dir", str(tmp_path), "--json",
            transport=transport)
     invoke("batch", "status", "--json", transport=transport)
-    invoke("batch", "collect", "--json", transport=transport)
+    invoke("batch", "collect", "--json", transport=transport, exit_code=1)
     settings = load_settings()
     records = list(iter_records(LIST, 10**6))
     plain = BatchRunner(settings, store, DraftingCore(settings))
@@ -131,16 +131,17 @@ def test_request_files_split_at_the_request_limit(api_key: str, tmp_path: Path,
     settings = load_settings()
     runner = BatchRunner(settings, store, DraftingCore(settings))
     pending = ((runner.key(a), a) for a in runner.pending(iter_records(LIST, 10**6)))
-    files = batch_api.write_request_files(settings, pending, tmp_path, 7, runner.state,
-                                          max_requests=3)
+    files = batch_api.write_request_files(settings, pending, tmp_path, 7, max_requests=3)
     assert [len(f.custom_ids) for f in files] == [3, 1]
+    assert [i.custom_id for f in files for i in f.items] == [c for f in files for c in f.custom_ids]
+    assert store.batch_items() == []  # written, not submitted: nothing stored yet
     assert files[1].custom_ids == ["r7-f1-0"]
     assert all(len(f.path.read_text().splitlines()) == len(f.custom_ids) for f in files)
     (tmp_path / "s").mkdir()
     again = BatchRunner(settings, store, DraftingCore(settings))
     by_size = batch_api.write_request_files(
         settings, ((again.key(a), a) for a in again.pending(iter_records(LIST, 10**6))),
-        tmp_path / "s", 8, again.state, max_bytes=1)
+        tmp_path / "s", 8, max_bytes=1)
     assert [len(f.custom_ids) for f in by_size] == [1, 1, 1, 1]
 
 

@@ -12,12 +12,12 @@
     ├── WorkflowError              the review workflow refuses the action (exit 2)
     │   ├── NotClaimedError        the action needs the reviewer to hold the draft's claim
     │   └── StaleVersionError      someone saved a newer version first (optimistic locking)
-    ├── StorageError               the queue database cannot be written (exit 1)
     └── DraftingError              the model or the network failed (exit 1)
         ├── NetworkError           a server could not be reached or answered badly (NCBI)
         │   └── ModelUnreachableError  the model server could not be reached (also a
         │                              ModelAPIError, so batch runs count it as a failed call)
         ├── ModelAPIError          the API answered with an error that retrying cannot fix
+        │   └── BatchAPIError      a Batch API step (upload, create, poll, download) failed
         ├── RunHalted              a stopped run refused to send another model request
         └── DraftFailed            a draft ended in a failure state (refused, truncated, ...)
 
@@ -115,6 +115,9 @@ class ErrorCode(StrEnum):
     MODEL_UNREACHABLE = "model_unreachable"  # context: base_url
     # model (exit 1)
     MODEL_API = "model_api"                  # context: status, api_code
+    BATCH_API_STEP = "batch_api_step"        # a Batch API step failed for good (context: step =
+                                             # upload|create|poll|download, status, api_code,
+                                             # tries, seconds, path, file_id, batch_id)
     DRAFT_FAILED = "draft_failed"            # context: reason
     DRAFTING = "drafting"                    # the model or network failed (generic)
     RUN_HALTED = "run_halted"                # a stopped run sends no more requests (context:
@@ -264,6 +267,21 @@ class RunHalted(DraftingError):
         super().__init__(f"no model request was sent: the run has stopped ({reason})",
                          reason=reason)
         self.reason = reason
+
+
+class BatchAPIError(ModelAPIError):
+    """A Batch API step failed for good: refused, or still failing when retrying ran out.
+
+    ``step`` (``upload``, ``create``, ``poll`` or ``download``) says which call, so the user
+    knows what did and did not reach the server; ``tries`` and ``seconds`` what was tried.
+    """
+
+    default_code = ErrorCode.BATCH_API_STEP
+
+    def __init__(self, message: str, step: str, status: int | None = None,
+                 api_code: str | None = None, **context: Any) -> None:
+        super().__init__(message, status, api_code, step=step, **context)
+        self.step = step
 
 
 class DraftFailed(DraftingError):

@@ -124,13 +124,10 @@ class BatchState:
         found = self.store.batch_items(custom_id=custom_id)
         return found[0] if found else None
 
-    def attach_job(self, run_id: int, custom_ids: list[str], batch_id: str) -> None:
-        """Record which Batch API job holds these submitted items (one transaction)."""
-        self.store.attach_batch_job(run_id, custom_ids, batch_id)
-
-    def add_job(self, batch_id: str, run_id: int, input_file_id: str, status: str,
-                requests: int) -> None:
-        self.store.add_batch_job(batch_id, run_id, input_file_id, status, requests)
+    def record_job(self, batch_id: str, run_id: int, input_file_id: str, status: str,
+                   items: list[ItemRow]) -> None:
+        """Store a created batch and its items as submitted (one transaction)."""
+        self.store.record_batch_job(batch_id, run_id, input_file_id, status, items)
 
     def update_job(self, batch_id: str, **values: Any) -> None:
         self.store.update_batch_job(batch_id, **values)

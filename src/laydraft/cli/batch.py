@@ -6,7 +6,7 @@ import asyncio
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -18,10 +18,13 @@ from ..batch.progress import LiveProgress, estimate_table, problems_table, summa
 from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
 from ..batch.state import BatchState, ItemKey, model_label
 from ..config import Settings, user_data_dir
-from ..errors import LaydraftError, RecordError, UsageError
+from ..errors import BatchAPIError, LaydraftError, RecordError, UsageError
 from ..ingest import iter_records
 from ..models import Abstract
 from .app import Context, cli, echo_json, pass_context
+
+if TYPE_CHECKING:
+    from ..drafting.provider import ModelProvider
 from .identity import draft_creator
 
 
@@ -192,6 +195,11 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
 
 def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
             out_dir: str | None, as_json: bool) -> None:
+    """Submit the records that need drafting; the run row ends finished, failed or interrupted.
+
+    Jobs created before a failing upload or create stay submitted and are reported (with
+    ``--json`` too) before the error; the rest are left for the next run, which submits them.
+    """
     if not settings.use_model():
         raise UsageError("--via batch-api needs the OpenAI API: set OPENAI_API_KEY "
                          "(the offline drafter has no Batch API)")
@@ -202,20 +210,36 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
     run_id = runner.run_id = state.start_run(path, "batch-api", "openai", runner.model,
                                              runner.fingerprint)
     folder = Path(out_dir).expanduser() if out_dir else user_data_dir() / "batches"
-    folder.mkdir(parents=True, exist_ok=True)
-    wanted = ((runner.key(a), a) for a in runner.pending(iter_records(path,
-                                                                     settings.max_input_bytes)))
-    files = batch_api.write_request_files(settings, wanted, folder, run_id, state)
-    jobs = batch_api.submit_files(settings, provider.batch_client(), state, run_id, files, path)
+    jobs: list[dict[str, Any]] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        wanted = ((runner.key(a), a) for a in runner.pending(
+            iter_records(path, settings.max_input_bytes)))
+        batch_api.submit(settings, provider.batch_client(), state, run_id, wanted, folder, path,
+                         sleep=provider.sleep, jobs=jobs)
+    except BaseException as exc:
+        ended = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        summary = runner.summary(path)
+        state.finish_run(run_id, ended, {**summary.as_dict(), "jobs": jobs,
+                                         "error": str(exc) or ended})
+        _report_submitted(run_id, summary, jobs, as_json, ended)  # the error line follows
+        raise
     summary = runner.summary(path)
-    state.finish_run(run_id, "submitted", {**summary.as_dict(), "jobs": jobs})
+    state.finish_run(run_id, "finished", {**summary.as_dict(), "jobs": jobs})
+    _report_submitted(run_id, summary, jobs, as_json, "finished")
+
+
+def _report_submitted(run_id: int, summary: BatchSummary, jobs: list[dict[str, Any]],
+                      as_json: bool, ended: str) -> None:
+    """What a submit did, however it ended: the jobs created so far and the bad records."""
     if as_json:
-        echo_json({"run_id": run_id, "jobs": jobs, "records": summary.records,
+        echo_json({"run_id": run_id, "status": ended, "jobs": jobs, "records": summary.records,
                    "bad": summary.bad, "skipped": summary.skipped,
                    "bad_records": summary.bad_records})
         return
-    for job in jobs:
-        click.echo(f"submitted {job['requests']} requests as {job['id']} ({job['status']})")
+    _print_submitted(jobs)
+    if ended != "finished":
+        return
     if not jobs:
         click.echo("nothing to submit: every record is drafted, waiting or failed before")
     for bad in summary.bad_records:
@@ -223,18 +247,23 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
     click.echo("Check with `laydraft batch status`; queue the answers with `laydraft batch collect`.")
 
 
+def _print_submitted(jobs: list[dict[str, Any]]) -> None:
+    for job in jobs:
+        click.echo(f"submitted {job['requests']} requests as {job['id']} ({job['status']})")
+
+
 def _jobs_table(jobs: list[dict[str, Any]]) -> Table:
     table = Table(title="Batch API jobs")
     for column in ("id", "status", "total", "completed", "failed", "collected"):
         table.add_column(column)
     for job in jobs:
-        table.add_row(*(str(job[c]) for c in ("id", "status", "total", "completed", "failed",
-                                              "collected")))
+        table.add_row(*("?" if job[c] is None else str(job[c])
+                        for c in ("id", "status", "total", "completed", "failed", "collected")))
     return table
 
 
-def _batch_client(obj: Context, settings: Settings) -> Any:
-    return obj.provider(settings).batch_client()
+def _batch_provider(obj: Context, settings: Settings) -> ModelProvider:
+    return obj.provider(settings)
 
 
 @batch.command("status")
@@ -254,13 +283,21 @@ def status_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     for run_id in state.close_dead_runs():
         click.echo(f"batch run {run_id} was left running by a process that is gone: marked "
                    "interrupted", err=True)
-    jobs = batch_api.refresh(settings, _batch_client(obj, settings), state, batch_id)
+    provider = _batch_provider(obj, settings)
+    failures: list[BatchAPIError] = []
+    jobs = batch_api.refresh(settings, provider.batch_client(), state, batch_id,
+                             sleep=provider.sleep, failures=failures)
     if as_json:
         echo_json(jobs)
     elif not jobs:
         click.echo("no Batch API jobs waiting to be collected")
     else:
         Console().print(_jobs_table(jobs))
+        for job in jobs:
+            for reason in job["errors"][:5]:
+                click.echo(f"  {job['id']} failed: {reason}")
+    if failures:
+        raise failures[0]
 
 
 @batch.command("collect")
@@ -270,8 +307,10 @@ def status_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
 def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     """Queue the answers of finished Batch API jobs (all not yet collected, or ID).
 
-    Answers are checked as a direct draft would be; refused, cut-off or invalid answers and
-    requests an expired batch never answered are stored as failed, for --retry-failed.
+    Answers are checked as a direct draft would be; refused, cut-off or invalid answers,
+    error-file lines and requests an expired, failed or cancelled batch never answered are
+    stored as failed, for --retry-failed. Collecting again queues nothing twice. Exits 1 when
+    any record failed or a job could not be polled or downloaded.
 
     \b
     Example:
@@ -281,19 +320,40 @@ def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
     settings = obj.settings()
     store = obj.store(settings)
     draft_creator(settings, store)  # a shared queue drafts only as a known user
-    results = batch_api.collect(settings, _batch_client(obj, settings), store, BatchState(store),
+    provider = _batch_provider(obj, settings)
+    failures: list[BatchAPIError] = []
+    results = batch_api.collect(settings, provider.batch_client(), store, BatchState(store),
                                 batch_id, discount=settings.batch_api_discount,
-                                core=obj.core(settings))
+                                core=obj.core(settings), sleep=provider.sleep,
+                                failures=failures)
     if as_json:
         echo_json([r.__dict__ for r in results])
-        return
+    else:
+        _print_collected(results)
+    if failures:
+        raise failures[0]
+    if any(r.failed for r in results):
+        raise click.exceptions.Exit(1)  # some records failed: listed above, for --retry-failed
+
+
+def _print_collected(results: list[batch_api.Collected]) -> None:
     if not results:
         click.echo("no Batch API jobs waiting to be collected")
+    failed = False
     for r in results:
+        if r.error:
+            continue  # the error line follows, once
         if r.status not in batch_api.FINISHED:
             click.echo(f"{r.batch_id}: still {r.status}; collect again later")
             continue
-        click.echo(f"{r.batch_id}: {r.status}; queued {r.drafted}, failed {r.failed}, "
+        ended = "" if r.status == "completed" else " (the batch ended before every answer)"
+        click.echo(f"{r.batch_id}: {r.status}{ended}; queued {r.drafted}, failed {r.failed}, "
                    f"already queued {r.already}, cost ${r.cost_usd:.4f} (Batch API price)")
+        for reason in r.batch_errors[:5]:
+            click.echo(f"  batch failed: {reason}")
         for f in r.failures:
             click.echo(f"  failed: {f['source'] or f['record_key']}: {f['reason']}: {f['detail']}")
+        failed = failed or bool(r.failed)
+    if failed:
+        click.echo("Failed records are submitted again with "
+                   "`laydraft batch LIST --via batch-api --retry-failed`.")

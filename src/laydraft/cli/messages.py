@@ -89,6 +89,35 @@ def _storage(fix: str) -> Hint:
     return hint
 
 
+def _batch_step(err: LaydraftError) -> str:
+    """What to check after a Batch API step failed, by the status the server gave."""
+    step, status = _ctx(err, "step"), _ctx(err, "status", None)
+    if status == 401:
+        return f"; check {API_KEY_ENV} (a key of the server at base_url, if you set one)"
+    if status == 403:
+        return "; check that the key may use the Files and Batches endpoints"
+    if _ctx(err, "api_code", None) == "insufficient_quota":
+        return "; retrying cannot help: add credit to the account or use another key"
+    if status == 404 and step in ("upload", "create"):
+        return ("; check base_url: the server there may not offer the Batch API (its Files "
+                "and Batches endpoints)")
+    if status == 404:
+        return ("; check base_url and the key: a batch and its files belong to the server and "
+                "project that created them")
+    if status in (400, 413, 422):
+        return "; check the request file named above" if step == "upload" else ""
+    if step in ("upload", "create"):
+        wait = ("check base_url and your connection, then" if status is None else "the server "
+                "may be busy or down:")
+        return (f"; {wait} run `laydraft batch {_ctx(err, 'list_path', 'LIST')} --via "
+                "batch-api` again to submit them (or raise retry_deadline to keep retrying "
+                "longer)")
+    again = "`laydraft batch status` or `laydraft batch collect`" if step == "poll" else (
+        "`laydraft batch collect`")
+    return (f"; {'check base_url and your connection, then ' if status is None else ''}"
+            f"run {again} again later")
+
+
 HINTS: dict[ErrorCode, Hint] = {
     E.USAGE: _none,
     E.REVIEWER_MISSING: lambda e: (": pass --as NAME, set LAYDRAFT_REVIEWER, or add "
@@ -164,6 +193,7 @@ HINTS: dict[ErrorCode, Hint] = {
     E.MODEL_UNREACHABLE: lambda e: (": check base_url and your connection, or raise "
                                     "request_timeout in your config"),
     E.MODEL_API: _none,
+    E.BATCH_API_STEP: _batch_step,
     E.DRAFT_FAILED: _none,
     E.DRAFTING: _none,
     E.RUN_HALTED: _none,

@@ -102,38 +102,23 @@ class BatchRows(Database):
 
     def save_batch_item(self, item: ItemRow) -> None:
         """Insert or replace the outcome of one record (one row per key)."""
-        values = {
-            "run_id": item.run_id, "status": item.status, "source": item.source,
-            "draft_id": item.draft_id, "reason": item.reason, "detail": item.detail,
-            "remote_batch_id": item.remote_batch_id, "custom_id": item.custom_id,
-            "abstract_json": (json.loads(item.abstract_json)
-                              if item.abstract_json is not None else None),
-            "updated_at": utcnow(),
-        }
         with self.transaction(write=True) as conn:
-            updated = conn.execute(batch_items.update().where(*_match(item.key)).values(**values))
-            if updated.rowcount == 0:
-                conn.execute(batch_items.insert().values(
-                    record_key=item.key.record_key, fingerprint=item.key.fingerprint,
-                    model=item.key.model, **values))
+            _upsert_item(conn, item)
 
-    def attach_batch_job(self, run_id: int, custom_ids: builtins.list[str],
-                         batch_id: str) -> None:
-        """Record which Batch API job holds these submitted items (one transaction)."""
-        with self.transaction(write=True) as conn:
-            for start in range(0, len(custom_ids), 500):
-                conn.execute(batch_items.update().where(
-                    batch_items.c.run_id == run_id,
-                    batch_items.c.custom_id.in_(custom_ids[start:start + 500]),
-                ).values(remote_batch_id=batch_id, updated_at=utcnow()))
+    def record_batch_job(self, batch_id: str, run_id: int, input_file_id: str, status: str,
+                         items: builtins.list[ItemRow]) -> None:
+        """Store a batch the API created and its items as submitted, in one transaction.
 
-    def add_batch_job(self, batch_id: str, run_id: int, input_file_id: str, status: str,
-                      requests: int) -> None:
+        Called only once the API has returned the batch id: an item is never ``submitted``
+        without the job that holds it, so a failed upload leaves nothing to clean up.
+        """
         now = utcnow()
         with self.transaction(write=True) as conn:
             conn.execute(batch_jobs.insert().values(
                 id=batch_id, run_id=run_id, input_file_id=input_file_id, status=status,
-                requests=requests, created_at=now, updated_at=now))
+                requests=len(items), created_at=now, updated_at=now))
+            for item in items:
+                _upsert_item(conn, item)
 
     def update_batch_job(self, batch_id: str, **values: Any) -> None:
         with self.transaction(write=True) as conn:
@@ -149,6 +134,22 @@ class BatchRows(Database):
             query = query.where(batch_jobs.c.collected == sa.false())
         with self.transaction() as conn:
             return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def _upsert_item(conn: sa.Connection, item: ItemRow) -> None:
+    values = {
+        "run_id": item.run_id, "status": item.status, "source": item.source,
+        "draft_id": item.draft_id, "reason": item.reason, "detail": item.detail,
+        "remote_batch_id": item.remote_batch_id, "custom_id": item.custom_id,
+        "abstract_json": (json.loads(item.abstract_json)
+                          if item.abstract_json is not None else None),
+        "updated_at": utcnow(),
+    }
+    updated = conn.execute(batch_items.update().where(*_match(item.key)).values(**values))
+    if updated.rowcount == 0:
+        conn.execute(batch_items.insert().values(
+            record_key=item.key.record_key, fingerprint=item.key.fingerprint,
+            model=item.key.model, **values))
 
 
 def _match(key: ItemKey) -> list[Any]:

@@ -205,6 +205,8 @@ PHRASES: dict[ErrorCode, Phrase] = {
                                     f"drafted. Try again later, or choose the offline drafter. "
                                     f"{ADMIN}"),
     E.MODEL_API: _model_api,
+    E.BATCH_API_STEP: _server_problem("A batch job could not be sent to or read from the model "
+                                      "service. Try again later."),
     E.DRAFT_FAILED: _draft_failed,
     E.DRAFTING: lambda e: ("The draft could not be made. Try again, or choose the offline "
                            f"drafter. {ADMIN}"),
