@@ -73,7 +73,9 @@ class Context:
 
 
 def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"laydraft: error: {message}", err=True)
+    from ..masking import mask_secrets  # an unexpected error's text may hold a database URL
+
+    click.echo(f"laydraft: error: {mask_secrets(message)}", err=True)
     sys.exit(code)
 
 

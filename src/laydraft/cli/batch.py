@@ -18,7 +18,7 @@ from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
 from ..batch.state import BatchState, ItemKey, model_label
 from ..config import Settings, user_data_dir
 from ..errors import RecordError, UsageError
-from ..ingest import iter_records
+from ..ingest import Source, iter_records, open_input
 from ..models import Abstract
 from .app import Context, cli, echo_json, pass_context
 from .identity import draft_creator
@@ -47,8 +47,8 @@ def batch() -> None:
     """
 
 
-def _count(path: str, settings: Settings) -> int:
-    return sum(1 for _ in iter_records(path, settings.max_input_bytes))
+def _count(source: Source, settings: Settings) -> int:
+    return sum(1 for _ in iter_records(source, settings.max_input_bytes))
 
 
 async def _run(runner: BatchRunner, records: Iterator[Abstract | RecordError],
@@ -73,12 +73,13 @@ def _print_summary(summary: BatchSummary, as_json: bool) -> None:
                           "--retry-failed.")
 
 
-def _dry_run(obj: Context, settings: Settings, path: str, as_json: bool) -> None:
+def _dry_run(obj: Context, settings: Settings, path: str, as_json: bool,
+             source: Source) -> None:
     state = BatchState(obj.store(settings))
     fingerprint = prompt_fingerprint(settings)
     model = model_label("openai" if settings.use_model() else "offline", settings.model)
     result = estimate(
-        settings, iter_records(path, settings.max_input_bytes),
+        settings, iter_records(source, settings.max_input_bytes),
         drafted=lambda a: state.drafted(ItemKey(a.stable_key(), fingerprint, model)) is not None,
         batch_discount=settings.batch_api_discount,
     )
@@ -128,12 +129,13 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
     """
     settings = obj.settings(drafter=drafter, model=model, rpm=rpm, tpm=tpm,
                             concurrency=concurrency, cache=False if no_cache else None)
+    source = open_input(list_path, settings.max_input_bytes, settings.input_timeout)  # once
     if dry_run:
-        _dry_run(obj, settings, list_path, as_json)
+        _dry_run(obj, settings, list_path, as_json, source)
         return
     draft_creator(settings, obj.store(settings))  # a shared queue drafts only as a known user
     if via == "batch-api":
-        _submit(obj, settings, list_path, retry_failed, out_dir, as_json)
+        _submit(obj, settings, list_path, retry_failed, out_dir, as_json, source)
         return
     provider = obj.provider(settings, rate_limited=True) if settings.use_model() else None
     store = obj.store(settings)
@@ -142,14 +144,14 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
                              concurrency=settings.concurrency, retry_failed=retry_failed,
                              stats=provider.stats if provider else None, on_change=progress)
         if progress.enabled:
-            runner.tally.total = _count(list_path, settings)
-        records = iter_records(list_path, settings.max_input_bytes)  # opens the file: not on the loop
+            runner.tally.total = _count(source, settings)
+        records = iter_records(source, settings.max_input_bytes)  # opens the file: not on the loop
         summary = asyncio.run(_run(runner, records, list_path))
     _print_summary(summary, as_json)
 
 
 def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
-            out_dir: str | None, as_json: bool) -> None:
+            out_dir: str | None, as_json: bool, source: Source) -> None:
     if not settings.use_model():
         raise UsageError("--via batch-api needs the OpenAI API: set OPENAI_API_KEY "
                          "(the offline drafter has no Batch API)")
@@ -161,7 +163,7 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
                                              runner.fingerprint)
     folder = Path(out_dir).expanduser() if out_dir else user_data_dir() / "batches"
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = ((runner.key(a), a) for a in runner.pending(iter_records(path,
+    wanted = ((runner.key(a), a) for a in runner.pending(iter_records(source,
                                                                      settings.max_input_bytes)))
     files = batch_api.write_request_files(settings, wanted, folder, run_id, state)
     jobs = batch_api.submit_files(settings, provider.batch_client(), state, run_id, files, path)
