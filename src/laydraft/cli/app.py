@@ -75,7 +75,7 @@ class Context:
 def fail(message: str, code: int) -> NoReturn:
     from ..masking import mask_secrets  # an unexpected error's text may hold a database URL
 
-    click.echo(f"laydraft: error: {mask_secrets(message)}", err=True)
+    click.echo(f"laydraft: error: {mask_secrets(' '.join(message.split()))}", err=True)
     sys.exit(code)
 
 
