@@ -92,7 +92,8 @@ def check_open(engine: Engine, url: str) -> None:
 
     A file that is not SQLite ("file is not a database") names the file; a server that cannot
     be reached (or refuses the login) names the URL with its password masked. Other SQLite
-    failures (read-only, locked) are left to the transaction that meets them.
+    failures (read-only, locked, a folder) are left to the transaction that meets them, which
+    reports storage failures.
     """
     try:
         with engine.connect() as conn:
@@ -100,7 +101,7 @@ def check_open(engine: Engine, url: str) -> None:
     except DBAPIError as exc:
         if engine.dialect.name == "sqlite":
             if isinstance(exc, OperationalError) or "not a database" not in str(exc.orig):
-                raise
+                return  # the first transaction meets it again and says what it means
             path = engine.url.database or url
             raise ConfigError(f"{path} is not a SQLite database ({_one_line(exc)}), so it "
                               "cannot hold the review queue", code=ErrorCode.DATABASE_NOT_SQLITE,
