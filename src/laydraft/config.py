@@ -2,24 +2,52 @@
 
 Secrets are resolved in one place, ``api_key()``: the key comes from ``OPENAI_API_KEY`` in the
 environment and nowhere else, so it can never be read from or written to a file by laydraft.
+
+Mistakes are refused rather than ignored: an unknown key or table in a config file is an error
+naming the nearest valid one (``config_keys``), and a database URL that lives in memory is
+refused because every draft queued there would vanish. Each setting remembers where its value
+came from (``Settings.source_of``), so ``laydraft config`` can say so.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import parse_qs
 
 import platformdirs
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 
+from .config_keys import describe, unknown_keys
 from .errors import ConfigError, ErrorCode
+from .masking import mask_url
 from .models import WordLimits
 from .resources import default_config_path, default_prompts_dir
 
 APP_NAME = "laydraft"
 API_KEY_ENV = "OPENAI_API_KEY"
+SourceKind = Literal["default", "file", "environment", "flag"]
+
+
+@dataclass(frozen=True)
+class SettingSource:
+    """Where a setting's value came from: the shipped defaults, a file, a variable, a flag.
+
+    ``where`` is the file's path or the environment variable's name; empty otherwise.
+    """
+
+    kind: SourceKind
+    where: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.where}".rstrip()
+
+
+DEFAULT_SOURCE = SettingSource("default")
+FLAG_SOURCE = SettingSource("flag")
 
 
 class Price(BaseModel):
@@ -52,6 +80,8 @@ class Settings(BaseModel):
     journal: str = ""  # answer journal file; empty: answers.jsonl in the user data folder
     prompts_dir: str = ""
     max_input_bytes: int = Field(default=5_000_000, gt=0)
+    # Seconds to wait for a pipe or FIFO to send input before giving up (0 waits forever).
+    input_timeout: float = Field(default=30.0, ge=0)
     reviewer: str = ""
     claim_minutes: float = Field(default=60, gt=0)
     four_eyes: bool = True
@@ -77,6 +107,7 @@ class Settings(BaseModel):
     signin_wait_seconds: float = Field(default=3, ge=0)
     limits: WordLimits = WordLimits()
     prices: dict[str, Price] = Field(default_factory=dict)
+    _sources: dict[str, SettingSource] = PrivateAttr(default_factory=dict)
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod
@@ -85,6 +116,10 @@ class Settings(BaseModel):
         if isinstance(value, str):
             return [host.strip() for host in value.split(",") if host.strip()]
         return value
+
+    def source_of(self, name: str) -> SettingSource:
+        """Where setting ``name`` came from (the last layer that set any part of it)."""
+        return self._sources.get(name, DEFAULT_SOURCE)
 
     def api_key(self) -> str | None:
         """The API key, from the environment only. Never stored on the settings object."""
@@ -129,15 +164,25 @@ def user_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """The parsed file and its text (the text gives line numbers for unknown keys)."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        text = path.read_bytes().decode("utf-8")
+        return tomllib.loads(text), text
     except FileNotFoundError as exc:
         raise ConfigError(f"config file not found: {path}", code=ErrorCode.CONFIG_FILE,
                           path=str(path)) from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"config file {path} is a folder, not a file",
+                          code=ErrorCode.CONFIG_FILE, path=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not UTF-8 text", code=ErrorCode.CONFIG_FILE,
+                          path=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}",
+                          code=ErrorCode.CONFIG_FILE, path=str(path)) from exc
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc.strerror or exc}",
                           code=ErrorCode.CONFIG_FILE, path=str(path)) from exc
 
 
@@ -151,19 +196,27 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _env_overrides(environ: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
+def _env_overrides(environ: dict[str, str] | os._Environ[str]
+                   ) -> tuple[dict[str, Any], dict[str, SettingSource]]:
+    """Settings from ``LAYDRAFT_<SETTING>`` (and OPENAI_BASE_URL, LAYDRAFT_DB), with the
+    variable each came from."""
     values: dict[str, Any] = {}
+    sources: dict[str, SettingSource] = {}
+
+    def take(name: str, variable: str) -> None:
+        values[name] = environ[variable]
+        sources[name] = SettingSource("environment", variable)
+
     if environ.get("OPENAI_BASE_URL"):
-        values["base_url"] = environ["OPENAI_BASE_URL"]
+        take("base_url", "OPENAI_BASE_URL")
     for name in Settings.model_fields:
         if name in ("limits", "prices"):
             continue
-        env_value = environ.get(f"LAYDRAFT_{name.upper()}")
-        if env_value is not None:
-            values[name] = env_value
+        if environ.get(f"LAYDRAFT_{name.upper()}") is not None:
+            take(name, f"LAYDRAFT_{name.upper()}")
     if environ.get("LAYDRAFT_DB"):
-        values["database"] = environ["LAYDRAFT_DB"]
-    return values
+        take("database", "LAYDRAFT_DB")
+    return values, sources
 
 
 def _reject_secrets(data: dict[str, Any], origin: Path) -> None:
@@ -175,30 +228,89 @@ def _reject_secrets(data: dict[str, Any], origin: Path) -> None:
                 setting=key, env=API_KEY_ENV)
 
 
+def _read_config_file(path: Path, user: bool) -> dict[str, Any]:
+    """A config file's settings, refusing keys and tables laydraft does not have."""
+    data, text = _read_toml(path)
+    if user:
+        _reject_secrets(data, path)
+    unknown = unknown_keys(data, Settings, text)
+    if unknown:
+        first = unknown[0]
+        raise ConfigError(describe(unknown, str(path)), code=ErrorCode.UNKNOWN_SETTING,
+                          path=str(path), setting=first.name, line=first.line,
+                          suggestion=".".join(first.suggestion) if first.suggestion else None)
+    return data
+
+
+def _user_file(config_file: str | Path | None,
+               env: dict[str, str] | os._Environ[str]) -> Path | None:
+    user_file = config_file or env.get("LAYDRAFT_CONFIG")
+    if user_file:
+        return Path(user_file).expanduser()
+    return user_config_path() if user_config_path().exists() else None
+
+
 def load_settings(
     config_file: str | Path | None = None,
     overrides: dict[str, Any] | None = None,
     environ: dict[str, str] | os._Environ[str] | None = None,
 ) -> Settings:
-    """Build Settings from defaults, a user file, the environment and explicit overrides."""
+    """Build Settings from defaults, a user file, the environment and explicit overrides.
+
+    Each layer records where its values came from; ``overrides`` are the command's flags.
+    """
     env = os.environ if environ is None else environ
-    data = _read_toml(default_config_path())
-    user_file = config_file or env.get("LAYDRAFT_CONFIG")
-    if user_file:
-        user_path = Path(user_file).expanduser()
-    elif user_config_path().exists():
-        user_path = user_config_path()
-    else:
-        user_path = None
+    data = _read_config_file(default_config_path(), user=False)
+    sources = dict.fromkeys(data, DEFAULT_SOURCE)
+    user_path = _user_file(config_file, env)
     if user_path is not None:
-        user_data = _read_toml(user_path)
-        _reject_secrets(user_data, user_path)
+        user_data = _read_config_file(user_path, user=True)
         data = _merge(data, user_data)
-    data = _merge(data, _env_overrides(env))
-    data = _merge(data, {k: v for k, v in (overrides or {}).items() if v is not None})
+        sources.update(dict.fromkeys(user_data, SettingSource("file", str(user_path))))
+    env_values, env_sources = _env_overrides(env)
+    data = _merge(data, env_values)
+    sources.update(env_sources)
+    flags = {k: v for k, v in (overrides or {}).items() if v is not None}
+    data = _merge(data, flags)
+    sources.update(dict.fromkeys(flags, FLAG_SOURCE))
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"setting '{where}' is invalid: {first['msg']}", setting=where) from exc
+        origin = sources.get(str(first["loc"][0]), DEFAULT_SOURCE) if first["loc"] else None
+        in_file = f" in {origin.where}" if origin and origin.kind == "file" else ""
+        raise ConfigError(f"setting '{where}'{in_file} is invalid: {first['msg']}",
+                          setting=where, origin=origin.kind if origin else None,
+                          origin_where=origin.where if origin else None) from exc
+    settings._sources = sources
+    _refuse_memory_database(settings)
+    return settings
+
+
+def in_memory_database(url: str) -> bool:
+    """True for a SQLite URL whose database lives in memory and vanishes with the process:
+    ``sqlite://``, ``sqlite:///:memory:``, ``file::memory:``, ``?mode=memory``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.split("+")[0].lower() != "sqlite":
+        return False
+    database, _, query = rest.partition("?")
+    database = database.removeprefix("/")
+    options = parse_qs(query)
+    if "memory" in options.get("mode", []):
+        return True
+    return database in ("", ":memory:") or database.startswith("file::memory:") or \
+        "mode=memory" in database
+
+
+def _refuse_memory_database(settings: Settings) -> None:
+    url = settings.database_url()
+    if not in_memory_database(url):
+        return
+    origin = settings.source_of("database")
+    in_file = f" (in {origin.where})" if origin.kind == "file" else ""
+    raise ConfigError(
+        f"the database '{mask_url(url)}'{in_file} lives in memory: every draft queued there "
+        "would vanish when laydraft exits; give a file path or a server URL instead",
+        code=ErrorCode.DATABASE_IN_MEMORY, url=mask_url(url), setting="database",
+        origin=origin.kind, origin_where=origin.where)

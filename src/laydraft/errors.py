@@ -67,7 +67,10 @@ class ErrorCode(StrEnum):
     FILE_UNREADABLE = "file_unreadable"      # cannot be read / decompressed (context: path)
     FILE_BINARY = "file_binary"              # a PDF, image, archive... (context: path, kind)
     FILE_UNDECODABLE = "file_undecodable"    # not UTF-8 or Windows-1252 (context: path)
-    FILE_TOO_LARGE = "file_too_large"        # context: path, max_bytes, setting
+    FILE_TOO_LARGE = "file_too_large"        # context: path, max_bytes, setting (piped: True
+                                             # when a pipe had to fit in memory whole)
+    INPUT_TIMEOUT = "input_timeout"          # a pipe or FIFO sent nothing in time (context:
+                                             # path, seconds, setting, received bytes)
     FORMAT_UNSUPPORTED = "format_unsupported"  # context: path
     NO_ABSTRACT_COLUMN = "no_abstract_column"  # a CSV without an abstract column (context: path)
     SEVERAL_RECORDS = "several_records"      # one abstract expected (context: path, count)
@@ -81,11 +84,21 @@ class ErrorCode(StrEnum):
     # configuration (exit 2)
     CONFIG = "config"                        # a setting is invalid (context: setting)
     CONFIG_FILE = "config_file"              # the config file is missing or broken (context: path)
+    UNKNOWN_SETTING = "unknown_setting"      # a config file has a key or table laydraft does
+                                             # not know (context: path, setting, line,
+                                             # suggestion)
     API_KEY_IN_FILE = "api_key_in_file"      # context: path, setting
     MISSING_API_KEY = "missing_api_key"      # context: setting (the environment variable)
     MISSING_EXTRA = "missing_extra"          # an optional dependency is missing (context: extra)
     SESSION_KEY = "session_key"              # the web session key is unusable (context: path)
     DATABASE = "database"                    # the database cannot be used (context: url)
+    DATABASE_IN_MEMORY = "database_in_memory"  # an in-memory URL; drafts would vanish
+                                             # (context: url masked, setting, origin)
+    DATABASE_NOT_SQLITE = "database_not_sqlite"  # the file is not a SQLite database (context:
+                                             # path)
+    DATABASE_UNREACHABLE = "database_unreachable"  # the database server cannot be reached or
+                                             # refuses the connection (context: url masked,
+                                             # reason)
     TEMPLATE = "template"                    # a prompt or export template is broken
     # not found (exit 2)
     NOT_FOUND = "not_found"

@@ -39,6 +39,7 @@ from ..errors import (
     StorageError,
     UsageError,
 )
+from ..masking import mask_secrets
 from ..models import Abstract, Draft
 from ..prompts import render_draft_prompt
 from .state import BatchState, ItemKey, ItemRow, model_label
@@ -379,6 +380,7 @@ class BatchRunner:
 
     async def _fail(self, key: ItemKey, source: str | None, abstract: Abstract, reason: str,
                     detail: str, context: dict[str, Any]) -> None:
+        detail = mask_secrets(detail)  # rows and the summary never show a password in a URL
         await asyncio.to_thread(self.state.save, ItemRow(
             key=key, status="failed", run_id=self.run_id, source=source, reason=reason,
             detail=detail[:1000]))

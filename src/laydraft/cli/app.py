@@ -96,7 +96,9 @@ class Context:
 
 
 def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"laydraft: error: {message}", err=True)
+    from ..masking import mask_secrets  # an unexpected error's text may hold a database URL
+
+    click.echo(f"laydraft: error: {mask_secrets(' '.join(message.split()))}", err=True)
     sys.exit(code)
 
 

@@ -19,13 +19,13 @@ from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
 from ..batch.state import BatchState, ItemKey, model_label
 from ..config import Settings, user_data_dir
 from ..errors import BatchAPIError, LaydraftError, RecordError, UsageError
-from ..ingest import iter_records
+from ..ingest import Source, iter_records, open_input
 from ..models import Abstract
 from .app import Context, cli, echo_json, pass_context
+from .identity import draft_creator
 
 if TYPE_CHECKING:
     from ..drafting.provider import ModelProvider
-from .identity import draft_creator
 
 
 class DefaultRunGroup(click.Group):
@@ -51,8 +51,8 @@ def batch() -> None:
     """
 
 
-def _count(path: str, settings: Settings) -> int:
-    return sum(1 for _ in iter_records(path, settings.max_input_bytes))
+def _count(source: Source, settings: Settings) -> int:
+    return sum(1 for _ in iter_records(source, settings.max_input_bytes))
 
 
 async def _run(runner: BatchRunner, records: Iterator[Abstract | RecordError],
@@ -103,12 +103,13 @@ def _not_started(exc: LaydraftError, path: str, as_json: bool) -> None:
                    "drafted": 0, "failed": 0})
 
 
-def _dry_run(obj: Context, settings: Settings, path: str, as_json: bool) -> None:
+def _dry_run(obj: Context, settings: Settings, path: str, as_json: bool,
+             source: Source) -> None:
     state = BatchState(obj.store(settings))
     fingerprint = prompt_fingerprint(settings)
     model = model_label("openai" if settings.use_model() else "offline", settings.model)
     result = estimate(
-        settings, iter_records(path, settings.max_input_bytes),
+        settings, iter_records(source, settings.max_input_bytes),
         drafted=lambda a: state.drafted(ItemKey(a.stable_key(), fingerprint, model)) is not None,
         batch_discount=settings.batch_api_discount,
     )
@@ -158,8 +159,13 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
     """
     settings = obj.settings(drafter=drafter, model=model, rpm=rpm, tpm=tpm,
                             concurrency=concurrency, cache=False if no_cache else None)
+    try:
+        source = open_input(list_path, settings.max_input_bytes, settings.input_timeout)  # once
+    except LaydraftError as exc:
+        _not_started(exc, list_path, as_json and via == "sync" and not dry_run)
+        raise
     if dry_run:
-        _dry_run(obj, settings, list_path, as_json)
+        _dry_run(obj, settings, list_path, as_json, source)
         return
     try:
         obj.check_queue(settings)  # before the first paid call: a queue that cannot take drafts
@@ -168,7 +174,7 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
         _not_started(exc, list_path, as_json and via == "sync")
         raise
     if via == "batch-api":
-        _submit(obj, settings, list_path, retry_failed, out_dir, as_json)
+        _submit(obj, settings, list_path, retry_failed, out_dir, as_json, source)
         return
     with LiveProgress() as progress:
         try:  # the list, the queue and the model client are checked before the run starts
@@ -180,8 +186,8 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
                                  stats=provider.stats if provider else None, on_change=progress,
                                  gate=provider.gate if provider else None)
             if progress.enabled:
-                runner.tally.total = _count(list_path, settings)
-            records = iter_records(list_path, settings.max_input_bytes)  # opens it: off the loop
+                runner.tally.total = _count(source, settings)
+            records = iter_records(source, settings.max_input_bytes)  # parses it: off the loop
         except LaydraftError as exc:
             _not_started(exc, list_path, as_json)
             raise
@@ -194,7 +200,7 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
 
 
 def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
-            out_dir: str | None, as_json: bool) -> None:
+            out_dir: str | None, as_json: bool, source: Source) -> None:
     """Submit the records that need drafting; the run row ends finished, failed or interrupted.
 
     Jobs created before a failing upload or create stay submitted and are reported (with
@@ -214,7 +220,7 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
     try:
         folder.mkdir(parents=True, exist_ok=True)
         wanted = ((runner.key(a), a) for a in runner.pending(
-            iter_records(path, settings.max_input_bytes)))
+            iter_records(source, settings.max_input_bytes)))
         batch_api.submit(settings, provider.batch_client(), state, run_id, wanted, folder, path,
                          sleep=provider.sleep, jobs=jobs)
     except BaseException as exc:

@@ -33,8 +33,9 @@ def check(obj: Context, abstract_file: str, summary_file: str, as_json: bool) ->
       laydraft check abstract.xml summary.txt --json
     """
     settings = obj.settings()
-    abstract = read_abstract(abstract_file, settings.max_input_bytes)
-    summary = read_summary(read_text(summary_file, settings.max_input_bytes))
+    abstract = read_abstract(abstract_file, settings.max_input_bytes, settings.input_timeout)
+    summary = read_summary(read_text(summary_file, settings.max_input_bytes,
+                                     settings.input_timeout))
     findings = check_summary(settings, abstract, summary)
     errors = sum(f.severity is Severity.error for f in findings)
     if as_json:

@@ -124,7 +124,7 @@ def _read_source(settings: Settings, source: str | None, example: bool, pmid: st
     if doi:
         return fetch_doi(doi)
     path = str(example_abstract_path()) if example else str(source)
-    return read_abstract(path, settings.max_input_bytes)
+    return read_abstract(path, settings.max_input_bytes, settings.input_timeout)
 
 
 def _dry_run(settings: Settings, abstract: Abstract, as_json: bool) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ..config import API_KEY_ENV
 from ..errors import ErrorCode, LaydraftError
+from ..masking import mask_secrets
 
 E = ErrorCode
 Hint = Callable[[LaydraftError], str]
@@ -55,6 +56,29 @@ def _session_key(err: LaydraftError) -> str:
 def _database(err: LaydraftError) -> str:
     extra = _ctx(err, "extra", None)
     return f" (install the extra: pip install 'laydraft[{extra}]')" if extra else ""
+
+
+def _origin(err: LaydraftError) -> str:
+    """Where a refused setting came from, when not a file the message already names."""
+    kind, where = _ctx(err, "origin", None), _ctx(err, "origin_where", None)
+    if kind == "environment":
+        return f" (set by {where} in the environment)"
+    if kind == "flag":
+        return " (given as a command-line flag)"
+    return ""
+
+
+def _unknown_setting(err: LaydraftError) -> str:
+    if _ctx(err, "suggestion", None):
+        return ""
+    return "; the README's configuration reference lists every setting"
+
+
+def _too_large(err: LaydraftError) -> str:
+    if _ctx(err, "piped", False):
+        return (f"; save it to a file (a reading list in a file is read record by record) or "
+                f"raise {_ctx(err, 'setting')} in your config")
+    return f"; raise {_ctx(err, 'setting')} in your config or split the file"
 
 
 def _ncbi_error(err: LaydraftError) -> str:
@@ -144,8 +168,9 @@ HINTS: dict[ErrorCode, Hint] = {
     E.FILE_UNREADABLE: _none,
     E.FILE_BINARY: _none,
     E.FILE_UNDECODABLE: _none,
-    E.FILE_TOO_LARGE: lambda e: (f"; raise {_ctx(e, 'setting')} in your config or split "
-                                 "the file"),
+    E.FILE_TOO_LARGE: _too_large,
+    E.INPUT_TIMEOUT: lambda e: ("; start the program that writes to it, or raise "
+                                f"{_ctx(e, 'setting')} in your config (0 waits forever)"),
     E.FORMAT_UNSUPPORTED: _none,
     E.NO_ABSTRACT_COLUMN: _none,
     E.SEVERAL_RECORDS: lambda e: f"; draft them all with `laydraft batch {_ctx(e, 'path')}`",
@@ -157,14 +182,20 @@ HINTS: dict[ErrorCode, Hint] = {
     E.OVER_BUDGET: lambda e: (f": shorten the abstract or raise {_ctx(e, 'setting')} in "
                               "your config"),
     E.TOO_LONG_FOR_MODEL: _none,
-    E.CONFIG: _none,
+    E.CONFIG: _origin,
     E.CONFIG_FILE: _none,
+    E.UNKNOWN_SETTING: _unknown_setting,
     E.API_KEY_IN_FILE: lambda e: f"; set the {_ctx(e, 'env')} environment variable instead",
     E.MISSING_API_KEY: lambda e: (f": set {_ctx(e, 'setting')} in the environment, or set "
                                   "base_url for a local server"),
     E.MISSING_EXTRA: lambda e: f": pip install 'laydraft[{_ctx(e, 'extra')}]'",
     E.SESSION_KEY: _session_key,
     E.DATABASE: _database,
+    E.DATABASE_IN_MEMORY: _origin,
+    E.DATABASE_NOT_SQLITE: lambda e: ("; point the database setting (or --db) at another file, "
+                                      "or move that file aside"),
+    E.DATABASE_UNREACHABLE: lambda e: ("; check that the database server is running and the "
+                                       "URL in the database setting (--db, LAYDRAFT_DATABASE)"),
     E.TEMPLATE: _none,
     E.NOT_FOUND: _none,
     E.DRAFT_NOT_FOUND: lambda e: ": see `laydraft queue list`",
@@ -212,13 +243,22 @@ HINTS: dict[ErrorCode, Hint] = {
 
 
 def cli_message(err: LaydraftError) -> str:
-    """One line for stderr: what happened, what to run or set, and what a failure cost."""
+    """One line for stderr: what happened, what to run or set, and what a failure cost.
+
+    Secrets inside URLs are masked and a driver's multi-line message is joined into one line,
+    whatever the library put in the message.
+    """
     kept = err.context.get("kept_in")
     text = str(err) + (f"; your text is kept in {kept}" if kept else "")
     kept_answer = ("; the model's answer is kept in the answer journal: run the same command "
                    "again once the queue can be written and it is queued without a new call"
                    if err.context.get("answer_kept") else "")
-    return text + HINTS.get(err.code, _none)(err) + kept_answer + _billed(err)
+    return one_line(text + HINTS.get(err.code, _none)(err) + kept_answer + _billed(err))
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, with passwords and keys inside URLs shown as ***."""
+    return mask_secrets(" ".join(text.split()))
 
 
 def _billed(err: LaydraftError) -> str:

@@ -22,9 +22,16 @@ from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError, InternalError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DatabaseError,
+    DBAPIError,
+    InternalError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from ..errors import ConfigError, ErrorCode, StorageError
+from ..masking import mask_secrets, mask_url
 
 # The database's own words for a storage failure (SQLite and PostgreSQL), by error code.
 _STORAGE_REASONS = [
@@ -97,8 +104,8 @@ def make_engine(url: str) -> Engine:
         engine = sa.create_engine(url)
     except (SQLAlchemyError, ImportError) as exc:
         extra = "postgres" if "psycopg" in str(exc) else None
-        raise ConfigError(f"cannot use database '{url}': {exc}", code=ErrorCode.DATABASE,
-                          url=url, extra=extra) from exc
+        raise ConfigError(f"cannot use database '{mask_url(url)}': {_one_line(exc)}",
+                          code=ErrorCode.DATABASE, url=mask_url(url), extra=extra) from exc
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_connect)
         sa.event.listen(engine, "begin", _sqlite_begin)
@@ -138,16 +145,49 @@ def _read_only(path: str) -> bool:
 def storage_error(url: str, exc: BaseException, *, gone: bool = False,
                   path: str | None = None) -> StorageError | None:
     """The StorageError a failed write amounts to, or None when it is not the storage's fault."""
-    reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+    reason = mask_secrets(" ".join(str(getattr(exc, "orig", None) or exc).split()))[:300]
     code = ErrorCode.STORAGE_GONE if gone else next(
         (code for code, pattern in _STORAGE_REASONS if pattern.search(reason)), None)
     if code is None:
         return None
     if code == ErrorCode.STORAGE_FAILED and path and _read_only(path):
         code = ErrorCode.STORAGE_READONLY  # SQLite says "unable to open" for a read-only folder
-    where = path or url
+    where = path or mask_url(url)
     return StorageError(f"the queue database {where} {_SAYS[code]} ({reason})",
-                        code=code, url=url, path=path, reason=reason)
+                        code=code, url=mask_url(url), path=path, reason=reason)
+
+
+def _one_line(exc: BaseException, first_only: bool = False) -> str:
+    """A driver's message on one line (or just its first line, without the driver's hint),
+    without SQLAlchemy's background link, secrets masked."""
+    text = str(getattr(exc, "orig", None) or exc).split("(Background on this error")[0]
+    if first_only:
+        text = next((line for line in text.splitlines() if line.strip()), text)
+    return mask_secrets(" ".join(text.split()))
+
+
+def check_open(engine: Engine, url: str) -> None:
+    """Connect once, so a database that cannot be used says why in one line, up front.
+
+    A file that is not SQLite ("file is not a database") names the file; a server that cannot
+    be reached (or refuses the login) names the URL with its password masked. Other SQLite
+    failures (read-only, locked, a folder) are left to the transaction that meets them, which
+    reports storage failures.
+    """
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except DBAPIError as exc:
+        if engine.dialect.name == "sqlite":
+            if isinstance(exc, OperationalError) or "not a database" not in str(exc.orig):
+                return  # the first transaction meets it again and says what it means
+            path = engine.url.database or url
+            raise ConfigError(f"{path} is not a SQLite database ({_one_line(exc)}), so it "
+                              "cannot hold the review queue", code=ErrorCode.DATABASE_NOT_SQLITE,
+                              path=path) from exc
+        masked, reason = mask_url(url), _one_line(exc, first_only=True)
+        raise ConfigError(f"cannot connect to the database {masked}: {reason}",
+                          code=ErrorCode.DATABASE_UNREACHABLE, url=masked, reason=reason) from exc
 
 
 class Database:
@@ -159,6 +199,11 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        try:
+            check_open(self.engine, url)
+        except BaseException:
+            self.engine.dispose()
+            raise
         self.path = sqlite_file(url)
         self.identity = _identity(self.path) if self.path else None
 

@@ -17,6 +17,7 @@ import openai
 
 from ..config import API_KEY_ENV, Settings
 from ..errors import DraftFailed, ModelAPIError, ModelUnreachableError, RunHalted
+from ..masking import mask_url
 from ..models import Abstract, Attempt, Usage
 from ..prompts import RenderedPrompt
 from . import DraftOutput
@@ -105,11 +106,12 @@ def explain_status_error(exc: openai.APIStatusError, settings: Settings, attempt
 
 
 def _unreachable(exc: Exception, client: Any, tries: int, seconds: float) -> ModelAPIError:
+    base_url = mask_url(str(client.base_url))  # a password written into base_url stays hidden
     over = f" over {seconds:.0f} s" if tries > 1 else ""
     return ModelUnreachableError(
-        f"could not reach the model server at {client.base_url} after {tries} attempt"
+        f"could not reach the model server at {base_url} after {tries} attempt"
         f"{'s' if tries != 1 else ''}{over} ({exc.__class__.__name__})",
-        base_url=str(client.base_url), tries=tries, seconds=round(seconds, 3))
+        base_url=base_url, tries=tries, seconds=round(seconds, 3))
 
 
 def _elapsed_ms(started: float) -> int:

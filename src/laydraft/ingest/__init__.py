@@ -6,6 +6,9 @@ Public interface, used by the CLI, the web app and the batch runner:
 - ``read_abstract(path, max_bytes) -> Abstract``: exactly one record from a file, or ``-`` for stdin.
 - ``iter_records(path, max_bytes) -> Iterator[Abstract | RecordError]``: a reading list, streamed;
   a bad record is yielded as a ``RecordError`` so the others go on.
+- ``open_input(path, max_bytes, timeout) -> Source``: a path, ``-``, a pipe or FIFO as input that
+  can be read more than once (a pipe is read once into memory, with a timeout); the other
+  readers accept a Source or a path, and ``timeout`` (the ``input_timeout`` setting).
 - ``read_abstract_bytes(data, filename, max_bytes)`` / ``read_records_bytes(data, filename,
   max_bytes)``: the same for content already in memory (a web upload), no file needed.
 
@@ -19,8 +22,15 @@ cleans the text, finds sections and flags text that addresses the model (``suspi
 
 from __future__ import annotations
 
-from .reader import iter_records, read_abstract, read_abstract_bytes, read_records_bytes
+from .reader import (
+    Source,
+    iter_records,
+    open_input,
+    read_abstract,
+    read_abstract_bytes,
+    read_records_bytes,
+)
 from .text import parse_text
 
-__all__ = ["iter_records", "parse_text", "read_abstract", "read_abstract_bytes",
-           "read_records_bytes"]
+__all__ = ["Source", "iter_records", "open_input", "parse_text", "read_abstract",
+           "read_abstract_bytes", "read_records_bytes"]

@@ -2,7 +2,9 @@
 
 Every input (a path, ``-`` for stdin, or bytes already in memory such as a web upload) becomes
 a ``Source`` and takes the same path: sniff, pick the format from the registry in
-``formats.py``, read its records. File-level problems (missing, a folder, empty, binary,
+``formats.py``, read its records. A regular file is opened as often as needed; anything else a
+shell can give (a pipe, ``/dev/stdin``, ``<(...)``, a FIFO) is read once into memory by
+``pipes.py``, under the size cap and with a timeout, since it cannot be read twice. File-level problems (missing, a folder, empty, binary,
 undecodable, too large for a single abstract) raise ``InputError`` at once. Record-level
 problems in a reading list come back as ``RecordError`` values so one bad record does not stop
 the others.
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import sys
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from ..errors import ErrorCode, InputError, RecordError
 from ..models import Abstract, SourcePosition
 from .decoding import decode, refuse_binary
 from .formats import InputFormat, detect_format
+from .pipes import DEFAULT_TIMEOUT, is_regular_file, read_path, read_stdin, too_large
 from .record import RawRecord, build_abstract
 
 SNIFF_BYTES = 65536
@@ -57,14 +59,35 @@ class Source:
             with self.open() as stream:
                 return stream.read(limit)
         except (OSError, EOFError, zlib.error) as exc:
-            raise InputError(f"{self.name}: cannot be read ({exc}); if it is gzip, check that "
-                             "the download finished", code=ErrorCode.FILE_UNREADABLE,
-                             path=self.name) from exc
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            hint = "; if it is gzip, check that the download finished" if self._gzip() else ""
+            raise InputError(f"{self.name}: cannot be read ({reason}){hint}",
+                             code=ErrorCode.FILE_UNREADABLE, path=self.name) from exc
+
+    def _gzip(self) -> bool:
+        """True when the raw content starts like gzip (only then is a gzip hint any help)."""
+        if self.data is not None:
+            return self.data.startswith(GZIP_MAGIC)
+        try:
+            with self.path.open("rb") as raw:  # type: ignore[union-attr]
+                return raw.read(2) == GZIP_MAGIC
+        except OSError:
+            return False
 
 
-def _source(path: str | Path, max_bytes: int) -> Source:
+def open_input(path: str | Path | Source, max_bytes: int,
+               timeout: float = DEFAULT_TIMEOUT) -> Source:
+    """The input named ``path`` (``-`` for stdin) as a Source that can be read more than once.
+
+    A regular file stays on disk; a pipe, FIFO, ``/dev/stdin`` or ``<(...)`` is read now, once,
+    into memory: all of it must fit ``max_bytes``, and ``timeout`` seconds without input (a
+    FIFO nobody writes to) end in an error. Give the Source to ``iter_records`` as often as
+    needed (``laydraft batch`` counts the records, then reads them).
+    """
+    if isinstance(path, Source):
+        return path
     if str(path) == "-":
-        return Source(name="stdin", data=sys.stdin.buffer.read(max_bytes + 1))
+        return _in_memory("stdin", read_stdin(max_bytes, timeout), max_bytes)
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file; check the path", code=ErrorCode.FILE_MISSING,
@@ -72,7 +95,15 @@ def _source(path: str | Path, max_bytes: int) -> Source:
     if p.is_dir():
         raise InputError(f"{p}: is a folder, not a file; name one file",
                          code=ErrorCode.FILE_IS_FOLDER, path=str(p))
-    return Source(name=str(p), path=p)
+    if is_regular_file(p):
+        return Source(name=str(p), path=p)
+    return _in_memory(str(p), read_path(p, max_bytes, timeout), max_bytes)
+
+
+def _in_memory(name: str, data: bytes, max_bytes: int) -> Source:
+    if len(data) > max_bytes:
+        raise too_large(name, max_bytes)
+    return Source(name=name, data=data)
 
 
 def _sniff(source: Source) -> InputFormat:
@@ -124,13 +155,15 @@ def _records(source: Source, max_bytes: int) -> Iterator[Abstract | RecordError]
     return _checked(source, fmt, max_bytes)
 
 
-def iter_records(path: str | Path, max_bytes: int) -> Iterator[Abstract | RecordError]:
+def iter_records(path: str | Path | Source, max_bytes: int,
+                 timeout: float = DEFAULT_TIMEOUT) -> Iterator[Abstract | RecordError]:
     """Every record of a reading list, streamed; bad records come back as RecordError.
 
     Missing, empty, binary or (for whole-file formats) oversized files raise InputError here,
-    before the first record; for streamed formats ``max_bytes`` limits each record.
+    before the first record; for streamed formats ``max_bytes`` limits each record (input
+    from a pipe must fit it whole, see ``open_input``).
     """
-    return _records(_source(path, max_bytes), max_bytes)
+    return _records(open_input(path, max_bytes, timeout), max_bytes)
 
 
 def read_records_bytes(data: bytes, filename: str,
@@ -139,9 +172,10 @@ def read_records_bytes(data: bytes, filename: str,
     return _records(Source(name=filename, data=data), max_bytes)
 
 
-def read_abstract(path: str | Path, max_bytes: int) -> Abstract:
-    """Exactly one abstract from a file, or from stdin when ``path`` is ``-``."""
-    source = _source(path, max_bytes)
+def read_abstract(path: str | Path, max_bytes: int,
+                  timeout: float = DEFAULT_TIMEOUT) -> Abstract:
+    """Exactly one abstract from a file, a pipe or FIFO, or from stdin when ``path`` is ``-``."""
+    source = open_input(path, max_bytes, timeout)
     return _one_abstract(Source(name=source.name, data=_read_limited(source, max_bytes)),
                          max_bytes)
 
@@ -170,9 +204,10 @@ def _one_abstract(source: Source, max_bytes: int) -> Abstract:
     return first
 
 
-def read_text(path: str | Path, max_bytes: int) -> str:
-    """A whole text file (or stdin) with the same guards as abstracts: size, binary, encoding."""
-    source = _source(path, max_bytes)
+def read_text(path: str | Path, max_bytes: int, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """A whole text file (or stdin, a pipe) with the same guards as abstracts: size, binary,
+    encoding."""
+    source = open_input(path, max_bytes, timeout)
     sample = source.read(SNIFF_BYTES)
     if not sample.strip() and len(sample) < SNIFF_BYTES:
         raise InputError(f"{source.name}: is empty", code=ErrorCode.FILE_EMPTY, path=source.name)

@@ -14,10 +14,12 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from ..errors import ErrorCode, LaydraftError
+from ..masking import MaskingFilter, mask_secrets
 
 E = ErrorCode
 Phrase = Callable[[LaydraftError], str]
 log = logging.getLogger("laydraft.web")
+log.addFilter(MaskingFilter())  # no password inside a URL reaches the server's log
 ADMIN = "If it keeps happening, tell whoever runs this site; the details are in its log."
 
 
@@ -145,6 +147,7 @@ PHRASES: dict[ErrorCode, Phrase] = {
     E.FILE_UNDECODABLE: lambda e: (f"The text of the file {_file(e)}could not be read. Save "
                                    "it as UTF-8 text and upload it again, or paste the "
                                    "abstract."),
+    E.INPUT_TIMEOUT: _said,
     E.FILE_TOO_LARGE: lambda e: (f"The file {_file(e)}is larger than this site accepts "
                                  f"({_size(_ctx(e, 'max_bytes', None))}). Upload just the "
                                  "abstract, or paste it into the box."),
@@ -166,12 +169,16 @@ PHRASES: dict[ErrorCode, Phrase] = {
                                      "Shorten it and try again."),
     E.CONFIG: _server_problem("This site's settings have a problem."),
     E.CONFIG_FILE: _server_problem("This site's settings file has a problem."),
+    E.UNKNOWN_SETTING: _server_problem("This site's settings file has a problem."),
     E.API_KEY_IN_FILE: _server_problem("This site's settings file has a problem."),
     E.MISSING_API_KEY: _server_problem("This site has no key for the model service, so only "
                                        "the offline drafter can be used."),
     E.MISSING_EXTRA: _server_problem("A part of this site is not installed."),
     E.SESSION_KEY: _server_problem("This site's sign-in set-up has a problem."),
     E.DATABASE: _server_problem("This site cannot use its database right now."),
+    E.DATABASE_IN_MEMORY: _server_problem("This site's database setting has a problem."),
+    E.DATABASE_NOT_SQLITE: _server_problem("This site cannot use its database right now."),
+    E.DATABASE_UNREACHABLE: _server_problem("This site cannot use its database right now."),
     E.TEMPLATE: _server_problem("One of this site's page or prompt templates has a problem."),
     E.NOT_FOUND: lambda e: "There is nothing here with that number. Go back to the queue.",
     E.DRAFT_NOT_FOUND: lambda e: (f"There is no draft #{_ctx(e, 'draft_id')}. It may have "
@@ -226,4 +233,4 @@ PHRASES: dict[ErrorCode, Phrase] = {
 
 def web_message(err: LaydraftError) -> str:
     """What to show in the page for this error."""
-    return PHRASES.get(err.code, PHRASES[E.ERROR])(err)
+    return mask_secrets(PHRASES.get(err.code, PHRASES[E.ERROR])(err))
