@@ -347,11 +347,11 @@ def test_database_write_errors_become_storage_errors(reason: str, code: ErrorCod
 
     from sqlalchemy.exc import OperationalError
 
-    from laydraft.db.writable import storage_error
+    from laydraft.db.engine import storage_error
 
-    error = storage_error(OperationalError("INSERT", {}, sqlite3.OperationalError(reason)),
-                          "postgresql+psycopg://me:secret@db/queue")
-    assert error.code is code and error.exit_code == 1
+    error = storage_error("postgresql+psycopg://me:secret@db/queue",
+                          OperationalError("INSERT", {}, sqlite3.OperationalError(reason)))
+    assert error is not None and error.code is code and error.exit_code == 1
     assert reason in str(error) and "secret" not in str(error)
 
 

@@ -142,19 +142,34 @@ def _read_only(path: str) -> bool:
                                               and not os.access(path, os.W_OK))
 
 
-def storage_error(url: str, exc: BaseException, *, gone: bool = False,
-                  path: str | None = None) -> StorageError | None:
-    """The StorageError a failed write amounts to, or None when it is not the storage's fault."""
+# PostgreSQL SQLSTATEs: read-only transaction, insufficient privilege; disk full, out of memory.
+_SQLSTATES = {"25006": ErrorCode.STORAGE_READONLY, "42501": ErrorCode.STORAGE_READONLY,
+              "53100": ErrorCode.STORAGE_FULL, "53200": ErrorCode.STORAGE_FULL}
+
+
+def _storage_code(exc: BaseException, reason: str) -> ErrorCode | None:
+    orig = getattr(exc, "orig", None) or exc
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in _SQLSTATES:
+        return _SQLSTATES[state]
+    return next((code for code, pattern in _STORAGE_REASONS if pattern.search(reason)), None)
+
+
+def storage_error(url: str, exc: BaseException, *, gone: bool = False, path: str | None = None,
+                  always: bool = False, **context: Any) -> StorageError | None:
+    """The StorageError a failed write amounts to, or None when it is not the storage's fault
+    (``always``: then STORAGE_FAILED, for a write that was only ever a probe)."""
     reason = mask_secrets(" ".join(str(getattr(exc, "orig", None) or exc).split()))[:300]
-    code = ErrorCode.STORAGE_GONE if gone else next(
-        (code for code, pattern in _STORAGE_REASONS if pattern.search(reason)), None)
+    code = ErrorCode.STORAGE_GONE if gone else _storage_code(exc, reason)
     if code is None:
-        return None
+        if not always:
+            return None
+        code = ErrorCode.STORAGE_FAILED
     if code == ErrorCode.STORAGE_FAILED and path and _read_only(path):
         code = ErrorCode.STORAGE_READONLY  # SQLite says "unable to open" for a read-only folder
     where = path or mask_url(url)
     return StorageError(f"the queue database {where} {_SAYS[code]} ({reason})",
-                        code=code, url=mask_url(url), path=path, reason=reason)
+                        code=code, url=mask_url(url), path=path, reason=reason, **context)
 
 
 def _one_line(exc: BaseException, first_only: bool = False) -> str:
@@ -226,7 +241,8 @@ class Database:
             reason = "the file is missing" if now is None else "another file is in its place"
             raise StorageError(
                 f"the queue database {self.path} {_SAYS[ErrorCode.STORAGE_GONE]} ({reason})",
-                code=ErrorCode.STORAGE_GONE, url=self.url, path=self.path, reason=reason)
+                code=ErrorCode.STORAGE_GONE, url=mask_url(self.url), path=self.path,
+                reason=reason)
 
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator[Connection]:
@@ -249,8 +265,9 @@ class Database:
                     raise failure from exc
             if not isinstance(exc, OperationalError):
                 raise
-            raise ConfigError(f"the database {self.url} cannot be used: {exc.orig}",
-                              code=ErrorCode.DATABASE, url=self.url) from exc
+            raise ConfigError(f"the database {mask_url(self.url)} cannot be used: "
+                              f"{_one_line(exc)}", code=ErrorCode.DATABASE,
+                              url=mask_url(self.url)) from exc
         if write:
             self.check_present()
 

@@ -15,31 +15,18 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import ErrorCode, StorageError
 from ..models import utcnow
-from .engine import Database
+from .engine import Database, sqlite_file, storage_error
 from .tables import migrations
 
-__all__ = ["check_writable", "check_writable_file", "storage_error"]
+__all__ = ["check_writable", "check_writable_file"]
 
 PROBE = "laydraft-write-probe"
 _READONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
 _FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
-# PostgreSQL SQLSTATEs: read-only transaction, insufficient privilege; disk full, out of memory.
-_READONLY_STATES = {"25006", "42501"}
-_FULL_STATES = {"53100", "53200"}
-
-
-def _sqlite_path(url: str) -> Path | None:
-    if not url.startswith("sqlite:///"):
-        return None
-    database = sa.engine.make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database)
 
 
 def _os_error(exc: OSError, where: str, what: str, **context: Any) -> StorageError:
@@ -62,9 +49,10 @@ def check_writable_file(url: str) -> None:
     Runs before the store is opened, because SQLite cannot even read a WAL database whose
     folder is read-only. Other URLs are left to ``check_writable``.
     """
-    path = _sqlite_path(url)
-    if path is None:
+    database = sqlite_file(url)
+    if database is None:
         return
+    path = Path(database)
     folder = path.parent
     if not folder.is_dir():
         return  # the store creates it (and says so if it cannot)
@@ -81,33 +69,6 @@ def check_writable_file(url: str) -> None:
             raise _os_error(exc, str(path), "the database file", checked=True) from exc
 
 
-def _shown(url: str) -> str:
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (SQLAlchemyError, ValueError):
-        return url
-
-
-def storage_error(exc: SQLAlchemyError, url: str, **context: Any) -> StorageError:
-    """The StorageError for a database error met while writing (passwords masked)."""
-    url = _shown(url)
-    orig = getattr(exc, "orig", None) or exc
-    reason = " ".join(str(orig).split())[:300]
-    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    lowered = reason.lower()
-    if state in _READONLY_STATES or "readonly" in lowered or "read-only" in lowered \
-            or "unable to open database file" in lowered:
-        code = ErrorCode.STORAGE_READONLY
-        text = f"the review queue {url} is read-only ({reason})"
-    elif state in _FULL_STATES or "disk is full" in lowered or "no space" in lowered:
-        code = ErrorCode.STORAGE_FULL
-        text = f"the disk holding the review queue {url} is full ({reason})"
-    else:
-        code = ErrorCode.STORAGE_FAILED
-        text = f"the review queue {url} cannot be written ({reason})"
-    return StorageError(text, code=code, url=url, reason=reason, **context)
-
-
 def check_writable(database: Database) -> None:
     """Write a row and roll it back; raises StorageError when the write is refused."""
     check_writable_file(database.url)
@@ -121,4 +82,7 @@ def check_writable(database: Database) -> None:
             finally:
                 transaction.rollback()
     except SQLAlchemyError as exc:
-        raise storage_error(exc, database.url, checked=True) from exc
+        failure = storage_error(database.url, exc, path=database.path, always=True,
+                                checked=True)
+        assert failure is not None, "always=True always gives an error"
+        raise failure from exc
