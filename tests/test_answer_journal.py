@@ -171,10 +171,12 @@ def test_a_refused_answer_is_let_go_so_asking_again_asks_again(
     assert AnswerJournal(journal_path(model_settings)).unsettled() == []
 
 
-def test_the_key_covers_method_path_and_body() -> None:
-    key = answer_key("POST", "/v1/chat/completions", b"{}")
-    assert key != answer_key("POST", "/v1/chat/completions", b"{ }")
-    assert key != answer_key("POST", "/v2/chat/completions", b"{}")
+def test_the_key_covers_method_server_path_and_body() -> None:
+    key = answer_key("POST", "api.example:/v1/chat/completions", b"{}")
+    assert key == answer_key("post", "api.example:/v1/chat/completions", b"{}")
+    assert key != answer_key("POST", "api.example:/v1/chat/completions", b"{ }")
+    assert key != answer_key("POST", "api.example:/v2/chat/completions", b"{}")
+    assert key != answer_key("POST", "localhost:8000/v1/chat/completions", b"{}")
     assert ANSWER_KEY_HEADER.startswith("x-laydraft")
 
 

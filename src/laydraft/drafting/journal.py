@@ -57,10 +57,13 @@ def journal_path(settings: Settings) -> Path:
     return Path(settings.journal).expanduser() if settings.journal else user_data_dir() / FILE_NAME
 
 
-def answer_key(method: str, path: str, body: bytes) -> str:
-    """The journal key of a request: a hash of its method, URL path and body."""
+def answer_key(method: str, where: str, body: bytes) -> str:
+    """The journal key of a request: a hash of its method, server and path, and body.
+
+    The server is part of it so that an answer one server gave is never served as another's.
+    """
     digest = hashlib.sha256()
-    digest.update(f"{method.upper()} {path}\n".encode())
+    digest.update(f"{method.upper()} {where}\n".encode())
     digest.update(body)
     return digest.hexdigest()
 
@@ -177,10 +180,7 @@ class AnswerJournal:
             size = os.fstat(fd).st_size
             if size and _last_byte(self.path, size) != b"\n":
                 line = b"\n" + line
-            view = memoryview(line)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
+            _write_all(fd, line)
         finally:
             os.close(fd)
         if created:
@@ -236,10 +236,7 @@ class AnswerJournal:
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
+            _write_all(fd, data)
         finally:
             os.close(fd)
         os.replace(temporary, self.path)
@@ -280,7 +277,8 @@ class JournalTransport(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         if not _journaled(request):
             return await self.inner.handle_async_request(request)
-        key = answer_key(request.method, request.url.path, await request.aread())
+        where = f"{request.url.host}:{request.url.port or ''}{request.url.path}"
+        key = answer_key(request.method, where, await request.aread())
         found = await asyncio.to_thread(self._find, key)
         if found is not None:
             return httpx2.Response(200, content=found, request=request, headers={
@@ -311,3 +309,11 @@ class JournalTransport(httpx2.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write every byte (``os.write`` may write fewer) and flush them to the disk."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
