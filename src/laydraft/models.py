@@ -172,6 +172,11 @@ class Finding(BaseModel):
     """Something a reviewer should look at, located in one field of the summary."""
 
     check: str
+    code: str = Field(
+        default="",
+        description="Stable kind of finding within its check, such as 'numbers.untraceable': "
+        "what dismissals, statistics and the docs refer to; messages may change, codes do not.",
+    )
     severity: Severity
     section: str | None = Field(
         default=None, description="Summary field the finding points into, or None for the whole."

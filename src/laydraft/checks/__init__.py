@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..models import Abstract, Finding, LaySummary, WordLimits
+from ..text.normalise import fold
 from .advice import check_advice
 from .claims import check_claims
 from .completeness import make_completeness_check
@@ -86,6 +87,15 @@ def run_checks(
     target_grade: float = 8,
     limits: WordLimits | None = None,
 ) -> list[Finding]:
-    """Every check's findings for one summary of one abstract, errors first."""
+    """Every check's findings for one summary of one abstract, errors first.
+
+    Every check reads the texts with dash, hyphen, minus and space variants folded to one
+    spelling each (one character for one, so offsets still point into what the reviewer sees).
+    """
+    abstract = abstract.model_copy(update={
+        "text": fold(abstract.text),
+        "sections": [s.model_copy(update={"text": fold(s.text)}) for s in abstract.sections]})
+    summary = summary.model_copy(
+        update={name: fold(text) for name, text in summary.sections().items()})
     findings = [f for check in checks_for(target_grade, limits) for f in check(abstract, summary)]
     return sorted(findings, key=lambda f: _ORDER[f.severity.value])
