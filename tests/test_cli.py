@@ -186,3 +186,17 @@ def test_the_help_table_matches_each_commands_own_help() -> None:
         command = cli.get_command(ctx, name)
         assert command is not None
         assert command.get_short_help_str(limit=500) == text, name
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly() -> None:
+    """`laydraft config | head -1`: no "unexpected BrokenPipeError", the status a shell expects."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first line is written
+    try:
+        done = subprocess.run([sys.executable, "-c", "from laydraft.cli import main; main()",
+                               "config"], stdout=write_end, stderr=subprocess.PIPE, text=True,
+                              env=os.environ.copy(), timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 141

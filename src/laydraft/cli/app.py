@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -102,6 +103,17 @@ def fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def reader_gone() -> NoReturn:
+    """The reader of our output left (``laydraft config | head``): stop quietly, as ``cat`` does.
+
+    Output still buffered for the closed pipe is sent to /dev/null, so the flush at exit does
+    not raise a second time; 141 is what a shell reports for a command ended by SIGPIPE.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(141)
+
+
 # Command name -> the module under laydraft.cli that registers it. Modules load on first use,
 # so `laydraft queue list` does not pay for importing the batch runner or the openai SDK.
 COMMAND_MODULES = {
@@ -168,6 +180,8 @@ class LaydraftGroup(click.Group):
             raise
         except KeyboardInterrupt:
             fail("interrupted; nothing half-written was kept", 130)
+        except BrokenPipeError:
+            reader_gone()
         except Exception as exc:  # noqa: BLE001 - the last line of defence for users
             if debug:
                 raise
