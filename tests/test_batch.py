@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +13,7 @@ import pytest
 from blockbuster import BlockingError
 from click.testing import CliRunner
 
+from cli_processes import RUN_SLOW_CLI, laydraft_process
 from conftest import FIXTURES
 from laydraft.batch.runner import BatchRunner
 from laydraft.batch.state import BatchState
@@ -39,26 +37,6 @@ EXAMPLE = (FIXTURES / "abstracts" / "example.txt").read_text().strip()
 def run_cli(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args))
     return result.exit_code, result.output
-
-
-RUN_CLI = "from laydraft.cli import main; main()"
-# The real CLI with every draft slowed down, so a kill lands mid-run; no hook in laydraft itself.
-RUN_SLOW_CLI = """
-import asyncio
-from laydraft.batch.runner import BatchRunner
-original = BatchRunner._draft
-async def slow(self, abstract):
-    await asyncio.sleep(0.05)
-    return await original(self, abstract)
-BatchRunner._draft = slow
-""" + RUN_CLI
-
-
-def laydraft_process(*args: str, code: str = RUN_CLI) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", code, *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
-    )
 
 
 def queued_keys(settings: Settings) -> list[str]:

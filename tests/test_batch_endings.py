@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
+from cli_processes import RUN_SLOW_CLI, laydraft_process
 from conftest import FIXTURES
 from fake_openai import NO_QUOTA, REFUSAL, SUCCESS, UNAUTHORIZED, FakeServer, provider_factory
 from laydraft.batch.state import BatchState, process_alive
@@ -33,19 +34,6 @@ LIST_3 = FIXTURES / "lists" / "ms_3.jsonl"  # 3 records + 1 without an abstract
 LIST_200 = FIXTURES / "lists" / "ms_200.jsonl"  # 200 records + 2 without an abstract
 
 # The real CLI with every draft slowed down, so a signal lands mid-run; no hook in laydraft.
-RUN_SLOW_CLI = """
-import asyncio
-from laydraft.batch.runner import BatchRunner
-original = BatchRunner._draft
-async def slow(self, abstract):
-    await asyncio.sleep(0.05)
-    return await original(self, abstract)
-BatchRunner._draft = slow
-from laydraft.cli import main
-main()
-"""
-
-
 def small_list(tmp_path: Path, count: int, name: str = "list.jsonl") -> Path:
     """The first ``count`` records of the 200-record list that have an abstract."""
     lines = [line for line in LIST_200.read_text().splitlines() if '"abstract"' in line]
@@ -191,9 +179,8 @@ def test_an_unreadable_list_exits_2_and_json_still_prints_a_document(tmp_path: P
 # -- Ctrl-C and kill -9, through the real process ------------------------------------------------
 
 
-def laydraft_process(*args: str, code: str = RUN_SLOW_CLI) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+def slow_process(*args: str) -> subprocess.Popen[str]:
+    return laydraft_process(*args, code=RUN_SLOW_CLI)
 
 
 def wait_for_drafts(proc: subprocess.Popen[str], count: int) -> None:
@@ -206,7 +193,7 @@ def wait_for_drafts(proc: subprocess.Popen[str], count: int) -> None:
 def test_ctrl_c_exits_130_prints_the_summary_and_marks_the_run_interrupted(
         as_json: bool, tmp_path: Path) -> None:
     listed = str(small_list(tmp_path, 60))
-    proc = laydraft_process("batch", listed, "--concurrency", "4",
+    proc = slow_process("batch", listed, "--concurrency", "4",
                             *(["--json"] if as_json else []))
     wait_for_drafts(proc, 8)
     proc.send_signal(signal.SIGINT)
@@ -223,8 +210,7 @@ def test_ctrl_c_exits_130_prints_the_summary_and_marks_the_run_interrupted(
     assert [r["status"] for r in runs()] == ["interrupted"]
     assert failed_rows() == 0
 
-    rerun = laydraft_process("batch", listed, "--json",
-                             code="from laydraft.cli import main; main()")
+    rerun = laydraft_process("batch", listed, "--json")
     out, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err
     assert json.loads(out)["skipped"] + json.loads(out)["drafted"] == 60 == queued()
@@ -232,7 +218,7 @@ def test_ctrl_c_exits_130_prints_the_summary_and_marks_the_run_interrupted(
 
 def test_a_run_killed_with_kill_9_is_marked_interrupted_by_the_next_run(tmp_path: Path) -> None:
     listed = str(small_list(tmp_path, 60))
-    proc = laydraft_process("batch", listed, "--concurrency", "4")
+    proc = slow_process("batch", listed, "--concurrency", "4")
     wait_for_drafts(proc, 5)
     assert [r["status"] for r in runs()] == ["running"]
     with Store(load_settings().database_url()) as store:  # alive: not misjudged
@@ -242,8 +228,7 @@ def test_a_run_killed_with_kill_9_is_marked_interrupted_by_the_next_run(tmp_path
     proc.communicate(timeout=30)
     assert [r["status"] for r in runs()] == ["running"]  # nobody could say otherwise yet
 
-    rerun = laydraft_process("batch", listed, "--json",
-                             code="from laydraft.cli import main; main()")
+    rerun = laydraft_process("batch", listed, "--json")
     out, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err
     assert [r["status"] for r in runs()] == ["interrupted", "finished"]
@@ -323,8 +308,7 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
 
 def test_a_real_full_disk_on_a_small_tmpfs(tmpfs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LAYDRAFT_DATABASE", str(tmpfs / "queue.db"))
-    proc = laydraft_process("batch", str(LIST_200), "--json",
-                            code="from laydraft.cli import main; main()")
+    proc = laydraft_process("batch", str(LIST_200), "--json")
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1, err
     assert_clean(err)
@@ -338,8 +322,7 @@ def test_a_real_full_disk_on_a_small_tmpfs(tmpfs: Path, monkeypatch: pytest.Monk
                    check=True)
     try:  # the disk fills before the run can start: still a JSON document and one line
         monkeypatch.setenv("LAYDRAFT_DATABASE", str(migrations_only / "queue.db"))
-        proc = laydraft_process("batch", str(LIST_3), "--json",
-                                code="from laydraft.cli import main; main()")
+        proc = laydraft_process("batch", str(LIST_3), "--json")
         out, err = proc.communicate(timeout=120)
     finally:
         subprocess.run(["umount", "-l", str(migrations_only)], capture_output=True)
