@@ -130,6 +130,7 @@ def raw_rows(data_dir: Path = DEFAULT_DATA) -> tuple[dict[str, Any], ...]:
     return tuple(r for r in _rows(data_dir / "abstracts_raw.jsonl") if r.get("abstract"))
 
 
+@cache
 def human_texts(data_dir: Path = DEFAULT_DATA) -> list[Text]:
     return [Text(text_id=r["id"], source="human", abstract=Abstract(text=r["abstract"]),
                  summary=as_summary(r["lay_summary"])) for r in cochrane_rows(data_dir)]
@@ -148,10 +149,12 @@ def _offline(rows: tuple[dict[str, Any], ...], source: Source) -> list[Text]:
     return texts
 
 
+@cache  # drafting takes seconds; every seeds module asks for the same drafts
 def offline_texts(data_dir: Path = DEFAULT_DATA) -> list[Text]:
     return _offline(cochrane_rows(data_dir), "offline")
 
 
+@cache
 def offline_raw_texts(data_dir: Path = DEFAULT_DATA) -> list[Text]:
     return _offline(raw_rows(data_dir), "offline-raw")
 

@@ -14,6 +14,7 @@ and a text there without a finding counts in the denominators of per-summary rat
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.util
 import random
 import re
@@ -140,17 +141,22 @@ def covered(order: list[Checked], labels: Iterable[Label], check: str) -> list[C
 
 def seed_modules(directories: Iterable[Path] = (SEEDS_DIR,)) -> Iterator[tuple[str, ModuleType]]:
     """Every seeds module (``<dir>/<name>.py`` with a ``seeds`` function), by name; a name found
-    in an earlier directory hides the same name in later ones."""
+    in an earlier directory hides the same name in later ones. Modules of ``bench/seeds`` are
+    imported as the package ``seeds`` (so they can share helpers); others by their path."""
     seen: set[str] = set()
     for directory in directories:
-        for path in sorted(Path(directory).glob("*.py")):
+        directory = Path(directory).resolve()
+        for path in sorted(directory.glob("*.py")):
             if path.stem.startswith("_") or path.stem in seen:
                 continue
-            spec = importlib.util.spec_from_file_location(f"seeds_{path.stem}", path)
-            if spec is None or spec.loader is None:
-                continue
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
+            if directory == SEEDS_DIR.resolve():
+                module = importlib.import_module(f"seeds.{path.stem}")
+            else:
+                spec = importlib.util.spec_from_file_location(f"seeds_from_{path.stem}", path)
+                if spec is None or spec.loader is None:
+                    continue
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
             if callable(getattr(module, "seeds", None)):
                 seen.add(path.stem)
                 yield path.stem, module
