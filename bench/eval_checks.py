@@ -151,6 +151,7 @@ class Figures(BaseModel):
             if c.precision is not None:
                 out[f"precision.{c.check}"] = c.precision
             out[f"labelled.{c.check}"] = c.labelled
+            out[f"unlabelled.{c.check}"] = c.unlabelled
         for f in self.families.values():
             out[f"family.{f.family}"] = f.rate
             out[f"seeds.{f.family}"] = f.seeds
@@ -177,7 +178,7 @@ def check_figures(items: tuple[evaluation.Checked, ...],
         covered = {(c.text.text_id, c.text.source)
                    for c in evaluation.covered(order, by_key.values(), name)}
         findings = labelled = sensible = unlabelled = 0
-        by_source = {source: Precision() for source in evaluation.SOURCES}
+        by_source: dict[str, Precision] = {source: Precision() for source in evaluation.SOURCES}
         matched: set[tuple[str, str, str, str, str]] = set()
         for item in items:
             for finding in item.findings:

@@ -25,11 +25,18 @@ from pathlib import Path
 from types import ModuleType
 
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+for _path in (HERE.parent, HERE):  # seeds modules import "bench.evalset" or "evalset"
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 import evalset  # noqa: E402
 from evalset import Label, Seed, Text  # noqa: E402
+
+# One module by either name, so its cached texts are drafted once and its classes are one.
+sys.modules.setdefault("bench.evalset", evalset)
+import bench  # noqa: E402  (the namespace package of this folder)
+
+bench.evalset = sys.modules["bench.evalset"]  # type: ignore[attr-defined]
 
 from laydraft.checks import run_checks  # noqa: E402
 from laydraft.models import Finding, Severity  # noqa: E402
@@ -142,7 +149,7 @@ def covered(order: list[Checked], labels: Iterable[Label], check: str) -> list[C
 def seed_modules(directories: Iterable[Path] = (SEEDS_DIR,)) -> Iterator[tuple[str, ModuleType]]:
     """Every seeds module (``<dir>/<name>.py`` with a ``seeds`` function), by name; a name found
     in an earlier directory hides the same name in later ones. Modules of ``bench/seeds`` are
-    imported as the package ``seeds`` (so they can share helpers); others by their path."""
+    imported as the package ``bench.seeds`` (so they can share helpers); others by their path."""
     seen: set[str] = set()
     for directory in directories:
         directory = Path(directory).resolve()
@@ -150,7 +157,7 @@ def seed_modules(directories: Iterable[Path] = (SEEDS_DIR,)) -> Iterator[tuple[s
             if path.stem.startswith("_") or path.stem in seen:
                 continue
             if directory == SEEDS_DIR.resolve():
-                module = importlib.import_module(f"seeds.{path.stem}")
+                module = importlib.import_module(f"bench.seeds.{path.stem}")
             else:
                 spec = importlib.util.spec_from_file_location(f"seeds_from_{path.stem}", path)
                 if spec is None or spec.loader is None:

@@ -136,8 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "add":
         with args.file.open(encoding="utf-8") as handle:
-            rows = [json.loads(line) for line in handle if line.strip()]
-        print(f"{append(args.labels, args.check, rows)} labels added", file=sys.stderr)
+            filled = [json.loads(line) for line in handle if line.strip()]
+        print(f"{append(args.labels, args.check, filled)} labels added", file=sys.stderr)
         return 0
     rows = unlabelled(args.check, args.data, args.labels, args.source)
     if args.command == "ask":

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import evalset
+from bench import evalset
 
 _BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 

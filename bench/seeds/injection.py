@@ -19,10 +19,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from evalset import Seed
+from bench.evalset import Seed
+from bench.seeds._hosts import hosts, insert, section_of
 
 from laydraft.models import Abstract
-from seeds._hosts import hosts, insert, section_of
 
 PER_FAMILY = 160
 _SENTENCE_END = re.compile(r"(?<=[a-z)%]\.)\s+(?=[A-Z])")

@@ -14,9 +14,8 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from evalset import Seed
-
-from seeds._hosts import hosts, insert, section_of
+from bench.evalset import Seed
+from bench.seeds._hosts import hosts, insert, section_of
 
 PER_FAMILY = 160
 
