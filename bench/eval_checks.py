@@ -9,15 +9,15 @@ prints:
 
 - per check, **precision** on the labelled findings (``bench/labels/*.jsonl``, read by the
   guide ``bench/labels/GUIDE.md``): sensible / labelled among the alarms (errors and warnings)
-  the current checks raise, overall and per source, with the count of findings in the covered
-  texts that nobody has labelled yet (new findings: label them with ``bench/label_tool.py``)
+  the current checks raise, overall and per source, with the count of findings in the texts
+  read for the check that nobody has labelled yet (new findings: ``bench/label_tool.py``)
   and of labels whose finding the check no longer raises; target >= 80%;
 - per seed family (``bench/seeds/*.py``), the share of seeds that pass: the defect is found
   (**recall**), or, for paraphrases a faithful summary may use, the check stays silent;
   target >= 90%;
 - the numbers check on human summaries (``bench/numbers_eval.py``): the false-positive rate
   split into "figure really absent" and "paraphrase missed", measured by rule over every
-  summary and by the labels on the covered ones, and **strict detection** of altered figures
+  summary and by the labels on a sample of them, and **strict detection** of altered figures
   over ``--rounds`` rounds; targets: detection >= 97%, paraphrase misses <= 2% of summaries;
 - median reading grades (human summaries, abstracts, drafts) and the offline drafts' figures.
 
@@ -52,9 +52,9 @@ PRECISION_TARGET = 0.80
 RECALL_TARGET = 0.90
 DETECTION_TARGET = 0.97
 PARAPHRASE_MISS_TARGET = 0.02
-# Below this many covered human summaries the labelled paraphrase-miss rate is too coarse to
-# hold a target to; the rule-based rate over every summary stands in.
-MIN_COVERED_FOR_RATE = 50
+# Below this many labelled flagged human summaries the labelled paraphrase-miss rate is too
+# coarse to hold a target to; the rule-based rate over every summary stands in.
+MIN_READ_FOR_RATE = 30
 
 
 class Precision(BaseModel):
@@ -70,10 +70,10 @@ class Precision(BaseModel):
 class CheckFigures(BaseModel):
     check: str
     findings: int  # alarms over every text of the set
-    covered_texts: int  # texts read for this check (see evaluation.covered)
+    read_texts: int  # texts carrying a label of this check (evaluation.read_texts)
     labelled: int
     sensible: int
-    unlabelled: int  # alarms in covered texts without a label
+    unlabelled: int  # alarms in read texts without a label
     stale_labels: int  # labels matching no alarm the check raises now
     precision: float | None
     by_source: dict[str, Precision]
@@ -101,16 +101,18 @@ class NumbersFigures(BaseModel):
     altered: int
     rounds: int
     detection_rate: float
-    covered_human: int  # human summaries read for the numbers check
-    labelled_absent_rate: float | None  # share of them flagged for a figure really absent
-    labelled_paraphrase_rate: float | None  # ... flagged for a paraphrase the check missed
-    unlabelled_rate: float | None  # ... flagged with no label yet (neither of the above)
+    # Human summaries with a numbers error whose errors carry labels, and the share of all 891
+    # summaries estimated from them (flagged share x share among the labelled flagged ones):
+    read_flagged_human: int
+    labelled_absent_rate: float | None  # flagged, every labelled figure really absent
+    labelled_paraphrase_rate: float | None  # flagged for a paraphrase the check missed
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def paraphrase_miss_rate(self) -> float:
         """By the labels when enough summaries were read, else by rule over all of them."""
-        if self.labelled_paraphrase_rate is not None and self.covered_human >= MIN_COVERED_FOR_RATE:
+        if (self.labelled_paraphrase_rate is not None
+                and self.read_flagged_human >= MIN_READ_FOR_RATE):
             return self.labelled_paraphrase_rate
         return self.fp_written_rate
 
@@ -171,12 +173,11 @@ class Figures(BaseModel):
 def check_figures(items: tuple[evaluation.Checked, ...],
                   labels: list[evalset.Label]) -> dict[str, CheckFigures]:
     by_key = evaluation.labels_by_key(labels)
-    order = evaluation.sample_order(items)
     out = {}
     for spec in CHECKS:
         name = spec.name
-        covered = {(c.text.text_id, c.text.source)
-                   for c in evaluation.covered(order, by_key.values(), name)}
+        read = {(c.text.text_id, c.text.source)
+                for c in evaluation.read_texts(items, by_key.values(), name)}
         findings = labelled = sensible = unlabelled = 0
         by_source: dict[str, Precision] = {source: Precision() for source in evaluation.SOURCES}
         matched: set[tuple[str, str, str, str, str]] = set()
@@ -188,7 +189,7 @@ def check_figures(items: tuple[evaluation.Checked, ...],
                 key = evalset.label_key(item.text, finding)
                 label = by_key.get(key)
                 if label is None:
-                    unlabelled += (item.text.text_id, item.text.source) in covered
+                    unlabelled += (item.text.text_id, item.text.source) in read
                     continue
                 matched.add(key)
                 labelled += 1
@@ -199,7 +200,7 @@ def check_figures(items: tuple[evaluation.Checked, ...],
                 part.sensible += good
         stale = sum(1 for key, lab in by_key.items() if lab.check == name and key not in matched)
         out[name] = CheckFigures(
-            check=name, findings=findings, covered_texts=len(covered), labelled=labelled,
+            check=name, findings=findings, read_texts=len(read), labelled=labelled,
             sensible=sensible, unlabelled=unlabelled, stale_labels=stale,
             precision=sensible / labelled if labelled else None, by_source=by_source)
     return out
@@ -226,29 +227,28 @@ def numbers_figures(data_dir: Path, items: tuple[evaluation.Checked, ...],
     altered, rate = numbers_eval.detection(pairs, seed, rounds)
     fp, fp_written, fp_not_written = numbers_eval.false_positives(pairs)
     by_key = evaluation.labels_by_key(labels)
-    order = [c for c in evaluation.sample_order(items) if c.text.source == "human"]
-    covered = evaluation.covered(order, by_key.values(), "numbers")
+    humans = [c for c in items if c.text.source == "human"]
+    flagged = [(c, [f for f in c.findings if f.check == "numbers" and f.severity is Severity.error])
+               for c in humans]
+    flagged = [(c, errors) for c, errors in flagged if errors]
     kinds: Counter[str] = Counter()
-    for item in covered:
-        errors = [f for f in item.findings
-                  if f.check == "numbers" and f.severity is Severity.error]
-        if not errors:
-            continue
+    for item, errors in flagged:
         found = [by_key.get(evalset.label_key(item.text, f)) for f in errors]
+        if all(lab is None for lab in found):
+            continue
+        kinds["read"] += 1
         if any(lab is not None and lab.label == "spurious" for lab in found):
             kinds["paraphrase"] += 1
-        elif any(lab is not None and lab.label == "sensible" for lab in found):
-            kinds["absent"] += 1
         else:
-            kinds["unlabelled"] += 1
-    n = len(covered)
+            kinds["absent"] += 1
+    share = len(flagged) / len(humans) if humans else 0.0
+    n = kinds["read"]
     return NumbersFigures(
         pairs=len(pairs), false_positive_rate=fp, fp_written_rate=fp_written,
         fp_not_written_rate=fp_not_written, altered=altered, rounds=rounds,
-        detection_rate=rate, covered_human=n,
-        labelled_absent_rate=kinds["absent"] / n if n else None,
-        labelled_paraphrase_rate=kinds["paraphrase"] / n if n else None,
-        unlabelled_rate=kinds["unlabelled"] / n if n else None)
+        detection_rate=rate, read_flagged_human=n,
+        labelled_absent_rate=share * kinds["absent"] / n if n else None,
+        labelled_paraphrase_rate=share * kinds["paraphrase"] / n if n else None)
 
 
 # --- grades and drafts ------------------------------------------------------------------------
@@ -308,7 +308,7 @@ def report(figures: Figures) -> Iterator[str]:
     yield (f"precision on labelled findings (target >= {PRECISION_TARGET:.0%}; "
            f"{figures.total_labelled} labelled):")
     yield (f"  {'check':13} {'precision':>9} {'labelled':>8} {'sensible':>8} {'unlabelled':>10} "
-           f"{'stale':>5} {'findings':>8}   human / offline / offline-raw")
+           f"{'stale':>5} {'findings':>8}   precision: human / offline / offline-raw")
     for c in figures.checks.values():
         parts = " / ".join(f"{_pct(p.value).strip()} of {p.labelled}"
                            for p in c.by_source.values())
@@ -326,10 +326,9 @@ def report(figures: Figures) -> Iterator[str]:
     yield (f"  flagged with an untraceable-number error: {n.false_positive_rate:.1%} "
            f"= every flagged figure written in the abstract (candidate paraphrase misses) "
            f"{n.fp_written_rate:.1%} + some figure not written there {n.fp_not_written_rate:.1%}")
-    yield (f"  by the labels, of {n.covered_human} read: figure really absent "
-           f"{_pct(n.labelled_absent_rate).strip()}, paraphrase missed "
-           f"{_pct(n.labelled_paraphrase_rate).strip()}, not labelled yet "
-           f"{_pct(n.unlabelled_rate).strip()}")
+    yield (f"  by the labels on {n.read_flagged_human} flagged summaries, estimated over all: "
+           f"figure really absent {_pct(n.labelled_absent_rate).strip()}, paraphrase missed "
+           f"{_pct(n.labelled_paraphrase_rate).strip()}")
     yield (f"  paraphrase misses: {n.paraphrase_miss_rate:.1%} "
            f"(target <= {PARAPHRASE_MISS_TARGET:.0%}; by "
            f"{'labels' if n.paraphrase_miss_rate == n.labelled_paraphrase_rate else 'rule'})")

@@ -5,10 +5,9 @@ Shared by ``bench/eval_checks.py`` (the figures) and ``bench/label_tool.py`` (la
 The *sample order* is the order in which texts are read for labelling: within each source,
 texts sorted by a hash of (seed, source, text id), so adding or changing one text does not
 reshuffle the others; the three sources interleaved, so any prefix has all three in the same
-proportion. A check's *covered* texts of a source are the prefix of that order up to the last
-text carrying one of the check's labels: everything there has been read for that check (the
-label tool walks the order), so a finding there without a label is a new, unread finding,
-and a text there without a finding counts in the denominators of per-summary rates.
+proportion. A check's *read* texts are those carrying one of its labels: a finding of the
+check there without a label is one nobody has read (typically new, after a change to the
+check), whichever way the labeller sampled.
 """
 
 from __future__ import annotations
@@ -133,15 +132,10 @@ def labels_by_key(labels: Iterable[Label]) -> dict[tuple[str, str, str, str, str
     return {label.key(): label for label in labels}
 
 
-def covered(order: list[Checked], labels: Iterable[Label], check: str) -> list[Checked]:
-    """The check's covered texts: per source, the sample order up to its last labelled text."""
+def read_texts(items: Iterable[Checked], labels: Iterable[Label], check: str) -> list[Checked]:
+    """The texts read for ``check``: those carrying at least one of its labels."""
     labelled = {(lab.text_id, lab.source) for lab in labels if lab.check == check}
-    last: dict[str, int] = {}
-    for i, item in enumerate(order):
-        if (item.text.text_id, item.text.source) in labelled:
-            last[item.text.source] = i
-    return [item for i, item in enumerate(order)
-            if item.text.source in last and i <= last[item.text.source]]
+    return [item for item in items if (item.text.text_id, item.text.source) in labelled]
 
 
 # --- seeds ------------------------------------------------------------------------------------

@@ -12,9 +12,8 @@ to read by. Fill in ``label`` ("sensible" or "spurious", by ``bench/labels/GUIDE
 ``kind`` and ``note`` where they apply, then ``add`` appends the filled lines to
 ``bench/labels/CHECK.jsonl`` (lines still ``null`` are left out; a key labelled again replaces
 the earlier label, the later line winning). ``ask`` does the same one finding at a time,
-asking on the terminal. Walking the order matters: the evaluation counts every text up to the
-last labelled one as read (its "covered" texts), so skipping around leaves unlabelled findings
-behind that the report then shows.
+asking on the terminal. Label every finding of the check in a text you read: the evaluation
+counts a finding without a label in a text with labels as unread, and reports it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The evaluation harness's own rules, on made-up texts: sample order, covered texts, label keys,
+"""The evaluation harness's own rules, on made-up texts: sample order, texts read, label keys,
 precision counts, targets, and the label tool's round trip."""
 
 from __future__ import annotations
@@ -61,13 +61,12 @@ def test_the_sample_order_is_fixed_and_interleaves_the_sources() -> None:
         == humans
 
 
-def test_covered_texts_run_to_the_last_labelled_one_of_each_source() -> None:
+def test_the_texts_read_for_a_check_are_those_with_its_labels() -> None:
     items = [evaluation.Checked(_text(f"t{i}", "human", "S.")) for i in range(10)]
-    order = evaluation.sample_order(items)
-    third = order[2].text
-    covered = evaluation.covered(order, [_label(third, "jargon", "S", "sensible")], "jargon")
-    assert [c.text for c in covered] == [c.text for c in order[:3]]
-    assert evaluation.covered(order, [_label(third, "jargon", "S", "sensible")], "numbers") == []
+    third = items[2].text
+    read = evaluation.read_texts(items, [_label(third, "jargon", "S", "sensible")], "jargon")
+    assert [c.text for c in read] == [third]
+    assert evaluation.read_texts(items, [_label(third, "jargon", "S", "sensible")], "numbers") == []
 
 
 def test_a_finding_without_words_is_keyed_by_its_code() -> None:
@@ -117,8 +116,8 @@ def test_the_sentence_around_a_span() -> None:
 def _figures(**changes: object) -> eval_checks.Figures:
     numbers = eval_checks.NumbersFigures(
         pairs=10, false_positive_rate=0.3, fp_written_rate=0.01, fp_not_written_rate=0.29,
-        altered=100, rounds=1, detection_rate=0.98, covered_human=0,
-        labelled_absent_rate=None, labelled_paraphrase_rate=None, unlabelled_rate=None)
+        altered=100, rounds=1, detection_rate=0.98, read_flagged_human=0,
+        labelled_absent_rate=None, labelled_paraphrase_rate=None)
     figures = eval_checks.Figures(texts={}, grades={}, checks={}, families={}, numbers=numbers,
                                   offline={})
     return figures.model_copy(update=changes)
@@ -128,7 +127,7 @@ def test_targets_missed_are_named() -> None:
     assert _figures().misses() == []
     family = eval_checks.FamilyFigures(family="causal", module="causal", check="claims",
                                        expect="finding", seeds=150, passed=120)
-    check = eval_checks.CheckFigures(check="jargon", findings=10, covered_texts=5, labelled=10,
+    check = eval_checks.CheckFigures(check="jargon", findings=10, read_texts=5, labelled=10,
                                      sensible=7, unlabelled=0, stale_labels=0, precision=0.7,
                                      by_source={})
     misses = _figures(families={"causal": family}, checks={"jargon": check}).misses()
@@ -138,7 +137,7 @@ def test_targets_missed_are_named() -> None:
 def test_the_paraphrase_rate_comes_from_labels_once_enough_were_read() -> None:
     numbers = _figures().numbers
     assert numbers.paraphrase_miss_rate == 0.01
-    read = numbers.model_copy(update={"covered_human": 60, "labelled_paraphrase_rate": 0.05})
+    read = numbers.model_copy(update={"read_flagged_human": 60, "labelled_paraphrase_rate": 0.05})
     assert read.paraphrase_miss_rate == 0.05
 
 
