@@ -60,9 +60,12 @@ class Label(BaseModel):
     # "paraphrase" (it is, reworded: a miss of the check); other checks: a short tag
     kind: str = ""
     note: str = ""
+    # the finding's code; it stands in for the span in the key of a finding without one
+    # (two whole-section findings of a check in one section differ only by it)
+    code: str = ""
 
     def key(self) -> tuple[str, str, str, str, str]:
-        return (self.text_id, self.source, self.check, self.section, self.span)
+        return (self.text_id, self.source, self.check, self.section, self.span or self.code)
 
 
 class Seed(BaseModel):
@@ -100,7 +103,7 @@ def span_of(summary: LaySummary, finding: Finding) -> str:
 
 def label_key(text: Text, finding: Finding) -> tuple[str, str, str, str, str]:
     return (text.text_id, text.source, finding.check, finding.section or "",
-            span_of(text.summary, finding))
+            span_of(text.summary, finding) or finding.code)
 
 
 def as_summary(text: str) -> LaySummary:
@@ -127,6 +130,7 @@ def raw_rows(data_dir: Path = DEFAULT_DATA) -> tuple[dict[str, Any], ...]:
     return tuple(r for r in _rows(data_dir / "abstracts_raw.jsonl") if r.get("abstract"))
 
 
+@cache
 def human_texts(data_dir: Path = DEFAULT_DATA) -> list[Text]:
     return [Text(text_id=r["id"], source="human", abstract=Abstract(text=r["abstract"]),
                  summary=as_summary(r["lay_summary"])) for r in cochrane_rows(data_dir)]
@@ -145,10 +149,12 @@ def _offline(rows: tuple[dict[str, Any], ...], source: Source) -> list[Text]:
     return texts
 
 
+@cache  # drafting takes seconds; every seeds module asks for the same drafts
 def offline_texts(data_dir: Path = DEFAULT_DATA) -> list[Text]:
     return _offline(cochrane_rows(data_dir), "offline")
 
 
+@cache
 def offline_raw_texts(data_dir: Path = DEFAULT_DATA) -> list[Text]:
     return _offline(raw_rows(data_dir), "offline-raw")
 

@@ -4,6 +4,14 @@ Missing sections are errors; sections outside their configured word range (``[li
 headline that asks a question or runs to several sentences are warnings. When the design has
 a main limit (retrospective, observational, non-human, small, single centre), the limitations
 section should say so in plain words; a missing explanation is a warning.
+
+Codes:
+
+- ``completeness.empty_section``: a section of the summary is empty;
+- ``completeness.length``: a section has fewer or more words than its configured range;
+- ``completeness.headline_question``: the headline asks a question;
+- ``completeness.headline_sentences``: the headline runs to more than one sentence;
+- ``completeness.design_limit``: the limitations leave unsaid the design's main limit.
 """
 
 from __future__ import annotations
@@ -79,15 +87,15 @@ def _presence_and_length(summary: LaySummary, limits: WordLimits) -> list[Findin
         words = count_words(text or "")
         if not words:
             findings.append(Finding(
-                check=NAME, severity=Severity.error, section=name,
-                message=f"'{title}' is empty.", suggestion=f"Write the '{title}' section.",
+                check=NAME, code="completeness.empty_section", severity=Severity.error,
+                section=name, message=f"'{title}' is empty.", suggestion=f"Write the '{title}' section.",
             ))
             continue
         rng = limits.for_field(name)
         if not rng.min <= words <= rng.max:
             findings.append(Finding(
-                check=NAME, severity=Severity.warning, section=name,
-                message=f"'{title}' has {words} words; the configured range is "
+                check=NAME, code="completeness.length", severity=Severity.warning,
+                section=name, message=f"'{title}' has {words} words; the configured range is "
                         f"{rng.min} to {rng.max}.",
                 suggestion="Shorten it." if words > rng.max else "Add the missing detail.",
             ))
@@ -99,15 +107,15 @@ def _headline_shape(headline: str) -> list[Finding]:
     text = headline.strip()
     if text.endswith("?"):
         findings.append(Finding(
-            check=NAME, severity=Severity.warning, section="headline",
-            start=len(headline.rstrip()) - 1, end=len(headline.rstrip()),
+            check=NAME, code="completeness.headline_question", severity=Severity.warning,
+            section="headline", start=len(headline.rstrip()) - 1, end=len(headline.rstrip()),
             message="The headline asks a question.",
             suggestion="State the main finding as a plain sentence.",
         ))
     if count_sentences(text) > 1:
         findings.append(Finding(
-            check=NAME, severity=Severity.warning, section="headline",
-            message="The headline has more than one sentence.",
+            check=NAME, code="completeness.headline_sentences", severity=Severity.warning,
+            section="headline", message="The headline has more than one sentence.",
             suggestion="Keep the headline to one sentence.",
         ))
     return findings
@@ -119,8 +127,8 @@ def _design_limits(abstract: Abstract, limitations: str) -> list[Finding]:
         pattern, example = LIMIT_WORDING[name]
         if not pattern.search(limitations or ""):
             findings.append(Finding(
-                check=NAME, severity=Severity.warning, section="limitations",
-                message=f"The limitations do not explain that the study was "
+                check=NAME, code="completeness.design_limit", severity=Severity.warning,
+                section="limitations", message=f"The limitations do not explain that the study was "
                         f"{name.replace('_', ' ')}.",
                 suggestion=f"For example: '{example}'",
             ))

@@ -7,6 +7,13 @@ without reading the summary with that in mind. The summary itself is checked too
 repeats such a sentence, uses its distinctive words (words found nowhere else in the abstract and
 rare in English, such as "PWNED") or itself addresses a model is an error at those words. The
 offline drafter never copies a flagged sentence; this check is what catches a model that did.
+
+Codes:
+
+- ``injection.abstract``: a sentence of the abstract addresses the model;
+- ``injection.summary_addresses_model``: the summary itself addresses a language model;
+- ``injection.summary_follows``: the summary uses words of the abstract's text that addresses
+  the model, so it may be following it.
 """
 
 from __future__ import annotations
@@ -111,7 +118,7 @@ def check_injection(abstract: Abstract, summary: LaySummary) -> list[Finding]:
     flagged, rest = _flagged(abstract)
     quoted = flagged or _ingest_phrases(abstract)
     findings = [Finding(
-        check=NAME, severity=Severity.error, section=None,
+        check=NAME, code="injection.abstract", severity=Severity.error, section=None,
         message=f'the abstract addresses the model: "{_quote(sentence)}"',
         suggestion="treat the abstract as data: check that the summary describes the study "
                    "and follows no instruction from the abstract",
@@ -120,7 +127,8 @@ def check_injection(abstract: Abstract, summary: LaySummary) -> list[Finding]:
     for section, text in summary.sections().items():
         for start, end, phrase in _phrase_spans(text):
             findings.append(Finding(
-                check=NAME, severity=Severity.error, section=section, start=start, end=end,
+                check=NAME, code="injection.summary_addresses_model", severity=Severity.error,
+                section=section, start=start, end=end,
                 message=f"the summary addresses a language model ('{phrase}')",
                 suggestion="remove it; a summary describes the study only",
             ))
@@ -128,7 +136,8 @@ def check_injection(abstract: Abstract, summary: LaySummary) -> list[Finding]:
             continue
         for start, end in _followed_spans(text, rare, runs):
             findings.append(Finding(
-                check=NAME, severity=Severity.error, section=section, start=start, end=end,
+                check=NAME, code="injection.summary_follows", severity=Severity.error,
+                section=section, start=start, end=end,
                 message=f"'{_quote(text[start:end])}' comes from text in the abstract that "
                         "addresses the model; the summary may be following it",
                 suggestion="remove it and summarise only what the study did and found",

@@ -7,6 +7,15 @@ or comment (found with the standard library's HTML tokenizer, the way a browser 
 with a pattern), event-handler attribute, ``javascript:``/``vbscript:``/``data:`` address,
 Markdown link or image, or HTML character reference is an error at its place in the summary. The
 abstract's own link is checked as well: one that is not http(s) is left out of every export.
+
+Codes:
+
+- ``markup.html``: an HTML tag, comment or declaration in the summary;
+- ``markup.event_handler``: an event-handler attribute (``onclick=``) in the summary;
+- ``markup.script_address``: a ``javascript:``, ``vbscript:`` or ``data:`` address;
+- ``markup.markdown_link``: a Markdown link, image or link definition;
+- ``markup.char_reference``: an HTML character reference such as ``&amp;``;
+- ``markup.unsafe_link``: the abstract's own link is not an http(s) address.
 """
 
 from __future__ import annotations
@@ -95,9 +104,21 @@ def markup_spans(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
+_CODES = (("HTML", "markup.html"), ("event-handler", "markup.event_handler"),
+          ("script or data", "markup.script_address"), ("Markdown", "markup.markdown_link"),
+          ("HTML character", "markup.char_reference"))
+
+
+def _code(what: str) -> str:
+    """The code of a span ``markup_spans`` described as ``what`` (longest prefix wins)."""
+    return max(((p, c) for p, c in _CODES if what.startswith(p)), key=lambda pc: len(pc[0]),
+               default=("", "markup.html"))[1]
+
+
 def check_markup(abstract: Abstract, summary: LaySummary) -> list[Finding]:
     findings = [
-        Finding(check=NAME, severity=Severity.error, section=section, start=start, end=end,
+        Finding(check=NAME, code=_code(what), severity=Severity.error, section=section,
+                start=start, end=end,
                 message=f"{what} in the summary; summaries are plain text",
                 suggestion=_SUGGESTION)
         for section, text in summary.sections().items()
@@ -105,7 +126,7 @@ def check_markup(abstract: Abstract, summary: LaySummary) -> list[Finding]:
     ]
     if abstract.url and safe_url(abstract.url) is None:
         findings.append(Finding(
-            check=NAME, severity=Severity.error, section=None,
+            check=NAME, code="markup.unsafe_link", severity=Severity.error, section=None,
             message=f"the abstract's link {abstract.url[:80]!r} is not an http(s) address; "
                     "it is left out of every export",
             suggestion="give the study's http(s) address or its DOI",

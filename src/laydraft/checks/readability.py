@@ -6,6 +6,11 @@ vowel-group count, because textstat's own syllable counter looks words up in NLT
 dictionary and downloads it on first use, which would fail offline and in tests.
 Flesch-Kincaid and SMOG use those counts; Coleman-Liau (letters, not syllables) comes from
 textstat unchanged.
+
+Codes:
+
+- ``readability.grade``: the reading grade of the whole summary (info, always reported);
+- ``readability.above_target``: a section reads above the target grade.
 """
 
 from __future__ import annotations
@@ -97,15 +102,15 @@ def make_readability_check(
         sections = summary.sections()
         overall = readability(" ".join(t.strip() for t in sections.values() if t.strip()))
         findings = [Finding(
-            check=NAME, severity=Severity.info,
+            check=NAME, code="readability.grade", severity=Severity.info,
             message=f"Reading level {_describe(overall)}; target grade {target_grade:g}.",
         )]
         for name, text in sections.items():
             level = readability(text)
             if level.words and level.grade > target_grade:
                 findings.append(Finding(
-                    check=NAME, severity=Severity.warning, section=name,
-                    start=0, end=len(text),
+                    check=NAME, code="readability.above_target", severity=Severity.warning,
+                    section=name, start=0, end=len(text),
                     message=f"Reads at {_describe(level)}; above target grade {target_grade:g}.",
                     suggestion=_advise(level),
                 ))
