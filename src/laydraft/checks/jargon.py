@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from ..models import Abstract, Finding, LaySummary, Severity
-from ..text.explanations import explained_nearby
+from ..text.explanations import explained_nearby, explanatory_bracket
 from ..text.glossary import Glossary, candidate_terms, explained, glossary, rare_parts
 from ..text.normalise import fold
 from ..text.word_forms import term_key
@@ -29,6 +29,7 @@ NAME = "jargon"
 UNEXPLAINED = "jargon.unexplained"
 ABBREVIATION = "jargon.abbreviation"
 
+_BRACKET_AFTER = re.compile(r"\s*\(([^()]*)\)")
 _BRACKETED = re.compile(r"(?<=\w) \(([^()]+)\)")
 _ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]*[A-Z0-9]s?(?:-[0-9]+)?$")
 _DIGIT_TAIL = re.compile(r"-?[0-9]+$")
@@ -54,8 +55,15 @@ def _defines(text: str, start: int, end: int) -> bool:
 
 
 def _is_explained(text: str, start: int, end: int, abbreviation: bool) -> bool:
-    return explained(text, start, end) or explained_nearby(
-        text, start, end, kind_cues=not abbreviation)
+    """Explained next to it (a bracket only when it reads as words, not "(n = 30)"), or
+    anywhere nearby."""
+    bracket = _BRACKET_AFTER.match(text, end)
+    if bracket:
+        if explanatory_bracket(bracket.group(1)):
+            return True
+    elif explained(text, start, end):
+        return True
+    return explained_nearby(text, start, end, kind_cues=not abbreviation)
 
 
 def _finding(section: str, start: int, end: int, term: str, plain: str | None,
@@ -76,7 +84,8 @@ def _finding(section: str, start: int, end: int, term: str, plain: str | None,
 def _lower_case_words(abstract: Abstract, summary: LaySummary) -> set[str]:
     """Words written in lower case somewhere in the abstract or summary."""
     texts = [abstract.text, *summary.sections().values()]
-    return {w for text in texts for w in _WORD.findall(text) if w.islower()}
+    words = {w for text in texts for w in _WORD.findall(text)}
+    return {part for w in words for part in (w, *w.split("-")) if part.islower()}
 
 
 def _a_name(term: str, plain: str | None, lower_case: set[str]) -> bool:

@@ -22,7 +22,7 @@ MAX_WORDS_BEFORE_BRACKET = 4
 _BETWEEN = (r"(?!(?:versus|vs|than|compared|with|without|or|and|to|for|by|was|were|is|are"
             r"|had|has|did|worked|works|showed|found)\b)[^\W\d_][\w'-]*")
 _WORDS_THEN_BRACKET = re.compile(
-    r"^(?:[\s,]+%s){0,%d}\s*\(([^()]+)\)" % (_BETWEEN, MAX_WORDS_BEFORE_BRACKET))
+    r"^(?:[\s,]+" + _BETWEEN + r"){0," + str(MAX_WORDS_BEFORE_BRACKET) + r"}\s*\(([^()]+)\)")
 _NOT_AN_EXPLANATION = re.compile(
     r"^\s*[\d<>=±+−-]|[%=<>±]|\bCI\b|\bevidence\b|\bp\s*[<=]|\bn\s*=|\bet al\b|\bversus\b"
     r"|^\s*(?:alone|or|and|with|without|e\.?g\.?|for example|including|mainly|mostly|especially"
@@ -46,9 +46,9 @@ _KINDS = (r"drugs?|medicines?|medications?|hormones?|vitamins?|minerals?|antibio
           r"|enzymes?|bacteri(?:um|a)|virus(?:es)?|genes?|herbs?|plants?|treatments?"
           r"|tablets?|injections?|creams?|scales?|questionnaires?|tests?|scores?|scans?")
 _KIND_BEFORE = re.compile(
-    r"\b(?:(?:the|a|an|another|called|named) (?:\w+ )?(?:%s)|(?:%s),? (?:such as|like|including"
-    r"|called|named|known as)|called|named|known as)\s*$" % (_KINDS, _KINDS), re.I)
-_KIND_AFTER = re.compile(r"^(?:\s+(?:%s)\b)" % _KINDS, re.I)
+    r"\b(?:(?:the|a|an|another|called|named) (?:\w+ )?(?:" + _KINDS + r")|(?:" + _KINDS
+    + r"),? (?:such as|like|including|called|named|known as)|called|named|known as)\s*$", re.I)
+_KIND_AFTER = re.compile(r"^(?:\s+(?:" + _KINDS + r")\b)", re.I)
 
 
 def explanatory_bracket(content: str) -> bool:

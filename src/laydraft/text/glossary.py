@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib.resources import files
-from collections.abc import Iterable
 from typing import NamedTuple
 
 from wordfreq import zipf_frequency
@@ -103,6 +103,8 @@ class Glossary:
         low = word.lower()
         if low in self.terms:
             return True, self.terms[low]
+        if variants(low) & self.terms.keys():  # "haemorrhages": a form of a curated term
+            return True, None  # no curated wording for this form: the drafter leaves it
         return (sentence_start or not word[0].isupper()) and is_rare(low), None
 
     def is_everyday(self, term: str) -> bool:

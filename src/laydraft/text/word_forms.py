@@ -33,7 +33,7 @@ PREFIXES = ("un", "in", "im", "non", "re", "pre", "co", "sub", "under", "over", 
 
 
 def _singular(word: str) -> str:
-    if len(word) > 5 and word.endswith("ies"):  # not "caries" -> "cary"
+    if len(word) > 6 and word.endswith("ies"):  # not "caries" -> "cary"
         return word[:-3] + "y"
     if len(word) > 4 and re.search(r"(?:ss|x|ch|sh|z)es$", word):
         return word[:-2]
@@ -47,7 +47,7 @@ def _stems(word: str) -> set[str]:
     stems = {word, _singular(word)}
     for suffix, replacements in (("ing", ("", "e")), ("ed", ("", "e")), ("d", ("",)),
                                  ("ly", ("",)), ("ally", ("al",)), ("ful", ("",)),
-                                 ("ness", ("",)), ("ily", ("y",))):
+                                 ("ness", ("",)), ("iness", ("y",)), ("ily", ("y",))):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             stems.update(word[:-len(suffix)] + r for r in replacements)
     return stems
