@@ -31,8 +31,8 @@ ABBREVIATION = "jargon.abbreviation"
 
 _BRACKET_AFTER = re.compile(r"\s*\(([^()]*)\)")
 _BRACKETED = re.compile(r"(?<=\w) \(([^()]+)\)")
-_ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]*[A-Z0-9]s?(?:-[0-9]+)?$")
-_DIGIT_TAIL = re.compile(r"-?[0-9]+$")
+_ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]*[A-Z0-9]s?(?:-[0-9]+[A-Z0-9]*)?$")
+_DIGIT_TAIL = re.compile(r"-?[0-9]+[A-Z0-9]*$")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 

@@ -23,6 +23,10 @@ _BETWEEN = (r"(?!(?:versus|vs|than|compared|with|without|or|and|to|for|by|was|we
             r"|had|has|did|worked|works|showed|found)\b)[^\W\d_][\w'-]*")
 _WORDS_THEN_BRACKET = re.compile(
     r"^(?:[\s,]+" + _BETWEEN + r"){0," + str(MAX_WORDS_BEFORE_BRACKET) + r"}\s*\(([^()]+)\)")
+# "randomised controlled trials, where patients ...", "an adjuvant that is supposed to ..."
+_RELATIVE_AFTER = re.compile(
+    r"^(?:[\s,]+" + _BETWEEN + r"){0,3},?\s+(?:where|that is|which is|that are|which are"
+    r"|which refers|that refers)\b", re.I)
 _NOT_AN_EXPLANATION = re.compile(
     r"^\s*[\d<>=±+−-]|[%=<>±]|\bCI\b|\bevidence\b|\bp\s*[<=]|\bn\s*=|\bet al\b|\bversus\b"
     r"|^\s*(?:alone|or|and|with|without|e\.?g\.?|for example|including|mainly|mostly|especially"
@@ -48,6 +52,9 @@ _KINDS = (r"drugs?|medicines?|medications?|hormones?|vitamins?|minerals?|antibio
 _KIND_BEFORE = re.compile(
     r"\b(?:(?:the|a|an|another|called|named) (?:\w+ )?(?:" + _KINDS + r")|(?:" + _KINDS
     + r"),? (?:such as|like|including|called|named|known as)|called|named|known as)\s*$", re.I)
+# "four different psychostimulants: dexamphetamine, bupropion ...": a list after its kind.
+_LIST_OF_A_KIND = re.compile(
+    r"\b[^\W\d_]{4,}s:\s+(?:[\w-]+(?: [\w-]+)?(?: \([^()]*\))?(?:,\s+|\s+(?:and|or)\s+))*$")
 _KIND_AFTER = re.compile(r"^(?:\s+(?:" + _KINDS + r")\b)", re.I)
 
 
@@ -79,7 +86,11 @@ def explained_nearby(text: str, start: int, end: int, *, kind_cues: bool = True)
         return True
     if _LATER_IN_SENTENCE.search(after[:LATER_WINDOW]):
         return True
-    if kind_cues and (_KIND_BEFORE.search(text[s_start:start]) or _KIND_AFTER.match(after)):
+    if _RELATIVE_AFTER.match(after):
+        return True
+    before = text[s_start:start]
+    if kind_cues and (_KIND_BEFORE.search(before) or _LIST_OF_A_KIND.search(before)
+                      or _KIND_AFTER.match(after)):
         return True
     spans = sentence_spans(text)
     if 0 <= index < len(spans) - 1:

@@ -41,9 +41,9 @@ MIN_RARE_LENGTH = 6
 COMMON_ZIPF = 3.5  # a word behind a prefix, or a word in capitals, this common is plain
 
 # Letters (any script) joined by hyphens; an abbreviation keeps a digit tail ("PCSK9", "IL-17").
-_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:-?[0-9]+)?")
-_DIGIT_TAIL = re.compile(r"-?[0-9]+$")
-_ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]*[A-Z0-9](?:s)?(?:-[0-9]+)?$")
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:-?[0-9]+[A-Z0-9]*)?")
+_DIGIT_TAIL = re.compile(r"-?[0-9]+[A-Z0-9]*$")
+_ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]*[A-Z0-9](?:s)?(?:-[0-9]+[A-Z0-9]*)?$")
 _ROMAN = frozenset({"II", "III", "VI", "VII", "VIII", "IX", "XI", "XII"})
 _EXPLAINED_AFTER = re.compile(
     r"^(?:\s*\(|,\s+(?:a|an|the|which|that|or|meaning|also called|known as)\b|\s+[—–-]\s+"
