@@ -30,7 +30,7 @@ from laydraft.models import LaySummary
 SEED_ZIPF = 2.5
 PER_FAMILY = 180
 
-_WORD_TEMPLATES = (
+_WORD_TEMPLATES: tuple[str, ...] = (
     "The team also measured {t} in the people taking part.",
     "Changes in {t} were looked at as well.",
     "Some people in the study had {t}.",
@@ -40,7 +40,7 @@ _WORD_TEMPLATES = (
     "Nobody knows yet how much {t} matters here.",
     "We also found some reports of {t}.",
 )
-_ABBREVIATION_TEMPLATES = (
+_ABBREVIATION_TEMPLATES: tuple[str, ...] = (
     "The studies also reported {t} for each group.",
     "Results for {t} did not differ much.",
     "Few studies looked at {t}.",
