@@ -29,7 +29,7 @@ _RELATIVE_AFTER = re.compile(
     r"|which refers|that refers)\b", re.I)
 _NOT_AN_EXPLANATION = re.compile(
     r"^\s*[\d<>=±+−-]|[%=<>±]|\bCI\b|\bevidence\b|\bp\s*[<=]|\bn\s*=|\bet al\b|\bversus\b"
-    r"|^\s*(?:alone|or|and|with|without|e\.?g\.?|for example|including|mainly|mostly|especially"
+    r"|^\s*(?:alone|or|and|e\.?g\.?|for example|including|mainly|mostly|especially"
     r"|both|either|all|only|except|compared|vs)\b",
     re.I)
 _ABBREVIATION_ONLY = re.compile(r"^\s*[A-Z][A-Za-z0-9-]*[A-Z0-9]s?\s*$")
