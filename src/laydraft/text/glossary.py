@@ -6,7 +6,15 @@ ships its word lists in the wheel, so this works offline). An abbreviation is an
 token ("PML", "EDSS") not in the list of common ones. A term counts as explained when an
 explanation sits next to it: a bracket after it ("PML (a rare brain infection)"), a bracket
 around it ("a brain scan (MRI)"), "X, a ...", "X, which ...", "X - meaning ...", "X means ...",
-or "called X" / "known as X" before it.
+or "called X" / "known as X" before it (``explained``, which the offline drafter uses; the check
+also looks further, see ``laydraft.text.explanations``).
+
+A rare word is rare in every form a reader would see through: its American spelling, its
+singular or uninflected stem, or a common word behind a plain prefix ("imprecise") make it
+common (``laydraft.text.word_forms``). Words in capitals that are ordinary words ("RESULT"),
+Roman numerals and the team's everyday words (``everyday_words.txt``: health and research words
+lay readers know, such as "fatigue", "inhaler", "HIV") are never flagged by the check; the
+drafter still explains a curated term it knows, which does no harm.
 
 The jargon check flags unexplained terms and the offline drafter explains them, from this one
 list, so a term the drafter explains is one the check will not flag.
@@ -16,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
@@ -23,12 +32,19 @@ from typing import NamedTuple
 from wordfreq import zipf_frequency
 
 from .normalise import fold, for_reading
+from .sentences import sentence_spans
+from .word_forms import term_key, variants, without_prefix
 
 RARE_ZIPF = 3.0
 MIN_RARE_LENGTH = 6
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]|[A-Z]")
-_ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]*[A-Z0-9](?:s)?$")
+COMMON_ZIPF = 3.5  # a word behind a prefix, or a word in capitals, this common is plain
+
+# Letters (any script) joined by hyphens; an abbreviation keeps a digit tail ("PCSK9", "IL-17").
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:-?[0-9]+[A-Z0-9]*)?")
+_DIGIT_TAIL = re.compile(r"-?[0-9]+[A-Z0-9]*$")
+_ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9]*[A-Z0-9](?:s)?(?:-[0-9]+[A-Z0-9]*)?$")
+_ROMAN = frozenset({"II", "III", "VI", "VII", "VIII", "IX", "XI", "XII"})
 _EXPLAINED_AFTER = re.compile(
     r"^(?:\s*\(|,\s+(?:a|an|the|which|that|or|meaning|also called|known as)\b|\s+[—–-]\s+"
     r"|\s+(?:means|is an?|are|refers to|is when|which means)\b|\s+or\s+['\"‘“])",
@@ -47,9 +63,10 @@ class Term(NamedTuple):
 
 
 class Glossary:
-    """The team's curated terms and abbreviations with their plain explanations."""
+    """The team's curated terms and abbreviations with their plain explanations, and the
+    everyday words that are never jargon."""
 
-    def __init__(self, data: dict[str, object]) -> None:
+    def __init__(self, data: dict[str, object], everyday: Iterable[str] = ()) -> None:
         terms = data.get("terms", {})
         abbreviations = data.get("abbreviations", {})
         common = data.get("common", [])
@@ -62,28 +79,79 @@ class Glossary:
         self.phrase_pattern = re.compile(
             r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I
         ) if phrases else None
+        entries = [e.strip() for e in everyday if e.strip()]
+        self.everyday_abbreviations = {e for e in entries if _ABBREVIATION.match(e)}
+        self.everyday_words = {v for e in entries if " " not in e and e not in
+                               self.everyday_abbreviations for v in variants(e)}
+        everyday_phrases = sorted((e for e in entries if " " in e), key=len, reverse=True)
+        self.everyday_phrases = re.compile(
+            r"\b(?:" + "|".join(re.escape(p) for p in everyday_phrases) + r")\b", re.I
+        ) if everyday_phrases else None
 
-    def lookup(self, word: str) -> tuple[bool, str | None]:
-        """(is a candidate term, curated explanation) for one token of a text."""
+    def lookup(self, word: str, sentence_start: bool = False) -> tuple[bool, str | None]:
+        """(is a candidate term, curated explanation) for one token of a text.
+
+        ``sentence_start``: the token opens a sentence, so a capital says nothing about
+        whether it is a name ("Clofazimine was ...")."""
         if _ABBREVIATION.match(word) and len(word) > 1:
-            return word not in self.common, self.abbreviations.get(word)
+            head = _DIGIT_TAIL.sub("", word)
+            if head in self.common or word in self.common or head in _ROMAN or (
+                    len(head) >= 4 and head.isupper()
+                    and zipf_frequency(head.lower(), "en") >= COMMON_ZIPF):
+                return False, None
+            return True, self.abbreviations.get(word, self.abbreviations.get(head))
         low = word.lower()
         if low in self.terms:
             return True, self.terms[low]
-        return not word[0].isupper() and is_rare(low), None
+        if variants(low) & self.terms.keys():  # "haemorrhages": a form of a curated term
+            return True, None  # no curated wording for this form: the drafter leaves it
+        return (sentence_start or not word[0].isupper()) and is_rare(low), None
+
+    def is_everyday(self, term: str) -> bool:
+        """One of the team's everyday words (any form of it): not jargon for lay readers."""
+        if _ABBREVIATION.match(term):
+            return term in self.everyday_abbreviations or term_key(term) in \
+                self.everyday_abbreviations
+        return bool(variants(term) & self.everyday_words)
+
+    def everyday_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the everyday phrases ("shortness of breath") are in ``text``."""
+        if not self.everyday_phrases:
+            return []
+        return [m.span() for m in self.everyday_phrases.finditer(text)]
 
 
 @lru_cache(maxsize=1)
 def glossary() -> Glossary:
-    """The team's list, read once from ``jargon.json`` shipped with this package."""
-    text = files("laydraft.text").joinpath("jargon.json").read_text(encoding="utf-8")
-    return Glossary(json.loads(text))
+    """The team's lists, read once from ``jargon.json`` and ``everyday_words.txt``."""
+    package = files("laydraft.text")
+    text = package.joinpath("jargon.json").read_text(encoding="utf-8")
+    everyday = package.joinpath("everyday_words.txt").read_text(encoding="utf-8")
+    lines = [line for line in everyday.splitlines() if not line.lstrip().startswith("#")]
+    return Glossary(json.loads(text), lines)
+
+
+def _common_form(word: str) -> bool:
+    return any(zipf_frequency(form, "en") >= RARE_ZIPF for form in variants(word)) or any(
+        zipf_frequency(rest, "en") >= COMMON_ZIPF for rest in without_prefix(word))
 
 
 @lru_cache(maxsize=65536)
 def is_rare(word: str) -> bool:
-    """Rare in everyday English (cached: the same words recur across drafts)."""
-    return len(word) >= MIN_RARE_LENGTH and zipf_frequency(word, "en") < RARE_ZIPF
+    """Rare in everyday English in every form a reader would see through (cached: the same
+    words recur across drafts). A hyphenated word is rare when some part of it is."""
+    if len(word.replace("-", "")) < MIN_RARE_LENGTH or _common_form(word):
+        return False
+    parts = word.split("-")
+    return len(parts) == 1 or any(len(p) >= MIN_RARE_LENGTH and not _common_form(p)
+                                  for p in parts)
+
+
+def rare_parts(word: str) -> list[str]:
+    """The parts of a hyphenated word that make it rare ("non-carbapenem" -> ["carbapenem"])."""
+    parts = word.split("-")
+    rare = [p for p in parts if len(p) >= MIN_RARE_LENGTH and not _common_form(p)]
+    return rare if len(parts) > 1 and rare else [word]
 
 
 def explained(text: str, start: int, end: int) -> bool:
@@ -114,11 +182,15 @@ def _phrases(text: str, readable: str, terms: Glossary) -> list[Term]:
 def _words(
     text: str, readable: str, terms: Glossary, taken: list[tuple[int, int]]
 ) -> list[Term]:
+    starts = {start for start, _ in sentence_spans(readable)}
     found = []
     for match in _TOKEN.finditer(readable):
-        if any(s <= match.start() < e for s, e in taken):
+        start, end = match.span()
+        if any(s <= start < e for s, e in taken):
             continue
-        candidate, plain = terms.lookup(match.group())
+        if not _ABBREVIATION.match(match.group()):
+            end = start + len(_DIGIT_TAIL.sub("", match.group()))  # "Every-4" reads "Every"
+        candidate, plain = terms.lookup(readable[start:end], start in starts)
         if candidate:
-            found.append(Term(match.start(), match.end(), text[match.start():match.end()], plain))
+            found.append(Term(start, end, text[start:end], plain))
     return found
