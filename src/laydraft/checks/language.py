@@ -16,10 +16,11 @@ mostly of drug names, Latin terms or gene names ("oral fluconazole and vaginal f
 reads as Spanish), so a sentence counts as foreign only when its small, everyday words agree:
 more of them are among the most frequent words of the detected language (wordfreq) than of
 the configured one. Names do not vote that way; the words that hold a sentence together do.
-Text in brackets or quotation marks (a trial's foreign name, a glossary) and words in capitals
-(abbreviations: "IL-6" is not the Italian "il") are left out first, and sentences with fewer
-than four words are not judged. Sentences mostly in another script than
-the configured language's (Cyrillic, Chinese, ...) are foreign whatever their words.
+Text in brackets or quotation marks (a trial's foreign name, a glossary), addresses, and
+words in capitals (abbreviations: "IL-6" is not the Italian "il") are left out first, and
+sentences with fewer than four words are not judged. Sentences mostly in another script than
+the configured language's (Cyrillic, Chinese, ...) are foreign whatever their words; the
+shared sentence splitter, written for English, is helped to cut before them.
 """
 
 from __future__ import annotations
@@ -44,11 +45,14 @@ DEFAULT_LANGUAGE = "en"
 # Cochrane translates its summaries into most, and the main other scripts.
 LIKELY = ("en", "es", "fr", "de", "pt", "it", "nl", "pl", "ru", "zh", "ja", "ko")
 MIN_WORDS = 4  # shorter sentences say too little about their language
-TOP_WORDS = 100  # a language's everyday words: its most frequent ones
-_MIN_VOTES = 2  # foreign everyday words needed before a sentence counts as foreign
+TOP_WORDS = 300  # a language's everyday words: its most frequent ones
 
-# Brackets and quotations: names and glossaries, not the sentence's own language.
-_ASIDES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]|«[^»]*»|‘[^’]*’")
+# Addresses, brackets and quotations: names and glossaries, not the sentence's own language.
+_ASIDES = re.compile(r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+"
+                     r"|\([^()]*\)|\[[^\[\]]*\]|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]|«[^»]*»|‘[^’]*’")
+# A stop before a letter outside A-Z, and a Chinese or Japanese full stop (see ``_spans``).
+_OTHER_SCRIPT_END = re.compile(r"(?<=[.!?])[\"'’”)\]]*\s+(?=[^\W\d_A-Za-z])"
+                               r"|(?<=[。！？])\s*")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -141,13 +145,31 @@ def judge_sentence(text: str, code: str = DEFAULT_LANGUAGE) -> tuple[int, str | 
     if home and theirs:
         for_home = sum(w in home and w not in theirs for w in words)
         for_them = sum(w in theirs and w not in home for w in words)
-        return len(words), (other if for_them >= _MIN_VOTES and for_them > for_home else None)
+        # Two foreign everyday words outvoting the home ones, or one and none of the home's.
+        agree = for_them > for_home and (for_them >= 2 or for_home == 0)
+        return len(words), (other if agree else None)
     confidence = _detector(code).compute_language_confidence(own, detected)
     return len(words), (other if confidence >= 0.9 else None)
 
 
-def _judged(text: str, code: str) -> Iterator[Judged]:
+def _spans(text: str) -> Iterator[tuple[int, int]]:
+    """Sentences, also cut where a stop is followed by a letter outside A-Z (a Cyrillic or
+    Greek capital, a Chinese character) and after a Chinese or Japanese full stop, which the
+    shared splitter (written for English) does not do."""
     for start, end in sentence_spans(text):
+        cut = start
+        for match in _OTHER_SCRIPT_END.finditer(text, start, end):
+            if text[match.end():match.end() + 1].islower():
+                continue  # "approx. über": not a new sentence
+            if text[cut:match.start()].strip():
+                yield cut, match.start()
+            cut = match.end()
+        if text[cut:end].strip():
+            yield cut, end
+
+
+def _judged(text: str, code: str) -> Iterator[Judged]:
+    for start, end in _spans(text):
         words, foreign = judge_sentence(text[start:end], code)
         yield Judged(start, end, words, foreign)
 
