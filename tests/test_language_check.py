@@ -145,3 +145,14 @@ def test_the_language_setting_is_an_iso_code_the_detector_knows() -> None:
         Settings(language="english")
     with pytest.raises(ValueError, match="unknown language"):
         make_language_check("xx")
+
+
+def test_the_shipped_word_lists_are_wordfreqs() -> None:
+    from wordfreq import top_n_list
+
+    from laydraft.checks.language import LIKELY, TOP_WORDS, _word_lists
+
+    lists = _word_lists()
+    assert set(lists) == set(LIKELY)
+    assert all(len(words) == TOP_WORDS for words in lists.values())
+    assert lists["en"] == top_n_list("en", TOP_WORDS)  # English is loaded by other checks anyway

@@ -14,8 +14,9 @@ low-accuracy mode (trigram models only: a few milliseconds and ~50 MB, against ~
 ~250 MB for the full models). A statistical detector alone misreads English sentences made
 mostly of drug names, Latin terms or gene names ("oral fluconazole and vaginal fenticonazole"
 reads as Spanish), so a sentence counts as foreign only when its small, everyday words agree:
-more of them are among the most frequent words of the detected language (wordfreq) than of
-the configured one. Names do not vote that way; the words that hold a sentence together do.
+more of them are among the most frequent words of the detected language than of the configured
+one (wordfreq's lists, shipped as ``language_words.json``: wordfreq itself would hold ~30 MB
+per language). Names do not vote that way; the words that hold a sentence together do.
 Text in brackets or quotation marks (a trial's foreign name, a glossary), addresses, and
 words in capitals (abbreviations: "IL-6" is not the Italian "il") are left out first, and
 sentences with fewer than four words are not judged. Sentences mostly in another script than
@@ -25,11 +26,13 @@ shared sentence splitter, written for English, is helped to cut before them.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from ..models import Abstract, Finding, LaySummary, Severity
@@ -84,9 +87,19 @@ def _detector(code: str) -> LanguageDetector:
 
 
 @cache
+def _word_lists() -> dict[str, list[str]]:
+    """The shipped lists (``language_words.json``): wordfreq's top words for ``LIKELY``."""
+    text = files("laydraft.checks").joinpath("language_words.json").read_text(encoding="utf-8")
+    words: dict[str, list[str]] = json.loads(text)["words"]
+    return words
+
+
+@cache
 def _everyday_words(code: str) -> frozenset[str]:
     """The language's most frequent words (empty when wordfreq has no list for it)."""
-    from wordfreq import available_languages, top_n_list
+    if code in _word_lists():
+        return frozenset(_word_lists()[code][:TOP_WORDS])
+    from wordfreq import available_languages, top_n_list  # ~30 MB for one more language
 
     if code not in available_languages():
         return frozenset()
