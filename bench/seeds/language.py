@@ -3,7 +3,9 @@
 Families:
 
 - ``language-mixed``: one sentence in another language put into a real summary (a human one
-  or an offline draft) after one of its sentences; the check must report that sentence;
+  or an offline draft) after one of its sentences; the check must report that sentence. Most
+  are ordinary sentences (200); 64 are short ones carried mostly by drug names, figures and
+  abbreviations (``HARD``, each put into two summaries);
 - ``language-other``: a whole summary in another language (five to seven sentences of one
   language, in a random order) checked against a real abstract; the check must report it;
 - ``language-terms``: an English sentence carrying Latin terms, drug or gene names, or a
@@ -245,6 +247,50 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Harder ones: short, or carried mostly by drug names, figures and abbreviations.
+HARD: dict[str, tuple[str, ...]] = {
+    "es": (
+        "Tomaron metformina dos veces al día.",
+        "El grupo con ibuprofeno tuvo menos fiebre.",
+        "No hubo muertes en el grupo de control.",
+        "La HbA1c bajó un poco con la insulina glargina.",
+        "Se usó amoxicilina durante siete días.",
+        "Los niños con VIH recibieron zidovudina.",
+        "El dolor bajó 2 puntos en la escala.",
+        "Pocos pacientes tuvieron náuseas con la morfina.",
+    ),
+    "fr": (
+        "Ils ont pris de la metformine deux fois par jour.",
+        "Le groupe sous ibuprofène avait moins de fièvre.",
+        "Il n'y a eu aucun décès dans le groupe témoin.",
+        "L'HbA1c a un peu baissé avec l'insuline glargine.",
+        "On a donné de l'amoxicilline pendant sept jours.",
+        "Les enfants atteints du VIH ont reçu de la zidovudine.",
+        "La douleur a baissé de 2 points sur l'échelle.",
+        "Peu de patients ont eu des nausées sous morphine.",
+    ),
+    "de": (
+        "Sie nahmen zweimal täglich Metformin ein.",
+        "Die Gruppe mit Ibuprofen hatte weniger Fieber.",
+        "In der Kontrollgruppe gab es keine Todesfälle.",
+        "Der HbA1c sank mit Insulin glargin etwas.",
+        "Amoxicillin wurde sieben Tage lang gegeben.",
+        "Kinder mit HIV bekamen Zidovudin.",
+        "Der Schmerz sank auf der Skala um 2 Punkte.",
+        "Wenige Patienten hatten unter Morphin Übelkeit.",
+    ),
+    "pt": (
+        "Eles tomaram metformina duas vezes por dia.",
+        "O grupo com ibuprofeno teve menos febre.",
+        "Não houve mortes no grupo de controle.",
+        "A HbA1c caiu um pouco com a insulina glargina.",
+        "A amoxicilina foi usada durante sete dias.",
+        "As crianças com HIV receberam zidovudina.",
+        "A dor caiu 2 pontos na escala.",
+        "Poucos pacientes tiveram enjoo com a morfina.",
+    ),
+}
+
 # English sentences the check must leave alone: Latin terms, drug and gene names, quoted
 # foreign names of trials and questionnaires. "{}" takes one of the fillers after it.
 ENGLISH_WITH_TERMS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -313,16 +359,17 @@ def _insert(text: evalset.Text, sentence: str, rng: random.Random
 
 
 def _mixed(texts: list[evalset.Text], rng: random.Random) -> Iterator[Seed]:
-    for code in LANGUAGES:
-        for sentence in SENTENCES[code]:
-            text = rng.choice(texts)
-            placed = _insert(text, sentence, rng)
-            if placed is None:
-                continue
-            summary, section, start, end = placed
-            yield Seed(family="language-mixed", check="language", text_id=text.text_id,
-                       abstract=text.abstract, summary=summary, section=section,
-                       start=start, end=end)
+    sentences = [sentence for code in LANGUAGES for sentence in SENTENCES[code]]
+    sentences += [sentence for group in HARD.values() for sentence in group] * 2
+    for sentence in sentences:
+        text = rng.choice(texts)
+        placed = _insert(text, sentence, rng)
+        if placed is None:
+            continue
+        summary, section, start, end = placed
+        yield Seed(family="language-mixed", check="language", text_id=text.text_id,
+                   abstract=text.abstract, summary=summary, section=section,
+                   start=start, end=end)
 
 
 def _other(texts: list[evalset.Text], rng: random.Random) -> Iterator[Seed]:
