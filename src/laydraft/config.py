@@ -76,6 +76,7 @@ class Settings(BaseModel):
     cache: bool = True
     audience: str = "people living with multiple sclerosis and their caregivers"
     target_grade: float = 8
+    language: str = "en"  # ISO 639-1 code of the language summaries must be written in
     database: str = ""
     journal: str = ""  # answer journal file; empty: answers.jsonl in the user data folder
     prompts_dir: str = ""
@@ -116,6 +117,20 @@ class Settings(BaseModel):
         if isinstance(value, str):
             return [host.strip() for host in value.split(",") if host.strip()]
         return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        """An ISO 639-1 code the language check's detector knows ("en", "fr", ...)."""
+        from lingua import IsoCode639_1  # the detector's list; importing it is cheap
+
+        code = value.strip().lower()
+        try:
+            IsoCode639_1.from_str(code)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a two-letter ISO 639-1 language code the "
+                             "language check knows, such as \"en\" or \"fr\"") from None
+        return code
 
     def source_of(self, name: str) -> SettingSource:
         """Where setting ``name`` came from (the last layer that set any part of it)."""

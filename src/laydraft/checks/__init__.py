@@ -11,7 +11,9 @@ one ``CheckSpec`` per check (name, factory, what it reports). One module per che
 - ``completeness``: sections present, word ranges, headline shape, the design's limits;
 - ``readability``: reading grade overall (info) and per section above target (warnings);
 - ``injection``: abstract text that addresses the model, and summaries that follow it (errors);
-- ``markup``: HTML, script, script addresses or Markdown links in a summary (errors).
+- ``markup``: HTML, script, script addresses or Markdown links in a summary (errors);
+- ``language``: a summary in another language than the configured one (errors), or a
+  sentence in another language (warnings).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .claims import check_claims
 from .completeness import make_completeness_check
 from .injection import check_injection
 from .jargon import check_jargon
+from .language import DEFAULT_LANGUAGE, make_language_check
 from .markup import check_markup
 from .numbers import check_numbers
 from .readability import ReadingLevel, make_readability_check, readability
@@ -41,15 +44,16 @@ _ORDER = {"error": 0, "warning": 1, "info": 2}
 @dataclass(frozen=True)
 class CheckSpec:
     """One check: its name (the ``Finding.check`` it reports under), how to build it, and what
-    it reports. ``make`` receives the target grade and word ranges; most checks ignore them."""
+    it reports. ``make`` receives the target grade, word ranges and language (ISO 639-1);
+    most checks ignore them."""
 
     name: str
-    make: Callable[[float, WordLimits | None], Check]
+    make: Callable[[float, WordLimits | None, str], Check]
     reports: str
 
 
-def _fixed(check: Check) -> Callable[[float, WordLimits | None], Check]:
-    return lambda target_grade, limits: check
+def _fixed(check: Check) -> Callable[[float, WordLimits | None, str], Check]:
+    return lambda target_grade, limits, language: check
 
 
 # The registry, in the order findings of equal severity are listed.
@@ -63,21 +67,25 @@ CHECKS: tuple[CheckSpec, ...] = (
               "warnings: telling readers what to do about their treatment"),
     CheckSpec("jargon", _fixed(check_jargon),
               "warnings: unexplained technical words and abbreviations"),
-    CheckSpec("completeness", lambda grade, limits: make_completeness_check(limits),
+    CheckSpec("completeness", lambda grade, limits, language: make_completeness_check(limits),
               "missing sections, word counts outside their ranges, headline shape, and the "
               "design's limits left unsaid"),
-    CheckSpec("readability", lambda grade, limits: make_readability_check(grade),
+    CheckSpec("readability", lambda grade, limits, language: make_readability_check(grade),
               "info: the reading grade overall; warnings: sections above the target grade"),
     CheckSpec("injection", _fixed(check_injection),
               "errors: abstract text that addresses the model, and summaries that follow it"),
     CheckSpec("markup", _fixed(check_markup),
               "errors: HTML, script, javascript:/data: addresses or Markdown links in a summary"),
+    CheckSpec("language", lambda grade, limits, language: make_language_check(language),
+              "errors: a summary in another language than the configured one; warnings: "
+              "sentences in another language"),
 )
 
 
-def checks_for(target_grade: float = 8, limits: WordLimits | None = None) -> list[Check]:
-    """Every registered check, configured with the target grade and word ranges."""
-    return [spec.make(target_grade, limits) for spec in CHECKS]
+def checks_for(target_grade: float = 8, limits: WordLimits | None = None,
+               language: str = DEFAULT_LANGUAGE) -> list[Check]:
+    """Every registered check, configured with the target grade, word ranges and language."""
+    return [spec.make(target_grade, limits, language) for spec in CHECKS]
 
 
 def run_checks(
@@ -86,6 +94,7 @@ def run_checks(
     *,
     target_grade: float = 8,
     limits: WordLimits | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[Finding]:
     """Every check's findings for one summary of one abstract, errors first.
 
@@ -97,5 +106,6 @@ def run_checks(
         "sections": [s.model_copy(update={"text": fold(s.text)}) for s in abstract.sections]})
     summary = summary.model_copy(
         update={name: fold(text) for name, text in summary.sections().items()})
-    findings = [f for check in checks_for(target_grade, limits) for f in check(abstract, summary)]
+    findings = [f for check in checks_for(target_grade, limits, language)
+                for f in check(abstract, summary)]
     return sorted(findings, key=lambda f: _ORDER[f.severity.value])

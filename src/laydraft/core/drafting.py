@@ -41,7 +41,7 @@ def check_summary(settings: Settings, abstract: Abstract, summary: LaySummary) -
     from ..checks import run_checks  # loads textstat and wordfreq (~1 s): only when checking
 
     return run_checks(abstract, summary, target_grade=settings.target_grade,
-                      limits=settings.limits)
+                      limits=settings.limits, language=settings.language)
 
 
 class DraftingCore:
