@@ -374,7 +374,8 @@ def dismiss(store: Store, draft_id: int, finding: int | str, reason: str, review
 
 def dismissal_note(dismissal: Dismissal) -> str:
     """One line for the log: which finding, its words, and the reason."""
-    words = f' "{dismissal.span}"' if dismissal.span else ""
+    span = dismissal.span if len(dismissal.span) <= 60 else dismissal.span[:57] + "…"
+    words = f' "{span}"' if span else ""
     where = f" in {dismissal.section}" if dismissal.section else ""
     return (f"[{dismissal.code or dismissal.check}]{words}{where}: {dismissal.message} "
             f"— reason: {dismissal.reason}")

@@ -121,7 +121,7 @@ def recheck_text(results: list[Recheck], version: int) -> str:
         return "No drafts are waiting in the queue; nothing was re-checked."
     lines = []
     for r in results:
-        title = f" {r.title[:60]}" if r.title else ""
+        title = f" {r.title if len(r.title) <= 60 else r.title[:57] + '…'}" if r.title else ""
         if r.skipped:
             lines.append(f"draft #{r.draft_id} v{r.version}{title}: skipped ({r.skipped})")
         elif r.changed:

@@ -486,7 +486,7 @@ def review_comment(obj: Context, draft_id: int, text: str, section: str | None,
 @review.command("dismiss")
 @click.argument("draft_id", type=int)
 @click.argument("finding", metavar="FINDING")
-@click.option("-r", "--reason", required=True,
+@click.option("-m", "--reason", required=True,
               help="Why the finding needs no change; kept, and shown beside the finding.")
 @reviewer_option
 @json_option
@@ -502,8 +502,8 @@ def review_dismiss(obj: Context, draft_id: int, finding: str, reason: str,
 
     \b
     Example:
-      laydraft review dismiss 3 2 -r "42% is in table 2 of the paper"
-      laydraft review dismiss 3 jargon.unexplained -r "explained in the next sentence"
+      laydraft review dismiss 3 2 -m "42% is in table 2 of the paper"
+      laydraft review dismiss 3 jargon.unexplained -m "explained in the next sentence"
     """
     settings, store, actor = _acting(obj, as_name, Action.dismiss)
     made = workflow.dismiss(store, draft_id, finding.strip().lstrip("#"), reason, actor)
