@@ -151,6 +151,7 @@ def test_check_queue_prints_what_changed_per_draft(env: dict[str, str],  # noqa:
     assert lines[-1] == f"Re-checked 2 drafts with checks version {CHECKS_VERSION}: 1 changed."
     history = ok(env, "review", "history", "1")
     assert "alice recheck" in history and "[claims.retired_rule]" in history
+    assert f"findings by checks version {CHECKS_VERSION}" in ok(env, "review", "show", "1")
     data = json.loads(ok(env, "check", "--queue", "--status", "pending_review", "--json"))
     assert data["checks_version"] == CHECKS_VERSION
     assert [(d["draft_id"], d["added"], d["removed"]) for d in data["drafts"]] == [

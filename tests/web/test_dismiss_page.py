@@ -56,6 +56,8 @@ def test_a_reviewer_dismisses_a_finding_with_a_reason_and_approval_no_longer_nee
     assert "Dismissed by <strong>rita</strong>" in page
     assert html.escape(reason) in page and reason not in page  # escaped, never markup
     assert f'aria-label="Reason to dismiss finding {number}"' not in page
+    history = rita.get(f"/drafts/{draft_id}/history")
+    assert 'id="dismissals"' in history and html.escape(reason) in history
     (event,) = [e for e in store.events(draft_id) if e.action == "dismiss"]
     assert event.actor == "rita" and reason in (event.note or "")
     rita.post(f"/drafts/{draft_id}/release")

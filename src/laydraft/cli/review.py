@@ -131,7 +131,11 @@ def show_text(draft: Draft, state: DraftState, comments: list[Comment],
     summary = "DRAFT\n\n" + draft_text(draft, dismissal_marks(draft, dismissals or []))
     width = shutil.get_terminal_size((100, 24)).columns
     body = _columns(summary, source, width) if width >= 140 else f"{summary}\n\n{source}"
-    lines = [body, "", _state_line(state), *override_lines(draft, overrides or [])]
+    checked = (f"findings by checks version {draft.checks_version}"
+               if draft.checks_version is not None else
+               "findings by checks from before versions were recorded (`laydraft check "
+               "--queue` re-checks the queue)")
+    lines = [body, "", _state_line(state), checked, *override_lines(draft, overrides or [])]
     if draft.abstract.flags:
         lines += ["Ingest notes:", *(f"  ! {flag}" for flag in draft.abstract.flags)]
     if comments:
