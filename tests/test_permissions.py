@@ -47,18 +47,18 @@ EXPECTED: dict[tuple[str, DraftStatus], set[Action]] = {
     ("editor", S.rejected): {A.draft, A.comment},
     ("editor", S.published): {A.draft, A.comment},
     ("editor", S.withdrawn): {A.draft, A.comment},
-    ("reviewer", S.pending_review): {A.draft, A.comment, A.claim},
+    ("reviewer", S.pending_review): {A.draft, A.comment, A.claim, A.recheck},
     ("reviewer", S.in_review): {A.draft, A.comment, A.claim, A.release, A.edit, A.redraft,
-                                A.approve, A.reject, A.request_changes},
-    ("reviewer", S.changes_requested): {A.draft, A.comment, A.edit, A.redraft},
+                                A.approve, A.reject, A.request_changes, A.dismiss, A.recheck},
+    ("reviewer", S.changes_requested): {A.draft, A.comment, A.edit, A.redraft, A.recheck},
     ("reviewer", S.approved): {A.draft, A.comment},
     ("reviewer", S.rejected): {A.draft, A.comment},
     ("reviewer", S.published): {A.draft, A.comment},
     ("reviewer", S.withdrawn): {A.draft, A.comment},
-    ("admin", S.pending_review): {A.draft, A.comment, A.claim},
+    ("admin", S.pending_review): {A.draft, A.comment, A.claim, A.recheck},
     ("admin", S.in_review): {A.draft, A.comment, A.claim, A.release, A.edit, A.redraft,
-                             A.approve, A.reject, A.request_changes},
-    ("admin", S.changes_requested): {A.draft, A.comment, A.edit, A.redraft},
+                             A.approve, A.reject, A.request_changes, A.dismiss, A.recheck},
+    ("admin", S.changes_requested): {A.draft, A.comment, A.edit, A.redraft, A.recheck},
     ("admin", S.approved): {A.draft, A.comment, A.publish},
     ("admin", S.rejected): {A.draft, A.comment},
     ("admin", S.published): {A.draft, A.comment, A.publish, A.correct, A.withdraw},
@@ -94,7 +94,7 @@ def test_roles_needed() -> None:
     assert {a for a, r in NEEDED_ROLE.items() if r is Role.editor} == {
         A.draft, A.edit, A.redraft, A.comment}
     assert {a for a, r in NEEDED_ROLE.items() if r is Role.reviewer} == {
-        A.claim, A.release, A.approve, A.reject, A.request_changes}
+        A.claim, A.release, A.approve, A.reject, A.request_changes, A.dismiss, A.recheck}
     assert {a for a, r in NEEDED_ROLE.items() if r is Role.admin} == {
         A.publish, A.correct, A.withdraw}
     assert set(NEEDED_ROLE) == set(Action)

@@ -25,7 +25,9 @@ if POSTGRES_URL:
     pytest.importorskip("psycopg", reason="install the extra: pip install 'laydraft[postgres]'")
     from test_accounts import *  # noqa: F403
     from test_cli_review_e2e import *  # noqa: F403
+    from test_dismissals import *  # noqa: F403
     from test_export import *  # noqa: F403
+    from test_recheck import *  # noqa: F403
     from test_review_workflow import *  # noqa: F403
     from test_schema import *  # noqa: F403
     from test_store import *  # noqa: F403

@@ -119,6 +119,11 @@ class ErrorCode(StrEnum):
                                              # (context: draft_id, version, findings)
     BAD_OVERRIDE = "bad_override"            # an override names no error finding or has no
                                              # reason (context: draft_id, key, count)
+    NO_SUCH_FINDING = "no_such_finding"      # a dismissal names no finding of the current
+                                             # version (context: draft_id, version, finding,
+                                             # count)
+    ALREADY_DISMISSED = "already_dismissed"  # that finding is dismissed already (context:
+                                             # draft_id, finding, actor, reason)
     UNKNOWN_ACTOR = "unknown_actor"          # a shared queue needs a known user (context: name,
                                              # action)
     # network (exit 1)

@@ -262,6 +262,9 @@ class Draft(BaseModel):
     summary: LaySummary
     provenance: Provenance
     findings: list[Finding] = Field(default_factory=list)
+    checks_version: int | None = Field(
+        default=None, description="The checks' version (``checks.CHECKS_VERSION``) that "
+        "computed ``findings``; None for findings stored before versions were recorded.")
     status: DraftStatus = DraftStatus.pending_review
     version: int = 1
     reviewer: str | None = None
@@ -306,6 +309,9 @@ class Version(BaseModel):
     note: str | None = None
     summary: LaySummary
     findings: list[Finding] = Field(default_factory=list)
+    checks_version: int | None = Field(
+        default=None, description="The checks' version (``checks.CHECKS_VERSION``) that "
+        "computed ``findings``; None for findings stored before versions were recorded.")
     provenance: Provenance
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -355,24 +361,63 @@ class DraftState(BaseModel):
                 and self.claim_expires > now)
 
 
-class Override(BaseModel):
-    """A reviewer's written reason for approving despite one error-level finding."""
+def span_text(finding: Finding, summary: LaySummary) -> str:
+    """The words a finding points at in ``summary`` ("" for a whole section or draft)."""
+    if finding.section is None or finding.start is None or finding.end is None:
+        return ""
+    text = summary.sections().get(finding.section, "")
+    if not 0 <= finding.start < finding.end <= len(text):
+        return ""
+    return text[finding.start:finding.end]
+
+
+class Dismissal(BaseModel):
+    """A reviewer's written reason why one finding needs no change, stored and audited.
+
+    A dismissal is matched to findings by what they are, not by their place in a list: the
+    finding's ``code`` (its check when it has none), its section and the words it points at
+    (``span``). So it still holds after a re-check or an edit that leaves those words alone,
+    and it lapses when they change. ``approval`` marks the reasons given while approving
+    despite an error finding (what used to be called an override): those hold for the version
+    approved only. Dismissals stored before codes existed (``code`` empty) match the old
+    way: same check, place and message.
+    """
 
     draft_id: int
-    version: int
+    version: int = Field(description="The version the reviewer was looking at.")
     check: str
+    code: str = ""
     section: str | None = None
+    span: str = ""
     start: int | None = None
     end: int | None = None
     message: str
     reason: str = Field(min_length=1)
     actor: str
+    approval: bool = False
     at: datetime = Field(default_factory=utcnow)
 
-    def covers(self, finding: Finding) -> bool:
-        """True when this override was written for ``finding`` (same check, place, message)."""
+    @classmethod
+    def of(cls, finding: Finding, summary: LaySummary, **fields: Any) -> Dismissal:
+        """A dismissal of ``finding`` (as it stands in ``summary``) with the given reason etc."""
+        return cls(check=finding.check, code=finding.code, section=finding.section,
+                   span=span_text(finding, summary), start=finding.start, end=finding.end,
+                   message=finding.message, **fields)
+
+    def covers(self, finding: Finding, span: str | None = None) -> bool:
+        """True when this dismissal was written for ``finding``, whose words are ``span``.
+
+        Without ``span`` (or for a dismissal stored before codes), the finding must be the
+        same check at the same place with the same message.
+        """
+        if self.code and span is not None:
+            return (self.code, self.section, self.span) == (finding.code, finding.section, span)
         return (self.check, self.section, self.start, self.end, self.message) == (
             finding.check, finding.section, finding.start, finding.end, finding.message)
+
+
+# An override is the dismissal of an error finding given while approving (``approval=True``).
+Override = Dismissal
 
 
 class Role(StrEnum):

@@ -9,7 +9,8 @@ every change they make, so the rules hold for every interface; the web app calls
 
 Roles:
     editor    draft, edit, re-draft, comment (edits need a claim or changes requested)
-    reviewer  also claim, release, approve, reject, request changes
+    reviewer  also claim, release, approve, reject, request changes, dismiss a finding with
+              a reason (holding the claim), re-check queued drafts with the current checks
     admin     also publish (export), correct and withdraw published pages, manage users
 
 The four-eyes rule (setting ``four_eyes``): whoever created a draft, or saved its current
@@ -39,6 +40,8 @@ class Action(StrEnum):
     approve = "approve"
     reject = "reject"
     request_changes = "request_changes"
+    dismiss = "dismiss"
+    recheck = "recheck"
     publish = "publish"
     correct = "correct"
     withdraw = "withdraw"
@@ -49,9 +52,11 @@ NEEDED_ROLE: dict[Action, Role] = {
     Action.comment: Role.editor,
     Action.claim: Role.reviewer, Action.release: Role.reviewer, Action.approve: Role.reviewer,
     Action.reject: Role.reviewer, Action.request_changes: Role.reviewer,
+    Action.dismiss: Role.reviewer, Action.recheck: Role.reviewer,
     Action.publish: Role.admin, Action.correct: Role.admin, Action.withdraw: Role.admin,
 }
 DECISIONS = (Action.approve, Action.reject, Action.request_changes)
+QUEUED = (DraftStatus.pending_review, DraftStatus.in_review, DraftStatus.changes_requested)
 PUBLISHABLE = (DraftStatus.approved, DraftStatus.published, DraftStatus.withdrawn)
 
 
@@ -169,8 +174,13 @@ def _by_state(actor: Actor, action: Action, state: DraftState, facts: Facts) -> 
         if state.status not in (DraftStatus.pending_review, DraftStatus.in_review):
             return _refuse_state(action, state, "only drafts waiting for review can be claimed")
         return _allow(action)
-    if action is Action.release:
+    if action in (Action.release, Action.dismiss):
         return _needs_claim(action, actor, state, now)
+    if action is Action.recheck:
+        if state.status not in QUEUED:
+            return _refuse_state(action, state, "only drafts in the review queue are "
+                                 "re-checked")
+        return _allow(action)
     if action in DECISIONS:
         held = _needs_claim(action, actor, state, now)
         if not held or action is not Action.approve:

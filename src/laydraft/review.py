@@ -12,10 +12,12 @@ person acting is an ``Actor`` (name and role); a bare name means the trusting lo
 personal queue and acts as an admin (the CLI on a shared queue and the web app always pass an
 ``Actor`` with the role held in the database).
 
-Approving a version with error-level findings needs a written reason for each (an
-``Override``, stored and audited); an admin may correct a published draft (a new version of
-kind ``correction`` whose note is shown, dated, on the page) or withdraw it. Saves are
-optimistic: a save names the version it was based on and is refused (StaleVersionError)
+A reviewer holding the claim may dismiss a finding with a written reason (a ``Dismissal``,
+stored and audited; matched to findings by code, section and words, so it survives re-checks).
+Approving a version with error-level findings needs a written reason for each one not
+dismissed (an ``Override``: a dismissal given while approving, stored and audited); an
+admin may correct a published draft (a new version of kind ``correction`` whose note is
+shown, dated, on the page) or withdraw it. Saves are optimistic: a save names the version it was based on and is refused (StaleVersionError)
 if anyone saved after it, so no edit silently overwrites another.
 """
 
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ValidationError
 
 from .config import Settings
-from .core import DraftingCore, check_summary
+from .core import DraftingCore, check_summary, checks_version
 from .db import Store
 from .diff import VersionDiff, diff_summaries
 from .errors import ErrorCode, UsageError, WorkflowError
@@ -36,6 +38,8 @@ from .models import (
     SUMMARY_FIELDS,
     AuditEvent,
     Comment,
+    Dismissal,
+    Draft,
     DraftState,
     DraftStatus,
     Finding,
@@ -46,6 +50,7 @@ from .models import (
     Severity,
     Version,
     VersionKind,
+    span_text,
     utcnow,
 )
 from .permissions import Action, Actor, Decision, Facts, decide
@@ -64,8 +69,9 @@ DECISIONS: dict[str, tuple[DraftStatus, DraftStatus]] = {
 
 
 class History(BaseModel):
-    """Everything that happened to a draft: its versions, comments, audit events and the
-    reasons reviewers gave for approving despite error findings."""
+    """Everything that happened to a draft: its versions, comments, audit events, the reasons
+    reviewers gave for approving despite error findings (``overrides``) and every dismissed
+    finding (``dismissals``, overrides included)."""
 
     draft_id: int
     state: DraftState
@@ -73,6 +79,7 @@ class History(BaseModel):
     comments: list[Comment]
     events: list[AuditEvent]
     overrides: list[Override] = []
+    dismissals: list[Dismissal] = []
 
 
 Person = Actor | str
@@ -204,7 +211,7 @@ def transition(store: Store, draft_id: int, action: str, reviewer: Person,
 
     A note is kept in the audit log and also as a comment, where the next editor sees it.
     Approving a version with error-level findings needs ``overrides``: a written reason for
-    each, keyed by the finding's number (1, 2, ... in ``error_findings`` order).
+    each one not dismissed already, keyed by its number (1, 2, ... in ``open_errors`` order).
     """
     if action not in DECISIONS:
         raise UsageError(f"unknown action {action!r}; use one of {', '.join(DECISIONS)}",
@@ -220,14 +227,15 @@ def transition(store: Store, draft_id: int, action: str, reviewer: Person,
         written: list[Override] = []
         if action == "approve":
             current = _current_version(store, conn, state)
-            written = _overrides_for(current, overrides or {}, reviewer, now)
+            written = _overrides_for(current, store.dismissals(draft_id, conn),
+                                     overrides or {}, reviewer, now)
         elif overrides:
             raise UsageError("reasons for overriding findings are only taken when approving",
                              code=ErrorCode.BAD_OVERRIDE, draft_id=draft_id, action=action)
         after = _unclaimed(state, target).model_copy(update={"reviewer": reviewer})
         store.update_state(conn, state, after)
         for item in written:
-            store.add_override(conn, item)
+            store.add_dismissal(conn, item)
         record_note = note
         if written:
             overridden = "; ".join(f"[{o.check}] {o.message} — reason: {o.reason}"
@@ -250,10 +258,31 @@ def warning_findings(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity is Severity.warning]
 
 
-def _overrides_for(version: Version, reasons: dict[int, str], actor: str,
-                   now: datetime) -> list[Override]:
-    """One Override per error finding of ``version``, or the refusal listing what is missing."""
-    errors = error_findings(version.findings)
+def dismissed(findings: list[Finding], summary: LaySummary, dismissals: list[Dismissal],
+              version: int) -> list[tuple[Finding, Dismissal | None]]:
+    """Each finding of ``version`` (whose text is ``summary``) with the dismissal covering it.
+
+    A dismissal covers a finding with the same code, section and words, whichever version it
+    was written on (so it survives re-checks and edits elsewhere); a reason given while
+    approving (``approval``) covers only the version approved.
+    """
+    usable = [d for d in dismissals if not d.approval or d.version == version]
+    return [(f, next((d for d in reversed(usable) if d.covers(f, span_text(f, summary))), None))
+            for f in findings]
+
+
+def open_errors(version: Version | Draft, dismissals: list[Dismissal]) -> list[Finding]:
+    """The error findings of ``version`` no dismissal covers: what approving must answer for,
+    numbered from 1 in this order (``--override N=REASON``, the web form's ``override-N``)."""
+    return [f for f, d in dismissed(error_findings(version.findings), version.summary,
+                                    dismissals, version.version) if d is None]
+
+
+def _overrides_for(version: Version, dismissals: list[Dismissal], reasons: dict[int, str],
+                   actor: str, now: datetime) -> list[Override]:
+    """One Override per open error finding of ``version``, or the refusal listing what is
+    missing."""
+    errors = open_errors(version, dismissals)
     for key in reasons:
         if not 1 <= key <= len(errors):
             raise UsageError(
@@ -273,9 +302,83 @@ def _overrides_for(version: Version, reasons: dict[int, str], actor: str,
             version=version.version, action="approve",
             findings=[{"number": n, "check": f.check, "section": f.section,
                        "message": f.message} for n, f in missing])
-    return [Override(draft_id=version.draft_id, version=version.version, check=f.check,
-                     section=f.section, start=f.start, end=f.end, message=f.message,
-                     reason=given[n], actor=actor, at=now) for n, f in enumerate(errors, 1)]
+    return [Dismissal.of(f, version.summary, draft_id=version.draft_id,
+                         version=version.version, reason=given[n], actor=actor, approval=True,
+                         at=now) for n, f in enumerate(errors, 1)]
+
+
+def _chosen(version: Version, finding: int | str) -> Finding:
+    """The finding of ``version`` a reviewer named: its number (1, 2, ... as `review show`
+    lists them) or its code when only one finding has that code."""
+    findings = version.findings
+    if isinstance(finding, int) or str(finding).strip().isdigit():
+        number = int(finding)
+        if 1 <= number <= len(findings):
+            return findings[number - 1]
+    else:
+        named = [f for f in findings if f.code == str(finding).strip()]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            numbers = ", ".join(str(findings.index(f) + 1) for f in named)
+            raise UsageError(
+                f"draft {version.draft_id} has {len(named)} findings with code {finding}; "
+                f"name one by its number ({numbers})", code=ErrorCode.NO_SUCH_FINDING,
+                draft_id=version.draft_id, version=version.version, finding=str(finding),
+                count=len(findings))
+    raise UsageError(f"draft {version.draft_id} (version {version.version}) has no finding "
+                     f"{finding}; it has {len(findings)}", code=ErrorCode.NO_SUCH_FINDING,
+                     draft_id=version.draft_id, version=version.version, finding=str(finding),
+                     count=len(findings))
+
+
+def dismiss(store: Store, draft_id: int, finding: int | str, reason: str, reviewer: Person,
+            now: datetime | None = None, *, expected_code: str | None = None) -> Dismissal:
+    """Dismiss one finding of the current version with a written reason (stored, audited).
+
+    ``finding`` is its number in the version's findings (from 1) or its code when unique;
+    ``expected_code`` (a form's) refuses the number if the findings changed since the page
+    showed it. The reviewer must hold the claim. A dismissed finding stays listed, marked as
+    dismissed, and no longer needs a reason when approving.
+    """
+    actor = as_actor(reviewer)
+    if not reason.strip():
+        raise UsageError("dismissing a finding needs a reason, which reviewers after you see",
+                         code=ErrorCode.EMPTY_TEXT, field="reason")
+    now = now or utcnow()
+    with store.transaction(write=True) as conn:
+        state = store.state(conn, draft_id, lock=True)
+        _permit(store, conn, actor, Action.dismiss, state, now)
+        current = _current_version(store, conn, state)
+        chosen = _chosen(current, finding)
+        if expected_code is not None and chosen.code != expected_code:
+            raise UsageError(f"the findings of draft {draft_id} changed: finding {finding} is "
+                             f"now {chosen.code or chosen.check}, not {expected_code}",
+                             code=ErrorCode.NO_SUCH_FINDING, draft_id=draft_id,
+                             version=current.version, finding=str(finding),
+                             count=len(current.findings))
+        earlier = dismissed([chosen], current.summary, store.dismissals(draft_id, conn),
+                            current.version)[0][1]
+        if earlier is not None:
+            raise UsageError(f"that finding of draft {draft_id} was dismissed already by "
+                             f"{earlier.actor}: {earlier.reason}",
+                             code=ErrorCode.ALREADY_DISMISSED, draft_id=draft_id,
+                             finding=str(finding), actor=earlier.actor, reason=earlier.reason)
+        made = store.add_dismissal(conn, Dismissal.of(
+            chosen, current.summary, draft_id=draft_id, version=current.version,
+            reason=reason.strip(), actor=actor.name, at=now))
+        store.record(conn, _event(state, state, actor.name, "dismiss",
+                                  note=dismissal_note(made), at=now))
+    return made
+
+
+def dismissal_note(dismissal: Dismissal) -> str:
+    """One line for the log: which finding, its words, and the reason."""
+    span = dismissal.span if len(dismissal.span) <= 60 else dismissal.span[:57] + "…"
+    words = f' "{span}"' if span else ""
+    where = f" in {dismissal.section}" if dismissal.section else ""
+    return (f"[{dismissal.code or dismissal.check}]{words}{where}: {dismissal.message} "
+            f"— reason: {dismissal.reason}")
 
 
 def check_editable(store: Store, draft_id: int, author: Person,
@@ -313,7 +416,7 @@ def save_version(store: Store, draft_id: int, summary: LaySummary, base_version:
     version = Version(
         draft_id=draft_id, version=base_version + 1, kind=kind, author=author,
         based_on=base_version, note=note, summary=summary, created_at=now,
-        findings=check_summary(settings, abstract, summary),
+        findings=check_summary(settings, abstract, summary), checks_version=checks_version(),
         provenance=provenance or Provenance(drafter="human", prompt_fingerprint="-",
                                             cost_usd=0.0, created_at=now),
     )
@@ -423,7 +526,7 @@ def history(store: Store, draft_id: int) -> History:
         state = store.state(conn, draft_id)
     return History(draft_id=draft_id, state=state, versions=store.versions(draft_id),
                    comments=store.comments(draft_id), events=store.events(draft_id),
-                   overrides=store.overrides(draft_id))
+                   overrides=store.overrides(draft_id), dismissals=store.dismissals(draft_id))
 
 
 def what_may(store: Store, draft_id: int, actor: Actor, *, four_eyes: bool = True,
@@ -438,7 +541,7 @@ def what_may(store: Store, draft_id: int, actor: Actor, *, four_eyes: bool = Tru
 def overridden(findings: list[Finding], overrides: list[Override],
                version: int) -> list[tuple[Finding, Override | None]]:
     """Each finding with the override written for it on ``version`` (None when there is none)."""
-    mine = [o for o in overrides if o.version == version]
+    mine = [o for o in overrides if o.approval and o.version == version]
     return [(f, next((o for o in mine if o.covers(f)), None)) for f in findings]
 
 

@@ -35,10 +35,17 @@ from .readability import ReadingLevel, make_readability_check, readability
 
 Check = Callable[[Abstract, LaySummary], list[Finding]]
 
-__all__ = ["CHECKS", "Check", "CheckSpec", "ReadingLevel", "checks_for", "readability",
-           "run_checks"]
+__all__ = ["CHECKS", "CHECKS_VERSION", "Check", "CheckSpec", "ReadingLevel", "checks_for",
+           "readability", "run_checks"]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
+
+# The checks' version, stored with every version's findings (``Version.checks_version``) so a
+# reviewer and ``laydraft check --queue`` can tell which checks computed them. Bump it by one
+# whenever a change can change the findings some text gets (a new check or code, a changed
+# rule, word list or threshold, a changed message or suggestion); never for a change that
+# leaves every finding identical. Findings stored before versions were recorded have None.
+CHECKS_VERSION = 1
 
 
 @dataclass(frozen=True)

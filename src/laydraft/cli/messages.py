@@ -214,6 +214,9 @@ HINTS: dict[ErrorCode, Hint] = {
     E.UNRESOLVED_ERRORS: _unresolved,
     E.BAD_OVERRIDE: lambda e: (f" (see the numbered error findings with `laydraft review "
                                f"approve {_ctx(e, 'draft_id')}` without --override)"),
+    E.NO_SUCH_FINDING: lambda e: (f" (see the numbered findings with `laydraft review show "
+                                  f"{_ctx(e, 'draft_id')}`)"),
+    E.ALREADY_DISMISSED: _none,
     E.UNKNOWN_ACTOR: _unknown_actor,
     E.CHANGED_MEANWHILE: lambda e: ("; look again with `laydraft review show "
                                     f"{_ctx(e, 'draft_id')}`"),

@@ -55,6 +55,8 @@ def queue_show(obj: Context, draft_id: int, version: int | None, as_json: bool) 
     if as_json:
         echo_json(shown.model_dump(mode="json"))
     else:
-        from .review import override_lines
+        from .review import dismissal_marks, override_lines
 
-        click.echo("\n".join([draft_text(shown), *override_lines(shown, store.overrides(draft_id))]))
+        dismissals = store.dismissals(draft_id)
+        click.echo("\n".join([draft_text(shown, dismissal_marks(shown, dismissals)),
+                              *override_lines(shown, [d for d in dismissals if d.approval])]))

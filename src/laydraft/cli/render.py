@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..models import SECTION_TITLES, SUMMARY_SECTIONS, Draft, Finding, QueueItem
+from ..models import SECTION_TITLES, SUMMARY_SECTIONS, Dismissal, Draft, Finding, QueueItem
 
 _LONGEST_QUOTE = 80
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
@@ -14,23 +14,36 @@ def _wrap(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
 
 
-def _finding_line(finding: Finding, text: str) -> str:
+def _finding_line(finding: Finding, text: str, number: int | None = None,
+                  dismissal: Dismissal | None = None) -> str:
     where = ""
     if finding.start is not None and finding.end is not None:
         quoted = text[finding.start:finding.end]
         # A finding about a whole section (reading level, length) needs no quote.
         if len(quoted) < len(text.strip()) and len(quoted) <= _LONGEST_QUOTE:
             where = f' "{quoted}"'
-    line = f"    {_MARK[finding.severity.value]} {finding.severity.value} [{finding.check}]{where}: "
+    mark = "–" if dismissal else _MARK[finding.severity.value]
+    lead = "    " if number is None else f"{'#' + str(number):>4}"
+    line = f"{lead} {mark} {finding.severity.value} [{finding.check}]{where}: "
     line += finding.message
     if finding.suggestion:
         line += f" (suggestion: {finding.suggestion})"
+    if number is not None and finding.code:
+        line += f" · {finding.code}"
+    if dismissal:
+        line += (f" — dismissed by {dismissal.actor} ({dismissal.at:%Y-%m-%d}): "
+                 f"{dismissal.reason}")
     return line
 
 
-def _findings_for(draft: Draft, section: str | None) -> list[str]:
+def _findings_for(draft: Draft, section: str | None,
+                  dismissed: list[Dismissal | None] | None) -> list[str]:
     text = draft.summary.sections().get(section or "", "")
-    return [_finding_line(f, text) for f in draft.findings if f.section == section]
+    if dismissed is None:
+        return [_finding_line(f, text) for f in draft.findings if f.section == section]
+    return [_finding_line(f, text, number, d)
+            for number, (f, d) in enumerate(zip(draft.findings, dismissed, strict=True), 1)
+            if f.section == section]
 
 
 def provenance_line(draft: Draft) -> str:
@@ -46,14 +59,18 @@ def provenance_line(draft: Draft) -> str:
     return " · ".join(parts)
 
 
-def draft_text(draft: Draft) -> str:
-    """Headline, the three sections with their findings, and the provenance line."""
+def draft_text(draft: Draft, dismissed: list[Dismissal | None] | None = None) -> str:
+    """Headline, the three sections with their findings, and the provenance line.
+
+    With ``dismissed`` (one entry per finding, in order) the findings are numbered, as
+    `review dismiss` names them, and dismissed ones show their reason.
+    """
     lines = [draft.summary.headline, "=" * min(len(draft.summary.headline), 88)]
-    lines += _findings_for(draft, "headline")
+    lines += _findings_for(draft, "headline", dismissed)
     for name in SUMMARY_SECTIONS:
         lines += ["", SECTION_TITLES[name], _wrap(getattr(draft.summary, name))]
-        lines += _findings_for(draft, name)
-    overall = _findings_for(draft, None)
+        lines += _findings_for(draft, name, dismissed)
+    overall = _findings_for(draft, None, dismissed)
     if overall:
         lines += ["", "Whole draft", *overall]
     lines += ["", provenance_line(draft)]

@@ -22,7 +22,16 @@ from ..config import API_KEY_ENV, Settings, user_data_dir
 from ..db import Store
 from ..diff import VersionDiff, inline_markup
 from ..errors import ErrorCode, LaydraftError, StaleVersionError, UsageError
-from ..models import Comment, Draft, DraftState, LaySummary, Override, Version, utcnow
+from ..models import (
+    Comment,
+    Dismissal,
+    Draft,
+    DraftState,
+    LaySummary,
+    Override,
+    Version,
+    utcnow,
+)
 from ..permissions import Action, Actor
 from .app import Context, cli, echo_json, pass_context
 from .identity import acting_as
@@ -104,15 +113,29 @@ def override_lines(draft: Draft, overrides: list[Override]) -> list[str]:
               f"({o.actor}, {o.at:%Y-%m-%d})" for f, o in marked)]
 
 
+def dismissal_marks(draft: Draft, dismissals: list[Dismissal]) -> list[Dismissal | None]:
+    """For each finding of the draft, the dismissal shown beside it (overrides are listed
+    apart, under the findings)."""
+    return [d if d is not None and not d.approval else None
+            for _, d in workflow.dismissed(draft.findings, draft.summary, dismissals,
+                                           draft.version)]
+
+
 def show_text(draft: Draft, state: DraftState, comments: list[Comment],
-              overrides: list[Override] | None = None) -> str:
-    """The draft with its findings beside the source abstract (stacked on narrow terminals)."""
+              overrides: list[Override] | None = None,
+              dismissals: list[Dismissal] | None = None) -> str:
+    """The draft with its numbered findings (dismissed ones marked, with their reasons) beside
+    the source abstract (stacked on narrow terminals)."""
     source = "SOURCE ABSTRACT\n\n" + (f"{draft.abstract.title}\n\n" if draft.abstract.title
                                       else "") + draft.abstract.text
-    summary = "DRAFT\n\n" + draft_text(draft)
+    summary = "DRAFT\n\n" + draft_text(draft, dismissal_marks(draft, dismissals or []))
     width = shutil.get_terminal_size((100, 24)).columns
     body = _columns(summary, source, width) if width >= 140 else f"{summary}\n\n{source}"
-    lines = [body, "", _state_line(state), *override_lines(draft, overrides or [])]
+    checked = (f"findings by checks version {draft.checks_version}"
+               if draft.checks_version is not None else
+               "findings by checks from before versions were recorded (`laydraft check "
+               "--queue` re-checks the queue)")
+    lines = [body, "", _state_line(state), checked, *override_lines(draft, overrides or [])]
     if draft.abstract.flags:
         lines += ["Ingest notes:", *(f"  ! {flag}" for flag in draft.abstract.flags)]
     if comments:
@@ -125,13 +148,18 @@ def _show(store: Store, draft_id: int, as_json: bool) -> None:
     with store.transaction() as conn:
         state = store.state(conn, draft_id)
     comments = store.comments(draft_id)
-    overrides = store.overrides(draft_id)
+    dismissals = store.dismissals(draft_id)
+    overrides = [d for d in dismissals if d.approval]
     if as_json:
+        marks = workflow.dismissed(draft.findings, draft.summary, dismissals, draft.version)
         echo_json({"draft": draft.model_dump(mode="json"), "state": state.model_dump(mode="json"),
                    "comments": [c.model_dump(mode="json") for c in comments],
-                   "overrides": [o.model_dump(mode="json") for o in overrides]})
+                   "overrides": [o.model_dump(mode="json") for o in overrides],
+                   "dismissals": [d.model_dump(mode="json") for d in dismissals],
+                   "dismissed": [None if d is None else d.model_dump(mode="json")
+                                 for _, d in marks]})
     else:
-        click.echo(show_text(draft, state, comments, overrides))
+        click.echo(show_text(draft, state, comments, overrides, dismissals))
 
 
 def diff_text(diff: VersionDiff, color: bool) -> str:
@@ -402,7 +430,10 @@ def review_approve(obj: Context, draft_id: int, note: str | None, overrides: tup
                                 four_eyes=settings.four_eyes,
                                 overrides=parse_overrides(overrides))
     approved = store.get(draft_id)
-    warnings = workflow.warning_findings(approved.findings)
+    open_findings = [f for f, d in workflow.dismissed(approved.findings, approved.summary,
+                                                       store.dismissals(draft_id),
+                                                       approved.version) if d is None]
+    warnings = workflow.warning_findings(open_findings)
     if as_json:
         echo_json({**state.model_dump(mode="json"),
                    "warnings": [w.model_dump(mode="json") for w in warnings],
@@ -414,7 +445,7 @@ def review_approve(obj: Context, draft_id: int, note: str | None, overrides: tup
         click.echo(f"approved with {len(warnings)} warning{'s' if len(warnings) != 1 else ''}: "
                    + "; ".join(f"[{w.check}] {w.message}" for w in warnings))
     if overrides:
-        click.echo(f"overrode {len(workflow.error_findings(approved.findings))} error "
+        click.echo(f"overrode {len(parse_overrides(overrides))} error "
                    "finding(s); the reasons are in `laydraft review history "
                    f"{draft_id}`")
 
@@ -454,6 +485,36 @@ def review_comment(obj: Context, draft_id: int, text: str, section: str | None,
         echo_json(made.model_dump(mode="json"))
     else:
         click.echo(f"Comment {made.id} added to draft {draft_id} (version {made.version}).")
+
+
+@review.command("dismiss")
+@click.argument("draft_id", type=int)
+@click.argument("finding", metavar="FINDING")
+@click.option("-m", "--reason", required=True,
+              help="Why the finding needs no change; kept, and shown beside the finding.")
+@reviewer_option
+@json_option
+@pass_context
+def review_dismiss(obj: Context, draft_id: int, finding: str, reason: str,
+                   as_name: str | None, as_json: bool) -> None:
+    """Dismiss a finding of a claimed draft, with a reason (reviewers).
+
+    FINDING is its number as `laydraft review show` lists it (#3), or its code when only one
+    finding has it (numbers.untraceable). The finding stays listed, marked dismissed with your
+    reason; it no longer needs a reason when approving. It stays dismissed while its words
+    are unchanged, also after a re-check (`laydraft check --queue`) or an edit elsewhere.
+
+    \b
+    Example:
+      laydraft review dismiss 3 2 -m "42% is in table 2 of the paper"
+      laydraft review dismiss 3 jargon.unexplained -m "explained in the next sentence"
+    """
+    settings, store, actor = _acting(obj, as_name, Action.dismiss)
+    made = workflow.dismiss(store, draft_id, finding.strip().lstrip("#"), reason, actor)
+    if as_json:
+        echo_json(made.model_dump(mode="json"))
+    else:
+        click.echo(f"Dismissed on draft {draft_id}: {workflow.dismissal_note(made)}")
 
 
 @review.command("redraft")
@@ -508,6 +569,11 @@ def review_history(obj: Context, draft_id: int, as_json: bool) -> None:
                      f"{v.author} ({made_by}){base}{note}")
     if found.comments:
         lines += ["", "Comments:", *(_comment_line(c) for c in found.comments)]
+    others = [d for d in found.dismissals if not d.approval]
+    if others:
+        lines += ["", "Dismissed findings:"]
+        lines += [f"  v{d.version} {d.at:%Y-%m-%d %H:%M} {d.actor} dismissed "
+                  f"{workflow.dismissal_note(d)}" for d in others]
     if found.overrides:
         lines += ["", "Overrides (approved despite error findings):"]
         lines += [f"  v{o.version} {o.at:%Y-%m-%d %H:%M} {o.actor} overrode [{o.check}] "

@@ -8,7 +8,7 @@ draft through ``DraftingCore``. It is async; ``core.sync`` is the facade for blo
 
 from __future__ import annotations
 
-from .drafting import DraftingCore, SyncDrafting, check_summary
+from .drafting import DraftingCore, SyncDrafting, check_summary, checks_version
 from .sync import run_sync
 
-__all__ = ["DraftingCore", "SyncDrafting", "check_summary", "run_sync"]
+__all__ = ["DraftingCore", "SyncDrafting", "check_summary", "checks_version", "run_sync"]

@@ -44,6 +44,13 @@ def check_summary(settings: Settings, abstract: Abstract, summary: LaySummary) -
                       limits=settings.limits, language=settings.language)
 
 
+def checks_version() -> int:
+    """The version of the checks ``check_summary`` runs, stored with the findings."""
+    from ..checks import CHECKS_VERSION
+
+    return CHECKS_VERSION
+
+
 class DraftingCore:
     """One drafter (model or offline), the optional response cache, and the checks."""
 
@@ -175,7 +182,7 @@ class DraftingCore:
         findings = await asyncio.to_thread(check_summary, self.settings, abstract,
                                            output.summary)
         return Draft(abstract=abstract, summary=output.summary, provenance=output.provenance,
-                     findings=findings)
+                     findings=findings, checks_version=checks_version())
 
     async def aclose(self) -> None:
         """Release the model's connections (the core stays usable: they reopen on demand)."""

@@ -9,6 +9,7 @@ they were when it was written (frozen definitions or SQL), never the live ones i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -379,6 +380,56 @@ def m080_batch_run_owner(conn: Connection) -> None:
         # A run left 'running' before this migration has no owner to ask: it was killed.
         conn.execute(sa.text("UPDATE batch_runs SET status = :new WHERE status = :old"),
                      {"new": new, "old": old})
+
+
+@migration
+def m090_dismissals(conn: Connection) -> None:
+    """Dismissed findings with their reasons, overrides among them; the checks' version.
+
+    An override (a reason for approving despite an error finding) is a dismissal given while
+    approving, so the ``overrides`` rows move into ``dismissals`` (``approval`` true, no code:
+    they keep matching by check, place and message) with the words they pointed at, and the
+    ``overrides`` table goes. Each version records which version of the checks computed its
+    findings (NULL for those computed before).
+    """
+    conn.execute(sa.text("ALTER TABLE versions ADD COLUMN checks_version INTEGER"))
+    frozen = sa.MetaData()
+    sa.Table("drafts", frozen, sa.Column("id", sa.Integer, primary_key=True))
+    dismissals = sa.Table(
+        "dismissals", frozen,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("check", sa.String(40), nullable=False),
+        sa.Column("code", sa.String(80), nullable=False),
+        sa.Column("section", sa.String(40)),
+        sa.Column("span", sa.Text, nullable=False),
+        sa.Column("start", sa.Integer),
+        sa.Column("end", sa.Integer),
+        sa.Column("message", sa.Text, nullable=False),
+        sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("approval", sa.Boolean, nullable=False),
+        sa.Column("at", Timestamp(), nullable=False),
+    )
+    dismissals.create(conn)
+    conn.execute(sa.text(
+        'INSERT INTO dismissals (draft_id, version, "check", code, section, span, start, "end", '
+        'message, reason, actor, approval, at) SELECT draft_id, version, "check", \'\', section, '
+        '\'\', start, "end", message, reason, actor, :approval, at FROM overrides ORDER BY id'
+    ).bindparams(sa.bindparam("approval", type_=sa.Boolean())), {"approval": True})
+    rows = conn.execute(sa.text(
+        'SELECT d.id, d.section, d.start, d."end", v.summary_json FROM dismissals d '
+        "JOIN versions v ON v.draft_id = d.draft_id AND v.version = d.version")).all()
+    for row_id, section, start, end, summary in rows:
+        sections = json.loads(summary) if isinstance(summary, str | bytes) else summary
+        text = sections.get(section or "", "") if isinstance(sections, dict) else ""
+        if start is not None and end is not None and 0 <= start < end <= len(text):
+            conn.execute(sa.text("UPDATE dismissals SET span = :span WHERE id = :id"),
+                         {"span": text[start:end], "id": row_id})
+    conn.execute(sa.text("DROP TABLE overrides"))
+
 
 # -- applying them -------------------------------------------------------------------------------
 

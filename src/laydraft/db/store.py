@@ -24,12 +24,12 @@ from ..models import (
     Abstract,
     AuditEvent,
     Comment,
+    Dismissal,
     Draft,
     DraftState,
     DraftStatus,
     Finding,
     LaySummary,
-    Override,
     Provenance,
     QueueItem,
     Severity,
@@ -45,7 +45,7 @@ from .queued import ItemKey, provenance_matches
 from .responses import ResponseRows
 from .sessions import SessionRows
 from .signins import SigninRows
-from .tables import audit, comments, drafts, overrides, versions
+from .tables import audit, comments, dismissals, drafts, versions
 
 
 class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
@@ -92,7 +92,7 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
             self._insert_version(conn, Version(
                 draft_id=draft_id, version=1, kind=VersionKind.draft, author=author,
                 summary=draft.summary, findings=draft.findings, provenance=draft.provenance,
-                created_at=now,
+                checks_version=draft.checks_version, created_at=now,
             ))
             self.record(conn, AuditEvent(draft_id=draft_id, actor=created_by or author,
                                          action="create", to_status=draft.status, to_version=1,
@@ -227,8 +227,16 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
             summary_json=version.summary.model_dump(mode="json"),
             findings_json=[f.model_dump(mode="json") for f in version.findings],
             provenance_json=version.provenance.model_dump(mode="json"),
-            created_at=version.created_at,
+            checks_version=version.checks_version, created_at=version.created_at,
         ))
+
+    def replace_findings(self, conn: Connection, draft_id: int, version: int,
+                         findings: builtins.list[Finding], checks_version: int) -> None:
+        """Store a re-check's findings for one version (the caller audits the change)."""
+        conn.execute(versions.update().where(
+            versions.c.draft_id == draft_id, versions.c.version == version,
+        ).values(findings_json=[f.model_dump(mode="json") for f in findings],
+                 checks_version=checks_version))
 
     def newer_versions(self, conn: Connection, draft_id: int,
                        after: int) -> builtins.list[Version]:
@@ -271,15 +279,24 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
             note=event.note, at=event.at,
         ))
 
-    def add_override(self, conn: Connection, override: Override) -> None:
-        conn.execute(overrides.insert().values(**override.model_dump()))
+    def add_dismissal(self, conn: Connection, dismissal: Dismissal) -> Dismissal:
+        """Store a dismissed finding (or an override given while approving)."""
+        conn.execute(dismissals.insert().values(**dismissal.model_dump()))
+        return dismissal
 
-    def overrides(self, draft_id: int) -> builtins.list[Override]:
+    def dismissals(self, draft_id: int, conn: Connection | None = None
+                   ) -> builtins.list[Dismissal]:
+        """Every dismissal of a draft's findings, overrides included, oldest first."""
+        if conn is None:
+            with self.transaction() as own:
+                return self.dismissals(draft_id, own)
+        rows = conn.execute(sa.select(dismissals).where(dismissals.c.draft_id == draft_id)
+                            .order_by(dismissals.c.id)).mappings()
+        return [Dismissal(**{k: v for k, v in row.items() if k != "id"}) for row in rows]
+
+    def overrides(self, draft_id: int) -> builtins.list[Dismissal]:
         """Every written reason for approving despite an error finding, oldest first."""
-        with self.transaction() as conn:
-            rows = conn.execute(sa.select(overrides).where(overrides.c.draft_id == draft_id)
-                                .order_by(overrides.c.id)).mappings()
-            return [Override(**{k: v for k, v in row.items() if k != "id"}) for row in rows]
+        return [d for d in self.dismissals(draft_id) if d.approval]
 
     def events(self, draft_id: int) -> builtins.list[AuditEvent]:
         with self.transaction() as conn:
@@ -330,6 +347,7 @@ def _to_version(row: Any) -> Version:
         author=row["author"], based_on=row["based_on"], note=row["note"],
         summary=LaySummary.model_validate(row["summary_json"]),
         findings=_load_findings(row["findings_json"]),
+        checks_version=row["checks_version"],
         provenance=Provenance.model_validate(row["provenance_json"]),
         created_at=row["created_at"],
     )
@@ -342,6 +360,7 @@ def _to_draft(row: Any, ver: Any) -> Draft:
         summary=LaySummary.model_validate(ver["summary_json"]),
         provenance=Provenance.model_validate(ver["provenance_json"]),
         findings=_load_findings(ver["findings_json"]),
+        checks_version=ver["checks_version"],
         status=DraftStatus(row["status"]),
         version=ver["version"],
         reviewer=row["reviewer"],

@@ -4,7 +4,9 @@ Migrations never use these definitions (see ``migrations.py``); a test checks th
 an empty database yields exactly this schema, on SQLite and on PostgreSQL.
 
 A draft's versions are rows of ``versions``; version 1 is the drafter's original and no row is
-ever rewritten. ``drafts.current_version`` always names the newest version.
+ever rewritten, except that a re-check (``laydraft check --queue``) replaces a version's findings
+and checks' version, recording what changed in the audit log.
+``drafts.current_version`` always names the newest version.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ versions = sa.Table(
     sa.Column("kind", sa.String(20), nullable=False, server_default="draft"),
     sa.Column("based_on", sa.Integer),
     sa.Column("note", sa.Text),
+    sa.Column("checks_version", sa.Integer),  # the checks' version that computed the findings
     sa.UniqueConstraint("draft_id", "version", name="uq_versions_draft_version"),
 )
 comments = sa.Table(
@@ -82,20 +85,25 @@ audit = sa.Table(
     sa.Column("note", sa.Text),
     sa.Column("at", Timestamp, nullable=False),
 )
-# A reviewer's written reason for approving despite one error-level finding of a version.
-overrides = sa.Table(
-    "overrides", metadata,
+# A reviewer's written reason why one finding needs no change (``models.Dismissal``); those
+# given while approving despite an error finding (``approval``) are what used to be overrides.
+# Matched to findings by code, section and the words of the span (``span``), not by position.
+dismissals = sa.Table(
+    "dismissals", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
               nullable=False, index=True),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("check", sa.String(40), nullable=False),
+    sa.Column("code", sa.String(80), nullable=False),
     sa.Column("section", sa.String(40)),
+    sa.Column("span", sa.Text, nullable=False),
     sa.Column("start", sa.Integer),
     sa.Column("end", sa.Integer),
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("approval", sa.Boolean, nullable=False),
     sa.Column("at", Timestamp, nullable=False),
 )
 

@@ -199,6 +199,9 @@ PHRASES: dict[ErrorCode, Phrase] = {
                             "can claim it."),
     E.UNRESOLVED_ERRORS: _unresolved,
     E.BAD_OVERRIDE: _also("Reload the page and write a reason beside each error finding."),
+    E.NO_SUCH_FINDING: _also("The findings changed since the page was loaded: reload it and "
+                             "dismiss the finding again if it is still there."),
+    E.ALREADY_DISMISSED: _also("Reload the page to see the reason given."),
     E.UNKNOWN_ACTOR: lambda e: "Sign in again, then repeat the action.",
     E.CHANGED_MEANWHILE: lambda e: (f"Draft #{_ctx(e, 'draft_id')} changed while this action "
                                     "ran, so nothing was done. Reload the page and try again."),

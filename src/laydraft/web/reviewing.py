@@ -17,7 +17,7 @@ from ..config import Settings
 from ..db import Store
 from ..diff import VersionDiff
 from ..errors import ErrorCode, LaydraftError, StaleVersionError, UsageError
-from ..models import SUMMARY_FIELDS, Draft, DraftStatus, utcnow
+from ..models import SUMMARY_FIELDS, Dismissal, Draft, DraftStatus, Finding, utcnow
 from ..permissions import DECISIONS, Action
 from .acting import actor_for
 from .errors import status_for
@@ -59,9 +59,20 @@ def page_context(store: Store, settings: Settings, draft_id: int, user: Any) -> 
     may = review.what_may(store, draft_id, actor, four_eyes=settings.four_eyes, now=now)
     allowed = {action.value for action, answer in may.items() if answer}
     holds_claim = st.status is DraftStatus.in_review and st.reviewer == actor.name
-    errors = review.error_findings(draft.findings)
+    errors = review.open_errors(draft, hist.dismissals)
+    marks = review.dismissed(draft.findings, draft.summary, hist.dismissals, draft.version)
+    entries: dict[str | None, list[tuple[int, Finding, Dismissal | None]]] = {
+        name: [] for name in SUMMARY_FIELDS}
+    entries[None] = []
+    for number, (finding, dismissal) in enumerate(marks, 1):
+        shown = dismissal if dismissal is not None and not dismissal.approval else None
+        entries.setdefault(finding.section, []).append((number, finding, shown))
     return {
-        "draft": draft, "state": st, "history": hist, "findings": by_section(draft.findings),
+        "draft": draft, "state": st, "history": hist,
+        # what the text highlights: every finding not dismissed (overridden ones stay marked)
+        "findings": by_section([f for f, d in marks if d is None or d.approval]),
+        "entries": entries, "can_dismiss": "dismiss" in allowed,
+        "dismissed_count": sum(1 for _, d in marks if d is not None and not d.approval),
         "sections": SUMMARY_FIELDS, "values": draft.summary.sections(),
         "base_version": draft.version, "open_section": None, "conflict": None,
         "holds_claim": holds_claim, "role": actor.role.value, "allowed": allowed,
@@ -73,7 +84,7 @@ def page_context(store: Store, settings: Settings, draft_id: int, user: Any) -> 
         "four_eyes_refusal": (web_message(may[Action.approve].error())
                               if may[Action.approve].code is ErrorCode.FOUR_EYES else None),
         "error_findings": list(enumerate(errors, 1)),
-        "warning_findings": review.warning_findings(draft.findings),
+        "warning_findings": review.warning_findings([f for f, d in marks if d is None]),
         "overridden": [(f, o) for f, o in review.overridden(draft.findings, hist.overrides,
                                                               draft.version) if o is not None],
         "limits": {name: settings.limits.for_field(name) for name in SUMMARY_FIELDS},
@@ -190,6 +201,9 @@ def _run_action(web: Any, draft_id: int, user: Any, action: str,
                 return (f"Approved with {len(warnings)} warning"
                         f"{'s' if len(warnings) != 1 else ''}: "
                         + "; ".join(f"{w.check}: {w.message}" for w in warnings))
+    elif action == "dismiss":
+        review.dismiss(store, draft_id, _int(form.get("finding"), "finding number"),
+                       form.get("reason", ""), user, expected_code=form.get("code"))
     elif action == "withdraw":
         review.withdraw(store, draft_id, user, form.get("reason", ""))
     elif action == "correct":
@@ -223,6 +237,12 @@ async def release(request: Request) -> Response:
 @login_required
 async def decide(request: Request) -> Response:
     return await _act(request, "decide", "Decision recorded.")
+
+
+@login_required
+async def dismiss(request: Request) -> Response:
+    return await _act(request, "dismiss", "Finding dismissed: it stays listed with your "
+                      "reason and no longer needs one when approving.")
 
 
 @login_required
@@ -272,6 +292,7 @@ routes = [
     Route("/drafts/{draft_id:int}/release", release, methods=["POST"]),
     Route("/drafts/{draft_id:int}/decide", decide, methods=["POST"]),
     Route("/drafts/{draft_id:int}/comment", add_comment, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/dismiss", dismiss, methods=["POST"]),
     Route("/drafts/{draft_id:int}/correct", correct, methods=["POST"]),
     Route("/drafts/{draft_id:int}/withdraw", withdraw, methods=["POST"]),
     Route("/drafts/{draft_id:int}/redraft", redraft, methods=["POST"]),
