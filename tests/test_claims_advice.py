@@ -232,3 +232,22 @@ def test_context_helpers_read_the_clause() -> None:
     start = text.index("causes")
     assert negated(text, start, start + 6)
     assert imperative("So, stop it.", 4) and not imperative("People stop it.", 7)
+
+
+def test_causal_wording_the_background_states_as_known_is_not_this_studys_claim() -> None:
+    abstract = Abstract(text=(
+        "BACKGROUND: Washing hands with soap removes germs and reduces the risk of diarrhoea.\n"
+        "METHODS: We conducted a cross-sectional survey of 300 households.\n"
+        "RESULTS: Most households had soap."))
+    known = "Washing hands with soap removes germs and reduces the risk of diarrhoea."
+    assert claims(abstract, known) == []
+    assert claims(abstract, "Having soap at home reduces the risk of diarrhoea.") == [
+        ("claims.causal_observational", "reduces the risk")]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("We recommend that people with asthma switch to the new inhaler.", "switch to"),
+    ("It is best to stop taking your tablets before surgery.", "stop taking"),
+])
+def test_recommendations_to_readers_are_advice(text: str, words: str) -> None:
+    assert advice(text) == [("advice.change_treatment", words)]

@@ -48,6 +48,11 @@ TEMPLATES = [
     "You must avoid {m} if {w}.",
     "Try taking {m} with food if {w}.",
     "Please insist on {x}.",
+    "We recommend that people like those in the study switch to {a}.",
+    "It is best to stop taking {m} if {w}.",
+    "Anyone who takes {m} should start using {a}.",
+    "If {w}, it would be wise to come off {m}.",
+    "Readers who take {m} need to double their dose of it.",
 ]
 POINTERS = [
     "Talk with your doctor or care team about what this means for you.",

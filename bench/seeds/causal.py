@@ -58,7 +58,20 @@ HEDGED = [
 ]
 
 
+OTHER_FORMS = [
+    "{e} reduces the risk of {h}.",
+    "{e} increases the risk of {h}.",
+    "People in the study often reported {el}, which led to {o}.",
+    "In this group, {h} was caused by {el}.",
+    "Because of {el}, people in the study had {o}.",
+]
+
+
 def _causal_sentence(rng: random.Random) -> str:
+    if rng.random() < 0.25:
+        exposure, outcome, harm = pick(rng, EXPOSURES, OUTCOMES, HARMS)
+        return rng.choice(OTHER_FORMS).format(
+            e=exposure, el=exposure[0].lower() + exposure[1:], o=outcome, h=harm)
     if rng.random() < 0.6:
         exposure, verb, outcome = pick(rng, EXPOSURES, VERBS, OUTCOMES)
         lead = rng.choice(["", "This study shows that ", "The results show that ", "Overall, "])

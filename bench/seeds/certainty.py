@@ -39,6 +39,10 @@ TEMPLATES = [
     "These findings are proof that {t} works.",
     "{T} certainly improves {c}.",
     "{T} can cure {c}.",
+    "{T} is completely safe for people with {c}.",
+    "{T} helps with {c}, without a doubt.",
+    "{T} always works for {c}.",
+    "There is no doubt that {t} eases {c}.",
 ]
 LOOKALIKES = [
     "The benefit of {t} for {c} has not been proven.",

@@ -11,7 +11,8 @@ change, codes do not):
   exercise", "you should try ...").
 
 Only wording addressed to readers counts: an imperative that opens its clause (after "So",
-"Please" or a fronted "If ...,"), or "you/people/patients ... should/must/need to". Described
+"Please" or a fronted "If ...,"), "you/people/patients ... should/must/need to", "we recommend
+that you/people ...", or "it is best to ...". Described
 behaviour is not advice ("some people stop taking it because of side effects", "were able to
 stop taking steroids", "the studies do not take into account"), nor are nouns ("made no change
 to", "a switch to"), nor negated or open wording ("this does not mean anyone should stop",
@@ -69,6 +70,13 @@ _ADDRESSEE = re.compile(
     r"(?:\s+(?:now|also|always|then|all|really|still|probably|definitely|immediately))*\s+$",
     re.I,
 )
+_RECOMMEND = re.compile(
+    r"(?:\b(?:we\s+)?(?:recommend|advise|suggest|urge)s?\s+(?:that\s+)?(?:you|people|patients|"
+    r"women|men|parents|anyone|everyone|readers)\b[^.;:]{0,60}?(?:\s+should)?"
+    r"|\bit\s+(?:is|would\s+be)\s+(?:best|wise|wiser|better|advisable|safest|sensible)\s+"
+    r"(?:for\s+(?:you|people|patients)\s+)?to)\s+$",
+    re.I,
+)
 _YOU_SHOULD = re.compile(
     r"\byou\s+(?:should|must|need\s+to|ought\s+to|have\s+to)\s+(?!talk|speak|discuss|ask|"
     r"tell|check|consult|see|contact|read|know|remember|be\s+aware)(\w+)",
@@ -85,7 +93,8 @@ def _addressed(text: str, start: int) -> bool:
     if imperative(text, start):
         return True
     before = clause_before(text, start)
-    return bool(_ADDRESSEE.search(before)) and not _NEGATED.search(before)
+    addressed = _ADDRESSEE.search(before) or _RECOMMEND.search(before)
+    return bool(addressed) and not _NEGATED.search(before)
 
 
 def _advice(text: str) -> list[tuple[str, int, int]]:

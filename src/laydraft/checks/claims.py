@@ -3,13 +3,15 @@
 Codes (stable; messages may change, codes do not):
 
 - ``claims.causal_observational`` (warning): cause-and-effect wording ("causes", "led to",
-  "prevents", "results in") in a summary of an observational study (cohort, case-control,
+  "prevents", "results in", "reduces the risk") in a summary of an observational study (cohort, case-control,
   cross-sectional), which can show a link but not a cause. Randomised trials may say what a
   treatment caused, and so may laboratory and animal experiments described as such; case
   reports and series describe their own cases; diagnostic-accuracy studies, and any sentence
-  whose subject is a test or method, may say what a test leads to.
+  whose subject is a test or method, may say what a test leads to; and a sentence the
+  abstract's background states as known before the study is not this study's claim.
 - ``claims.certainty`` (warning): certainty no study gives, in any design: "proves",
-  "proven to", "definitely", "certainly", "guarantees", "cures", "a cure for", "will cure".
+  "proven to", "definitely", "certainly", "guarantees", "cures", "a cure for", "will cure",
+  "without doubt", "completely safe", "always works".
 - ``claims.non_human_as_human`` (error): an animal or cell study told as if it was in people:
   the summary talks about people or patients and never says the work was in animals or cells.
 
@@ -36,6 +38,7 @@ from ..text.context import (
 )
 from ..text.design import DesignKind, StudyDesign, detect_design
 from ..text.normalise import fold
+from ..text.sentences import sentence_spans
 
 NAME = "claims"
 CAUSAL = "claims.causal_observational"
@@ -46,7 +49,9 @@ _CAUSAL = re.compile(
     r"\b(?:causes?|caused|causing|leads?\s+to|led\s+to|leading\s+to|results?\s+in|"
     r"resulted\s+in|prevents?|prevented|preventing|protects?\s+against|protected\s+against|"
     r"stops|eliminates?|eliminated|will\s+(?:cause|lead\s+to|prevent|stop|protect\s+against|"
-    r"reduce|increase|lower|raise))\b",
+    r"reduce|increase|lower|raise)|"
+    r"(?:reduces|lowers|raises|increases|cuts|halves|doubles)\s+(?:the\s+|their\s+|your\s+)?"
+    r"(?:\w+\s+)?risk)\b",
     re.I,
 )
 _CERTAIN = re.compile(
@@ -54,7 +59,12 @@ _CERTAIN = re.compile(
     r"(?:is|are|was|were|been|be|now|scientifically|clinically)\s+proven\b|proven\s+to\b|"
     r"proof(?=\s+that)|(?:definitely|certainly)(?!\s*,|\s+[\w-]*(?:related|attributable|due)\b)|"
     r"guarantee[sd]?|cures|(?:will|can)\s+cure|(?:a|the|is\s+a|an\s+effective)\s+cure\s+for|"
-    r"will\s+(?:definitely|certainly|always|surely)\s+\w+|will\s+(?:heal|fix|reverse|work))\b",
+    r"will\s+(?:definitely|certainly|always|surely)\s+\w+|will\s+(?:heal|fix|reverse|work)|"
+    r"without\s+(?:a\s+|any\s+)?doubt|beyond\s+(?:any\s+|all\s+|reasonable\s+)?doubt|"
+    r"no\s+doubt\s+that|conclusively\s+(?:shows?|showed|shown|proves?|proved)|"
+    r"(?:completely|totally|perfectly|entirely|100%)\s+(?:safe|effective)|always\s+works|"
+    r"works\s+every\s+time)"
+    r"(?![\w%])",
     re.I,
 )
 _NOT_A_CLAIM = re.compile(r"\b(?:almost|nearly|not|would|could|might|may|to)\s+$", re.I)
@@ -107,6 +117,25 @@ def certainty_wording(text: str) -> list[re.Match[str]]:
             and not noun_use(text, *m.span()) and not negated(text, *m.span())]
 
 
+_BACKGROUND_LABEL = re.compile(
+    r"(?:^|\n)\s*(?:BACKGROUND|INTRODUCTION|CONTEXT|RATIONALE)\s*:\s*(.+?)"
+    r"(?=\n\s*[A-Z][A-Z ,&/()-]{2,40}:|\Z)", re.S)
+
+
+def _background(abstract: Abstract) -> str:
+    """The abstract's background text, whitespace collapsed: what was known before the study."""
+    parts = [s.text for s in abstract.sections if s.category == "background"]
+    parts += [m.group(1) for m in _BACKGROUND_LABEL.finditer(fold(abstract.text))]
+    return " ".join(" ".join(parts).split())
+
+
+def _sentence_at(text: str, position: int) -> str:
+    for start, end in sentence_spans(text):
+        if start <= position < end:
+            return " ".join(text[start:end].split())
+    return ""
+
+
 def _design_label(design: StudyDesign) -> str:
     return {
         DesignKind.cohort: "an observational (cohort) study",
@@ -115,10 +144,16 @@ def _design_label(design: StudyDesign) -> str:
     }.get(design.kind, "an observational study")
 
 
-def _causal_findings(design: StudyDesign, sections: dict[str, str]) -> Iterator[Finding]:
+def _causal_findings(design: StudyDesign, sections: dict[str, str],
+                     background: str) -> Iterator[Finding]:
+    """Causal wording, except in a sentence the abstract's background states as known before
+    this study (then the study's design does not bear on it)."""
     label = _design_label(design)
     for section, text in sections.items():
         for match in causal_wording(text):
+            sentence = _sentence_at(text, match.start())
+            if background and len(sentence) > 20 and sentence in background:
+                continue
             yield Finding(
                 check=NAME, code=CAUSAL, severity=Severity.warning, section=section,
                 start=match.start(), end=match.end(),
@@ -147,7 +182,7 @@ def check_claims(abstract: Abstract, summary: LaySummary) -> list[Finding]:
     source = fold(abstract.text)
     if (design.kind in _ASSOCIATION_DESIGNS and not _DIAGNOSTIC.search(source)
             and not _EXPERIMENT.search(source)):
-        findings.extend(_causal_findings(design, sections))
+        findings.extend(_causal_findings(design, sections, _background(abstract)))
     findings.extend(_certainty_findings(sections))
     if design.non_human:
         findings.extend(_as_if_in_people(design, sections))
