@@ -4,9 +4,10 @@
 one ``CheckSpec`` per check (name, factory, what it reports). One module per check:
 
 - ``numbers``: every figure traceable to the abstract (errors);
-- ``claims``: causal wording for the design (warnings), animal or cell results told as human
-  results (errors);
-- ``advice``: telling readers what to do with their treatment (warnings);
+- ``claims``: causal wording for an observational design and certainty words (warnings),
+  animal or cell results told as human results (errors);
+- ``advice``: telling readers to change their treatment (errors) or what to do about their
+  care (warnings);
 - ``jargon``: unexplained technical words and abbreviations (warnings);
 - ``completeness``: sections present, word ranges, headline shape, the design's limits;
 - ``readability``: reading grade overall (info) and per section above target (warnings);
@@ -68,10 +69,11 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("numbers", _fixed(check_numbers),
               "errors: figures in the summary that cannot be traced to the abstract"),
     CheckSpec("claims", _fixed(check_claims),
-              "warnings: causal wording the design cannot support; errors: animal or cell "
-              "results told as results in people"),
+              "warnings: causal wording the design cannot support, certainty words; errors: "
+              "animal or cell results told as results in people"),
     CheckSpec("advice", _fixed(check_advice),
-              "warnings: telling readers what to do about their treatment"),
+              "errors: telling readers to change their treatment; warnings: other "
+              "instructions about their care"),
     CheckSpec("jargon", _fixed(check_jargon),
               "warnings: unexplained technical words and abbreviations"),
     CheckSpec("completeness", lambda grade, limits, language: make_completeness_check(limits),
