@@ -1,8 +1,10 @@
 """What a source text's figures support beyond their written values.
 
-Percentages also support proportions (74% as 0.74) and the other way round, ratio measures
+Percentages also support proportions (74% as 0.74) and the other way round, and their
+complements (92% survived as "8% died"; see ``tracing`` for when), ratio measures
 support relative changes (RR 0.73 as "27% lower") and multipliers, an NNT supports "1 in N",
-and within one clause two percentages support their difference, two counts their share and
+and within one clause two percentages support their difference and ratio ("halved"), two
+counts their share and
 ratio, and "52 of 104" its percentage. Built once per source by ``tracing.NumberIndex``.
 """
 
@@ -48,12 +50,13 @@ class SourceFigures:
         self.changes: list[float] = []  # percentages derived as changes: differences, 1 - RR
         self.proportions: list[float] = []
         self.multipliers: list[float] = []
+        self.complements: list[float] = []  # 100 - p: "8% died" for "92% survived"
         self.durations: dict[str, list[float]] = defaultdict(list)
         for mention in mentions:
             self._add(mention)
         for clause in clauses:
             self._add_derived(clause)
-        for name in ("percents", "changes", "proportions", "multipliers"):
+        for name in ("percents", "changes", "proportions", "multipliers", "complements"):
             setattr(self, name, sorted(set(getattr(self, name))))
         self.durations = {unit: sorted(set(weeks)) for unit, weeks in self.durations.items()}
 
@@ -88,6 +91,8 @@ class SourceFigures:
         if mention.unit in WEEKS_PER_UNIT:
             self.durations[mention.unit].append(value * WEEKS_PER_UNIT[mention.unit])
         share = _share(mention, value, interval=interval, statistic=statistic)
+        if share is not None and mention.unit == "percent" and value <= 100:
+            self.complements.append(100 - value)  # written as a percentage, not RR 0.73
         if share is not None:
             self.percents.append(share[0])
             self.proportions.append(share[1])
@@ -102,9 +107,14 @@ class SourceFigures:
             self._add_of_pairs(found[0].start, found[-1].end)
 
     def _add_differences(self, percents: list[float]) -> None:
-        """Two percentages support their difference, told as a change."""
+        """Two percentages support their difference, told as a change, and how many times
+        one is the other ("halved" for 30% to 15%)."""
         for i, a in enumerate(percents):
             self.changes.extend(abs(a - b) for b in percents[i + 1:])
+            for b in percents[i + 1:]:
+                low, high = sorted((a, b))
+                if low > 0:
+                    self.multipliers.extend((high / low, low / high))
 
     def _add_count_ratios(self, counts: list[float]) -> None:
         """Two counts support the share one is of the other, and how many times it is."""

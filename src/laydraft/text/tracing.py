@@ -202,6 +202,8 @@ class NumberIndex:
         tells it as one ("27% fewer", "reduced by 27%", "20 percentage points")."""
         if hit(self.figures.percents, low, high):
             return "percent"
+        if hit(self.figures.complements, low, high):
+            return "complement"
         told_as_change = mention.change or mention.unit == "points"
         return "change" if told_as_change and hit(self.figures.changes, low, high) else None
 
