@@ -27,12 +27,15 @@ _NNT_LABEL = re.compile(
     r"[^.;\d]{0,14}$",
     re.I,
 )
+_DIFFERENCE_LABEL = re.compile(
+    r"\b(?:S?MD|WMD|(?:standardi[sz]ed )?mean difference)\b[^.;\d]{0,12}$", re.I
+)
 _STATISTIC_BEFORE = re.compile(
     r"(?:\bCI\b|confidence interval|\bp\s*(?:value)?\s*[=<>≤≥]|\bI2|\bI²|\bSD\b|±)[^;]{0,8}$",
     re.I,
 )
 INTERVAL_AFTER = re.compile(r"\s*(?:CI\b|confidence|credible|prediction|uncertainty)", re.I)
-_OF_PAIR = re.compile(
+OF_PAIR = re.compile(
     r"(?<![\d.,])(\d[\d,]*)\s*(?:/|of|out of|in)\s*(\d[\d,]*)(?![\d.,]\d)", re.I
 )
 _SCALE_WORD = re.compile(r"million|billion|thousand", re.I)
@@ -71,7 +74,9 @@ class SourceFigures:
         interval = bool(INTERVAL_AFTER.match(self.text, mention.end))
         effect = bool(_EFFECT_LABEL.search(before))
         for value in mention.values:
-            self._add_value(mention, value, interval=interval, statistic=statistic)
+            # an effect estimate or a mean difference is not a share: RR 0.76 is not "76%"
+            not_share = effect or bool(_DIFFERENCE_LABEL.search(before))
+            self._add_value(mention, value, interval=interval, statistic=statistic or not_share)
             if effect and _is_estimate(mention, value, statistic):
                 self.multipliers.extend((value, 1 / value))
                 self.changes.append(abs(1 - value) * 100)
@@ -126,7 +131,7 @@ class SourceFigures:
 
     def _add_of_pairs(self, start: int, end: int) -> None:
         """"52 of 104", "85/202": the share one count is of the other."""
-        for match in _OF_PAIR.finditer(self.text, start, end):
+        for match in OF_PAIR.finditer(self.text, start, end):
             a, b = (float(g.replace(",", "")) for g in match.groups())
             if 0 < a <= b:
                 self.percents.append(100 * a / b)

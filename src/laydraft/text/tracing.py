@@ -40,7 +40,7 @@ from .number_words import WEEKS_PER_UNIT
 from .numbers import NumberMention, dimension, extract_numbers
 from .rounding import hit, key, window
 from .sentences import clause_spans
-from .source_figures import SourceFigures
+from .source_figures import OF_PAIR, SourceFigures
 
 _CONTENT_WORD = re.compile(r"[a-z]{3,}")
 _FUNCTION_WORDS_TEXT = (
@@ -51,6 +51,7 @@ _FUNCTION_WORDS_TEXT = (
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 _NEAR = 50
 _DURATION_MARGIN = 0.05
+_PAIR_SLACK = 0.005
 
 
 def near_words(text: str, mention: NumberMention) -> set[str]:
@@ -123,7 +124,27 @@ class NumberIndex:
             return None
         if text is not None and reasons[0] == "value" and not self._in_context(mention, text):
             return None
+        if text is not None and not self._pair_supported(mention, text):
+            return None
         return reasons[0]
+
+    def _pair_supported(self, mention: NumberMention, text: str) -> bool:
+        """A count in a pair ("12 of 16", "13/36") traces only with its pair: the source
+        must give the same share, so "12 of 16" is not supported by a 12 and a 16 that
+        count different things."""
+        if mention.kind not in ("count", "fraction") or mention.spelled:
+            return True
+        readable = for_reading(text)
+        low = max(0, mention.start - 16)
+        for match in OF_PAIR.finditer(readable, low, mention.end + 16):
+            if match.start() <= mention.start and mention.end <= match.end():
+                a, b = (float(g.replace(",", "")) for g in match.groups())
+                if not 0 < a <= b:
+                    return True
+                share = a / b
+                return (hit(self.figures.proportions, share - _PAIR_SLACK, share + _PAIR_SLACK)
+                        or hit(self.figures.percents, 100 * share - 0.5, 100 * share + 0.5))
+        return True
 
     def _in_context(self, mention: NumberMention, text: str) -> bool:
         if mention.kind != "count" or dimension(mention) is not None:
