@@ -330,3 +330,18 @@ def test_issue14_altered_figures_are_still_caught(
     abstract: str, summary: str, flagged: str
 ) -> None:
     assert flagged in _untraced(abstract, summary)
+
+
+@pytest.mark.parametrize(("abstract", "summary"), [
+    ("Five one-hour sessions were given to 91 adults.", "five one-hour sessions"),
+    ("Two one-year studies compared PEP with drainage.", "Two one-year studies"),
+    ("Bisphosphonates resulted in 58 fewer SREs per 1000 women.", "58 fewer events"),
+    ("Response: 13/30 with T. suis ova and 5/20 with placebo.", "13/30 responded"),
+])
+def test_number_words_and_pairs_read_as_written(abstract: str, summary: str) -> None:
+    assert _untraced(abstract, summary) == []
+
+
+def test_a_digit_fraction_needs_its_share_in_the_source() -> None:
+    abstract = "In all, 36 patients took part; 13 of the 30 on T. suis ova improved."
+    assert _untraced(abstract, "13/36 improved") == ["13/36"]

@@ -12,13 +12,18 @@ from .number_words import DENOMINATORS, MULTIPLIER_WORDS, NUM, SCALE_VALUES, WOR
 
 _W = "|".join(sorted(WORD_VALUES, key=len, reverse=True))
 _SMALL_W = "one|two|three|four|five|six|seven|eight|nine|ten"
-_AFTER_SCALE = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))"
-# "and" joins number words only after a scale ("two hundred and five"): "one and two years"
-# is two numbers, not three
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_BELOW_20 = "|".join(sorted((w for w in WORD_VALUES if w not in _TENS.split("|")),
+                            key=len, reverse=True))
+_SMALL = rf"(?:(?:{_TENS})\b(?:[\s-](?:{_UNITS})\b)?|(?:{_BELOW_20})\b)"
+_HUNDREDS = rf"(?:{_SMALL}\s+hundred\b(?:\s+(?:and\s+)?{_SMALL})?|{_SMALL})"
+# a written number is a well-formed compound ("ninety-four", "two hundred and five", "three
+# thousand"); words merely next to each other are separate numbers: "five one-hour sessions",
+# "one and two years", "two one-year studies"
 NUMWORD = (
-    rf"(?:{_W}|hundred|thousand|million|billion)"
-    rf"(?:(?:-|\s+|{_AFTER_SCALE}\s+and\s+(?=(?:{_W})\b))"
-    rf"(?:{_W}|hundred|thousand|million|billion)\b)*"
+    rf"(?:{_HUNDREDS}(?:\s+(?:thousand|million|billion)\b(?:\s+(?:and\s+)?{_HUNDREDS})?)?"
+    rf"|(?:hundred|thousand|million|billion)\b)"
 )
 _PCT = r"\s?(?:%|per\s?cent\b|percent\b|percentage\s+points?\b)"
 _SCALE = r"\s+(?:million|billion|thousand)\b"

@@ -84,6 +84,9 @@ class SourceFigures:
     def _add_written(self, mention: NumberMention) -> None:
         """The values as written, by what they measure; "1.2 million" also supports 1.2."""
         self.by_class[dimension(mention)].update(mention.values)
+        if mention.kind == "ratio":  # "58 fewer per 1000" also supports a bare 58
+            self.by_class[None].update(
+                float(n.replace(",", "")) for n in NUM_RE.findall(mention.text))
         raw = NUM_RE.search(mention.text)
         if raw and _SCALE_WORD.search(mention.text):
             self.by_class[None].add(float(raw.group().replace(",", "")))

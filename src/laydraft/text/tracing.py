@@ -129,10 +129,11 @@ class NumberIndex:
         return reasons[0]
 
     def _pair_supported(self, mention: NumberMention, text: str) -> bool:
-        """A count in a pair ("12 of 16", "13/36") traces only with its pair: the source
-        must give the same share, so "12 of 16" is not supported by a 12 and a 16 that
-        count different things."""
-        if mention.kind not in ("count", "fraction") or mention.spelled:
+        """A digit fraction ("13/36") traces only as a pair: the source must give the same
+        share, so "13/36" is not supported by a 13 and a 36 that count different things.
+        ("12 of 19 studies" is left to its parts: summaries often count a subset the
+        abstract gives apart from its total.)"""
+        if mention.kind != "fraction" or len(mention.values) != 2:
             return True
         readable = for_reading(text)
         low = max(0, mention.start - 16)
