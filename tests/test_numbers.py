@@ -345,3 +345,14 @@ def test_number_words_and_pairs_read_as_written(abstract: str, summary: str) -> 
 def test_a_digit_fraction_needs_its_share_in_the_source() -> None:
     abstract = "In all, 36 patients took part; 13 of the 30 on T. suis ova improved."
     assert _untraced(abstract, "13/36 improved") == ["13/36"]
+
+
+def test_findings_carry_stable_codes() -> None:
+    from laydraft.checks.numbers import check_numbers
+    from laydraft.models import Abstract, LaySummary
+
+    summary = LaySummary.model_construct(
+        headline="", what_was_found="In 2011, 45% improved.", why_it_matters="",
+        limitations="")
+    findings = check_numbers(Abstract(text="We found that 12% improved."), summary)
+    assert sorted(f.code for f in findings) == ["numbers.untraceable", "numbers.untraceable_date"]
