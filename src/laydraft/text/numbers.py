@@ -170,7 +170,9 @@ def _half_unit(match: re.Match[str], text: str, base: dict[str, Any]) -> NumberM
     whole = (1.0, 0) if whole_text.lower() in ("a", "an") else parse_number(whole_text)
     if whole is None:
         return None
-    return NumberMention(**base, values=(whole[0] + 0.5,), decimals=(1,), kind="count",
+    # told to the half unit: decimals 0 lets a hedge reach +-0.5 ("about three and a half
+    # minutes" for 3.29); unhedged, small whole units must still match exactly or convert
+    return NumberMention(**base, values=(whole[0] + 0.5,), decimals=(0,), kind="count",
                          unit=_unit(surface), spelled=not surface[0].isdigit())
 
 
