@@ -40,6 +40,7 @@ OF_PAIR = re.compile(
 )
 _SCALE_WORD = re.compile(r"million|billion|thousand", re.I)
 _LABEL_REACH = 30
+_COMPLEMENT_FROM = 75
 
 
 class SourceFigures:
@@ -99,8 +100,10 @@ class SourceFigures:
         if mention.unit in WEEKS_PER_UNIT:
             self.durations[mention.unit].append(value * WEEKS_PER_UNIT[mention.unit])
         share = _share(mention, value, interval=interval, statistic=statistic)
-        if share is not None and mention.unit == "percent" and value <= 100:
-            self.complements.append(100 - value)  # written as a percentage, not RR 0.73
+        if share is not None and mention.unit == "percent" and _COMPLEMENT_FROM <= value <= 100:
+            # the few told the other way ("8% died" for 92% survived); a percentage written
+            # as one, not RR 0.73; from 75% up only, so most altered figures stay caught
+            self.complements.append(100 - value)
         if share is not None:
             self.percents.append(share[0])
             self.proportions.append(share[1])
