@@ -199,7 +199,7 @@ def _more_than(text: Text, rng: random.Random) -> Iterator[Seed]:
 
 
 def _complement(text: Text, rng: random.Random) -> Iterator[Seed]:
-    shares = [p for p in _percents(text.abstract) if 55 <= p < 100 and p == int(p)]
+    shares = [p for p in _percents(text.abstract) if 75 <= p < 100 and p == int(p)]
     if shares:
         q = 100 - int(rng.choice(shares))
         yield from _silent(text, rng, "complement", rng.choice(COMPLEMENT).format(q=q), f"{q}%")
