@@ -259,3 +259,100 @@ def test_traces_paraphrases_in_context(context_index: NumberIndex, text: str) ->
 ])
 def test_rejects_coincidences_in_context(context_index: NumberIndex, text: str) -> None:
     assert not traced_in(context_index, text)
+
+
+# --- issue 14: paraphrases a faithful summary uses, and false alarms ----------------------
+
+def _untraced(abstract: str, summary: str) -> list[str]:
+    """The figures of ``summary`` the numbers check flags against ``abstract``."""
+    from laydraft.checks.numbers import check_numbers
+    from laydraft.models import Abstract, LaySummary
+    from laydraft.text.normalise import fold
+
+    only = LaySummary.model_construct(
+        headline="", what_was_found=summary, why_it_matters="", limitations="")
+    findings = check_numbers(Abstract(text=abstract), only)
+    return [fold(summary)[f.start or 0:f.end or 0] for f in findings]
+
+
+@pytest.mark.parametrize(("abstract", "summary"), [
+    ("Pain relief was reported by 92% of participants.", "9 in 10 people had pain relief."),
+    ("Pain relief was reported by 92% of participants.", "9 out of 10 people had pain relief."),
+    ("Pain relief was reported by 92% of participants.", "nine in ten people had pain relief."),
+    ("Pain relief was reported by 86% of participants.",
+     "More than 8 in 10 people had pain relief."),
+    ("The trials included 1,203 participants.", "The trials included more than 1,000 people."),
+    ("Follow-up lasted 18 months.", "Follow-up lasted about a year and a half."),
+    ("Follow-up lasted 18 months.", "Follow-up lasted one and a half years."),
+    ("Infection fell from 30% with placebo to 15% with the vaccine.",
+     "The vaccine halved the rate of infection."),
+    ("Survival at one year was 92% in both groups.", "In both groups 8% died within a year."),
+    ("Ten of the 30 participants (33%) relapsed.", "10 out of 30 people relapsed."),
+    ("Relapse occurred in 10/30 participants.", "10 out of 30 people relapsed."),
+    ("Survival was similar at 1 and 2 years.", "Survival was similar at one and two years."),
+    ("We included 51 trials with 4,210 adults.", "Fifty\u2010one trials were found."),
+    ("We included 51 trials with 4,210 adults.", "Fifty\u2011one trials were found."),
+    ("Mortality at 1 year did not differ.", "Deaths at 1\u2011year did not differ."),
+    ("Mortality at 1 year did not differ.", "Deaths at 1\u2010year did not differ."),
+    ("Azathioprine was compared with placebo in 212 adults.",
+     "6\u2010mercaptopurine is a similar medicine."),
+    ("Azathioprine was compared with placebo in 212 adults.",
+     "The main results are these.\n1. Azathioprine may work."),
+    ("Azathioprine was compared with placebo in 212 adults.",
+     "The main results are. 1. Azathioprine may work. 2. It is safe."),
+])
+def test_issue14_paraphrases_pass(abstract: str, summary: str) -> None:
+    assert _untraced(abstract, summary) == []
+
+
+@pytest.mark.parametrize(("abstract", "summary", "flagged"), [
+    ("Pain relief was reported by 92% of participants.", "7 in 10 people had pain relief.",
+     "7 in 10"),
+    ("Pain relief was reported by 86% of participants.",
+     "More than 9 in 10 people had pain relief.", "9 in 10"),
+    ("The trials included 1,203 participants.", "The trials included more than 2,000 people.",
+     "2,000"),
+    ("The trials included 1,603 participants.", "The trials included more than 1,000 people.",
+     "1,000"),
+    ("Follow-up lasted 18 months.", "Follow-up lasted about two and a half years.",
+     "two and a half years"),
+    ("Infection fell from 30% with placebo to 25% with the vaccine.",
+     "The vaccine halved the rate of infection.", "halved"),
+    ("Survival at one year was 92% in both groups.", "In both groups 18% died within a year.",
+     "18%"),
+    ("Ten of the 30 participants relapsed.", "12 out of 30 people relapsed.", "12 out of 30"),
+    ("Survival was similar at 1 and 2 years.", "Survival was similar at three years.",
+     "three years"),
+    ("We included 51 trials with 4,210 adults.", "Fifty\u2010two trials were found.",
+     "Fifty-two"),
+])
+def test_issue14_altered_figures_are_still_caught(
+    abstract: str, summary: str, flagged: str
+) -> None:
+    assert flagged in _untraced(abstract, summary)
+
+
+@pytest.mark.parametrize(("abstract", "summary"), [
+    ("Five one-hour sessions were given to 91 adults.", "five one-hour sessions"),
+    ("Two one-year studies compared PEP with drainage.", "Two one-year studies"),
+    ("Bisphosphonates resulted in 58 fewer SREs per 1000 women.", "58 fewer events"),
+    ("Response: 13/30 with T. suis ova and 5/20 with placebo.", "13/30 responded"),
+])
+def test_number_words_and_pairs_read_as_written(abstract: str, summary: str) -> None:
+    assert _untraced(abstract, summary) == []
+
+
+def test_a_digit_fraction_needs_its_share_in_the_source() -> None:
+    abstract = "In all, 36 patients took part; 13 of the 30 on T. suis ova improved."
+    assert _untraced(abstract, "13/36 improved") == ["13/36"]
+
+
+def test_findings_carry_stable_codes() -> None:
+    from laydraft.checks.numbers import check_numbers
+    from laydraft.models import Abstract, LaySummary
+
+    summary = LaySummary.model_construct(
+        headline="", what_was_found="In 2011, 45% improved.", why_it_matters="",
+        limitations="")
+    findings = check_numbers(Abstract(text="We found that 12% improved."), summary)
+    assert sorted(f.code for f in findings) == ["numbers.untraceable", "numbers.untraceable_date"]

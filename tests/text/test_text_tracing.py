@@ -32,7 +32,10 @@ def test_trace_built_mentions_without_extraction() -> None:
     assert index.trace(difference) in ("value", "percent")
     assert index.trace(mention(values=(0.4,), kind="ratio", decimals=(1,))) == "fraction"
     twice = mention(values=(2.0,), kind="multiplier", unit="times")
-    assert index.trace(twice) is None  # percentages do not support multipliers
+    assert index.trace(twice) == "multiplier"  # 40% is twice 20%, in one clause (issue 14)
+    apart = NumberIndex("The risk was 20% with the drug. It was 40% with placebo.")
+    assert apart.trace(twice) is None
+    assert index.trace(mention(values=(3.0,), kind="multiplier", unit="times")) is None
     counts = NumberIndex("In all, 20 people fell with the drug and 40 with placebo.")
     assert counts.trace(twice) == "multiplier"
     assert index.trace(mention(values=(30.0,), kind="percent", unit="percent")) is None

@@ -6,6 +6,15 @@ record's metadata rather than the abstract text, so it is for the reviewer to co
 Spelled-out small numbers (one to ten) are checked only when they are quantities with a unit,
 percentage or multiplier ("two years", "five per cent", "three times"); otherwise they are
 ordinary words ("one study", "two groups") and are not flagged.
+
+Codes (stable; messages may change, codes do not):
+
+- ``numbers.untraceable``: a figure the abstract does not support, even allowing for rounding,
+  a change of units or a faithful paraphrase ("9 in 10" for 92%); an error.
+- ``numbers.untraceable_date``: a date or calendar year not in the abstract; a warning.
+
+Text is read dash-folded (``normalise.for_reading``, inside the extractor), so a check called
+directly behaves as under ``run_checks``.
 """
 
 from __future__ import annotations
@@ -15,6 +24,8 @@ from ..text.numbers import NumberMention, extract_numbers
 from ..text.tracing import NumberIndex, index_for
 
 NAME = "numbers"
+CODE_UNTRACEABLE = "numbers.untraceable"
+CODE_DATE = "numbers.untraceable_date"
 
 
 def source_index(abstract: Abstract) -> NumberIndex:
@@ -39,14 +50,14 @@ def check_numbers(abstract: Abstract, summary: LaySummary) -> list[Finding]:
         for mention in untraceable(index, text):
             if mention.kind in ("year", "date"):
                 findings.append(Finding(
-                    check=NAME, severity=Severity.warning, section=section,
+                    check=NAME, code=CODE_DATE, severity=Severity.warning, section=section,
                     start=mention.start, end=mention.end,
                     message=f"The date '{mention.text}' is not in the abstract.",
                     suggestion="Confirm the date against the record, or remove it.",
                 ))
                 continue
             findings.append(Finding(
-                check=NAME, severity=Severity.error, section=section,
+                check=NAME, code=CODE_UNTRACEABLE, severity=Severity.error, section=section,
                 start=mention.start, end=mention.end,
                 message=(f"'{mention.text}' cannot be traced to the abstract, "
                          "even allowing for rounding or a change of units."),

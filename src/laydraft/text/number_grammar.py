@@ -12,9 +12,18 @@ from .number_words import DENOMINATORS, MULTIPLIER_WORDS, NUM, SCALE_VALUES, WOR
 
 _W = "|".join(sorted(WORD_VALUES, key=len, reverse=True))
 _SMALL_W = "one|two|three|four|five|six|seven|eight|nine|ten"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_BELOW_20 = "|".join(sorted((w for w in WORD_VALUES if w not in _TENS.split("|")),
+                            key=len, reverse=True))
+_SMALL = rf"(?:(?:{_TENS})\b(?:[\s-](?:{_UNITS})\b)?|(?:{_BELOW_20})\b)"
+_HUNDREDS = rf"(?:{_SMALL}\s+hundred\b(?:\s+(?:and\s+)?{_SMALL})?|{_SMALL})"
+# a written number is a well-formed compound ("ninety-four", "two hundred and five", "three
+# thousand"); words merely next to each other are separate numbers: "five one-hour sessions",
+# "one and two years", "two one-year studies"
 NUMWORD = (
-    rf"(?:{_W}|hundred|thousand|million|billion)"
-    rf"(?:(?:-|\s+|\s+and\s+(?=(?:{_W})\b))(?:{_W}|hundred|thousand|million|billion)\b)*"
+    rf"(?:{_HUNDREDS}(?:\s+(?:thousand|million|billion)\b(?:\s+(?:and\s+)?{_HUNDREDS})?)?"
+    rf"|(?:hundred|thousand|million|billion)\b)"
 )
 _PCT = r"\s?(?:%|per\s?cent\b|percent\b|percentage\s+points?\b)"
 _SCALE = r"\s+(?:million|billion|thousand)\b"
@@ -36,7 +45,11 @@ _MONTH = (
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
 _DEN_10S = r"(?:10|100|1,?000|10,?000|100,?000|ten|a\s+hundred|one\s+hundred|a\s+thousand)"
+_UNIT_WORD = r"(?:minute|hour|day|week|month|year)s?"
 _ALTERNATIVES = {
+    "halfunit": rf"""
+        \b(?:a|an|one|{_W})\s+{_UNIT_WORD}\s+and\s+a\s+half\b
+      | (?:\b(?:{_W})|{_B}\d+)\s+and\s+a\s+half\s+{_UNIT_WORD}\b""",
     "date": rf"""
         \b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?\b
       | \b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s*|\s+)\d{{4}}\b

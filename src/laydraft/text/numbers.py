@@ -121,10 +121,18 @@ def _ratio(match: re.Match[str], text: str, base: dict[str, Any]) -> NumberMenti
     num, den = parse_number(parts[0]), parse_number(parts[1])
     if not num or not den or den[0] == 0 or den[0] > 100_000 or num[0] > den[0]:
         return None
-    # precision: "170 out of 1000" is exact to a thousandth; "one in five" is loose
-    decimals = max(2, math.ceil(math.log10(den[0]))) if surface[0].isdigit() else 1
+    # precision: "170 out of 1000" is exact to a thousandth, "9 in 10" to a tenth (a share
+    # per 10, 100, 1000 is a rounded percentage); "3 in 7" is exact; "one in five" is loose
+    decimals = _ratio_decimals(den[0]) if surface[0].isdigit() else 1
     return NumberMention(**base, values=(num[0] / den[0],), decimals=(decimals,), kind="ratio",
                          spelled=not surface[0].isdigit())
+
+
+def _ratio_decimals(denominator: float) -> int:
+    places = math.log10(denominator)
+    if places >= 1 and places == int(places):
+        return int(places)
+    return max(2, math.ceil(places))
 
 
 def _fraction_words(match: re.Match[str], text: str, base: dict[str, Any]) -> NumberMention:
@@ -148,6 +156,24 @@ def _multiplier(match: re.Match[str], text: str, base: dict[str, Any]) -> Number
     if context.FREQUENCY.match(text, match.end()):
         return mention.model_copy(update={"kind": "count", "unit": None, "counts": "frequency"})
     return mention
+
+
+_HALF_WHOLE = re.compile(r"^(.*?)\s+(?:and\s+a\s+half|(?:minute|hour|day|week|month|year)s?)\b",
+                         re.I)
+
+
+def _half_unit(match: re.Match[str], text: str, base: dict[str, Any]) -> NumberMention | None:
+    """"a year and a half", "two and a half months": a duration to the half unit."""
+    surface = match.group()
+    head = _HALF_WHOLE.match(surface)
+    whole_text = head.group(1) if head else ""
+    whole = (1.0, 0) if whole_text.lower() in ("a", "an") else parse_number(whole_text)
+    if whole is None:
+        return None
+    # told to the half unit: decimals 0 lets a hedge reach +-0.5 ("about three and a half
+    # minutes" for 3.29); unhedged, small whole units must still match exactly or convert
+    return NumberMention(**base, values=(whole[0] + 0.5,), decimals=(0,), kind="count",
+                         unit=_unit(surface), spelled=not surface[0].isdigit())
 
 
 def _dozen(match: re.Match[str], text: str, base: dict[str, Any]) -> NumberMention:
@@ -233,7 +259,7 @@ def _words(match: re.Match[str], text: str, base: dict[str, Any]) -> NumberMenti
 
 
 _BUILDERS: dict[str, Builder] = {
-    "date": _date, "ratio": _ratio, "wfrac": _fraction_words, "mult": _multiplier,
+    "halfunit": _half_unit, "date": _date, "ratio": _ratio, "wfrac": _fraction_words, "mult": _multiplier,
     "dozen": _dozen, "dfrac": _digit_fraction, "digits": _digits, "words": _words,
 }
 

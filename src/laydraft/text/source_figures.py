@@ -1,8 +1,10 @@
 """What a source text's figures support beyond their written values.
 
-Percentages also support proportions (74% as 0.74) and the other way round, ratio measures
+Percentages also support proportions (74% as 0.74) and the other way round, and their
+complements (92% survived as "8% died"; see ``tracing`` for when), ratio measures
 support relative changes (RR 0.73 as "27% lower") and multipliers, an NNT supports "1 in N",
-and within one clause two percentages support their difference, two counts their share and
+and within one clause two percentages support their difference and ratio ("halved"), two
+counts their share and
 ratio, and "52 of 104" its percentage. Built once per source by ``tracing.NumberIndex``.
 """
 
@@ -25,16 +27,20 @@ _NNT_LABEL = re.compile(
     r"[^.;\d]{0,14}$",
     re.I,
 )
+_DIFFERENCE_LABEL = re.compile(
+    r"\b(?:S?MD|WMD|(?:standardi[sz]ed )?mean difference)\b[^.;\d]{0,12}$", re.I
+)
 _STATISTIC_BEFORE = re.compile(
     r"(?:\bCI\b|confidence interval|\bp\s*(?:value)?\s*[=<>≤≥]|\bI2|\bI²|\bSD\b|±)[^;]{0,8}$",
     re.I,
 )
 INTERVAL_AFTER = re.compile(r"\s*(?:CI\b|confidence|credible|prediction|uncertainty)", re.I)
-_OF_PAIR = re.compile(
+OF_PAIR = re.compile(
     r"(?<![\d.,])(\d[\d,]*)\s*(?:/|of|out of|in)\s*(\d[\d,]*)(?![\d.,]\d)", re.I
 )
 _SCALE_WORD = re.compile(r"million|billion|thousand", re.I)
 _LABEL_REACH = 30
+_COMPLEMENT_FROM = 75
 
 
 class SourceFigures:
@@ -48,12 +54,13 @@ class SourceFigures:
         self.changes: list[float] = []  # percentages derived as changes: differences, 1 - RR
         self.proportions: list[float] = []
         self.multipliers: list[float] = []
+        self.complements: list[float] = []  # 100 - p: "8% died" for "92% survived"
         self.durations: dict[str, list[float]] = defaultdict(list)
         for mention in mentions:
             self._add(mention)
         for clause in clauses:
             self._add_derived(clause)
-        for name in ("percents", "changes", "proportions", "multipliers"):
+        for name in ("percents", "changes", "proportions", "multipliers", "complements"):
             setattr(self, name, sorted(set(getattr(self, name))))
         self.durations = {unit: sorted(set(weeks)) for unit, weeks in self.durations.items()}
 
@@ -68,7 +75,9 @@ class SourceFigures:
         interval = bool(INTERVAL_AFTER.match(self.text, mention.end))
         effect = bool(_EFFECT_LABEL.search(before))
         for value in mention.values:
-            self._add_value(mention, value, interval=interval, statistic=statistic)
+            # an effect estimate or a mean difference is not a share: RR 0.76 is not "76%"
+            not_share = effect or bool(_DIFFERENCE_LABEL.search(before))
+            self._add_value(mention, value, interval=interval, statistic=statistic or not_share)
             if effect and _is_estimate(mention, value, statistic):
                 self.multipliers.extend((value, 1 / value))
                 self.changes.append(abs(1 - value) * 100)
@@ -76,6 +85,9 @@ class SourceFigures:
     def _add_written(self, mention: NumberMention) -> None:
         """The values as written, by what they measure; "1.2 million" also supports 1.2."""
         self.by_class[dimension(mention)].update(mention.values)
+        if mention.kind == "ratio":  # "58 fewer per 1000" also supports a bare 58
+            self.by_class[None].update(
+                float(n.replace(",", "")) for n in NUM_RE.findall(mention.text))
         raw = NUM_RE.search(mention.text)
         if raw and _SCALE_WORD.search(mention.text):
             self.by_class[None].add(float(raw.group().replace(",", "")))
@@ -88,6 +100,10 @@ class SourceFigures:
         if mention.unit in WEEKS_PER_UNIT:
             self.durations[mention.unit].append(value * WEEKS_PER_UNIT[mention.unit])
         share = _share(mention, value, interval=interval, statistic=statistic)
+        if share is not None and mention.unit == "percent" and _COMPLEMENT_FROM <= value <= 100:
+            # the few told the other way ("8% died" for 92% survived); a percentage written
+            # as one, not RR 0.73; from 75% up only, so most altered figures stay caught
+            self.complements.append(100 - value)
         if share is not None:
             self.percents.append(share[0])
             self.proportions.append(share[1])
@@ -102,9 +118,14 @@ class SourceFigures:
             self._add_of_pairs(found[0].start, found[-1].end)
 
     def _add_differences(self, percents: list[float]) -> None:
-        """Two percentages support their difference, told as a change."""
+        """Two percentages support their difference, told as a change, and how many times
+        one is the other ("halved" for 30% to 15%)."""
         for i, a in enumerate(percents):
             self.changes.extend(abs(a - b) for b in percents[i + 1:])
+            for b in percents[i + 1:]:
+                low, high = sorted((a, b))
+                if low > 0:
+                    self.multipliers.extend((high / low, low / high))
 
     def _add_count_ratios(self, counts: list[float]) -> None:
         """Two counts support the share one is of the other, and how many times it is."""
@@ -116,7 +137,7 @@ class SourceFigures:
 
     def _add_of_pairs(self, start: int, end: int) -> None:
         """"52 of 104", "85/202": the share one count is of the other."""
-        for match in _OF_PAIR.finditer(self.text, start, end):
+        for match in OF_PAIR.finditer(self.text, start, end):
             a, b = (float(g.replace(",", "")) for g in match.groups())
             if 0 < a <= b:
                 self.percents.append(100 * a / b)

@@ -40,7 +40,7 @@ from .number_words import WEEKS_PER_UNIT
 from .numbers import NumberMention, dimension, extract_numbers
 from .rounding import hit, key, window
 from .sentences import clause_spans
-from .source_figures import SourceFigures
+from .source_figures import OF_PAIR, SourceFigures
 
 _CONTENT_WORD = re.compile(r"[a-z]{3,}")
 _FUNCTION_WORDS_TEXT = (
@@ -51,6 +51,7 @@ _FUNCTION_WORDS_TEXT = (
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 _NEAR = 50
 _DURATION_MARGIN = 0.05
+_PAIR_SLACK = 0.005
 
 
 def near_words(text: str, mention: NumberMention) -> set[str]:
@@ -123,7 +124,28 @@ class NumberIndex:
             return None
         if text is not None and reasons[0] == "value" and not self._in_context(mention, text):
             return None
+        if text is not None and not self._pair_supported(mention, text):
+            return None
         return reasons[0]
+
+    def _pair_supported(self, mention: NumberMention, text: str) -> bool:
+        """A digit fraction ("13/36") traces only as a pair: the source must give the same
+        share, so "13/36" is not supported by a 13 and a 36 that count different things.
+        ("12 of 19 studies" is left to its parts: summaries often count a subset the
+        abstract gives apart from its total.)"""
+        if mention.kind != "fraction" or len(mention.values) != 2:
+            return True
+        readable = for_reading(text)
+        low = max(0, mention.start - 16)
+        for match in OF_PAIR.finditer(readable, low, mention.end + 16):
+            if match.start() <= mention.start and mention.end <= match.end():
+                a, b = (float(g.replace(",", "")) for g in match.groups())
+                if not 0 < a <= b:
+                    return True
+                share = a / b
+                return (hit(self.figures.proportions, share - _PAIR_SLACK, share + _PAIR_SLACK)
+                        or hit(self.figures.percents, 100 * share - 0.5, 100 * share + 0.5))
+        return True
 
     def _in_context(self, mention: NumberMention, text: str) -> bool:
         if mention.kind != "count" or dimension(mention) is not None:
@@ -202,6 +224,8 @@ class NumberIndex:
         tells it as one ("27% fewer", "reduced by 27%", "20 percentage points")."""
         if hit(self.figures.percents, low, high):
             return "percent"
+        if hit(self.figures.complements, low, high):
+            return "complement"
         told_as_change = mention.change or mention.unit == "points"
         return "change" if told_as_change and hit(self.figures.changes, low, high) else None
 
