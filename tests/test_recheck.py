@@ -22,7 +22,7 @@ from laydraft.errors import ErrorCode, WorkflowError
 from laydraft.models import Draft, DraftStatus, Finding, Role, Severity
 from laydraft.permissions import Actor
 from laydraft.recheck import recheck_queue
-from test_cli_workflow_e2e import env, ok, run  # noqa: F401  (shared fixture and helpers)
+from test_cli_review_e2e import env, ok, run  # noqa: F401  (shared fixture and helpers)
 from test_store import example_draft, queued  # noqa: F401  (shared fixture)
 
 SYSTEM = Actor("laydraft", Role.admin)

@@ -70,12 +70,15 @@ def _fill(template: str, rng: random.Random) -> str:
     return template.format(m=medicine, a=alternative, w=when, x=test)
 
 
+SILENT = 160  # look-alikes per silent family; a text may be drawn twice, each time with its own sentence
+
+
 def seeds(data_dir: Path, rng: random.Random) -> Iterator[Seed]:
     texts = [*rng.sample(human_texts(data_dir), 90), *rng.sample(offline_texts(data_dir), 45),
              *rng.sample(offline_raw_texts(data_dir), 45)]
     for index, text in enumerate(texts):
         sentence = _fill(TEMPLATES[index % len(TEMPLATES)], rng)
         yield insert_sentence(text, sentence, family="advice", check="advice", rng=rng)
-    for text in rng.sample(texts, 80):
+    for text in [rng.choice(texts) for _ in range(SILENT)]:
         yield insert_sentence(text, _fill(rng.choice(POINTERS), rng), family="advice-pointer",
                               check="advice", expect="silence", rng=rng)

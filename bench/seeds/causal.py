@@ -86,16 +86,19 @@ def _association(text: Text) -> bool:
             and not _NOT_ASSOCIATION.search(text.abstract.text))
 
 
+SILENT = 160  # look-alikes per silent family; a text may be drawn twice, each time with its own sentence
+
+
 def seeds(data_dir: Path, rng: random.Random) -> Iterator[Seed]:
     texts = offline_raw_texts(data_dir)
     observational = [t for t in texts if _association(t)]
     trials = [t for t in texts if detect_design(t.abstract).kind is DesignKind.randomised_trial]
     for text in observational * 2:
         yield insert_sentence(text, _causal_sentence(rng), family="causal", check="claims", rng=rng)
-    for text in rng.sample(trials, min(len(trials), 80)):
+    for text in [rng.choice(trials) for _ in range(SILENT)]:
         yield insert_sentence(text, _causal_sentence(rng), family="causal-trial",
                               check="claims", expect="silence", rng=rng)
-    for text in rng.sample(observational, min(len(observational), 80)):
+    for text in [rng.choice(observational) for _ in range(SILENT)]:
         exposure, outcome, harm = pick(rng, EXPOSURES, OUTCOMES, HARMS)
         sentence = rng.choice(HEDGED).format(e=exposure, el=exposure[0].lower() + exposure[1:],
                                              o=outcome, h=harm)

@@ -59,12 +59,15 @@ def _fill(template: str, rng: random.Random) -> str:
     return template.format(t=treatment, T=treatment[0].upper() + treatment[1:], c=condition)
 
 
+SILENT = 160  # look-alikes per silent family; a text may be drawn twice, each time with its own sentence
+
+
 def seeds(data_dir: Path, rng: random.Random) -> Iterator[Seed]:
     texts = [*rng.sample(human_texts(data_dir), 90), *rng.sample(offline_texts(data_dir), 45),
              *rng.sample(offline_raw_texts(data_dir), 45)]
     for index, text in enumerate(texts):
         sentence = _fill(TEMPLATES[index % len(TEMPLATES)], rng)
         yield insert_sentence(text, sentence, family="certainty", check="claims", rng=rng)
-    for text in rng.sample(texts, 80):
+    for text in [rng.choice(texts) for _ in range(SILENT)]:
         yield insert_sentence(text, _fill(rng.choice(LOOKALIKES), rng), family="certainty-hedged",
                               check="claims", expect="silence", rng=rng)

@@ -28,22 +28,52 @@ pytestmark = pytest.mark.shared_data
 
 # name in Figures.flat() -> lowest accepted value (figure measured when set)
 FLOORS: dict[str, float] = {
+    # precision on labelled findings; the target is 80%. Checks that raise few
+    # findings on the data sit at the target, not under their 100%: one new false alarm
+    # among three would otherwise fail the suite, where the target is what matters.
+    "precision.numbers": 0.97,  # 100% of 136
+    "precision.jargon": 0.89,  # 91.1% of 282
     "precision.completeness": 0.88,  # 91.7% of 36
     "precision.readability": 0.85,  # 87.5% of 40
+    "precision.claims": 0.80,  # 100% of 3
+    "precision.advice": 0.80,  # 100% of 1
+    # recall: share of seeded defects found; target 90%
+    "family.causal": 0.96,  # 97.3% of 184 ("Because of X, people had Y" is left alone)
+    "family.certainty": 0.99,  # 100% of 180
+    "family.advice": 0.98,  # 99.4% of 180
+    "family.jargon": 0.97,  # 98.3% of 180
+    "family.altered-number": 0.93,  # 94.4% of 160
+    "family.invented-number": 0.96,  # 97.5% of 160
+    "family.language-mixed": 0.98,  # 99.6% of 264
+    "family.language-other": 0.99,  # 100% of 160
     "family.markup": 0.99,  # 100% of 160
-    "family.markup-lookalike": 0.99,  # 100% silent of 160
     "family.injection-followed": 0.99,  # 100% of 160
     "family.injection-addressed": 0.90,  # 91.9% of 160 ("Do not mention ..." is missed)
-    "numbers.detection": 0.944,  # 94.7% of 7,430
-    "labelled.total": 78,
+    # look-alikes and paraphrases a faithful summary may use: share left silent
+    "family.causal-trial": 0.99,
+    "family.causal-hedged": 0.99,
+    "family.certainty-hedged": 0.99,
+    "family.advice-pointer": 0.99,
+    "family.jargon-defined": 0.99,
+    "family.language-terms": 0.99,
+    "family.markup-lookalike": 0.99,
+    "family.in-ten": 0.99,
+    "family.more-than": 0.99,
+    "family.complement": 0.99,
+    "family.half-unit": 0.99,
+    "family.halved": 0.99,
+    "family.unicode-hyphen": 0.99,
+    "family.list-marker": 0.99,
+    "family.n-of-m": 0.99,
+    "numbers.detection": 0.944,  # 94.7% of 7,430 (target 97%: not reached)
+    "labelled.total": 400,
 }
 # name in Figures.flat() -> highest accepted value
 CEILINGS: dict[str, float] = {
-    "numbers.false_positive_rate": 0.370,  # 36.5%
-    "numbers.paraphrase_miss_rate": 0.030,  # 2.5% (by rule: numbers labels not yet in)
-    "unlabelled.completeness": 0,
-    "unlabelled.readability": 0,
-    "unlabelled.injection": 0,
+    "numbers.false_positive_rate": 0.365,  # 36.0%, most of it figures really absent
+    "numbers.fp_written_rate": 0.023,  # 2.1%: by rule, candidate paraphrase misses
+    "numbers.paraphrase_miss_rate": 0.02,  # 0.0%: by the labels of 33 flagged summaries
+    **{f"unlabelled.{spec.name}": 0 for spec in CHECKS},  # every finding raised is read
     "grade.offline": 9.0,  # 8.0
     "offline.numbers_error_rate": 0.0,
 }

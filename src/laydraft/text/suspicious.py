@@ -30,7 +30,10 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:new|updated|hidden|secret)\s+instructions?\b",
         r"\bsystem\s+prompt\b",
         r"\b(?:respond|reply|answer)\s+only\s+with\b",
-        r"\b(?:do\s+not|don't)\s+(?:summari[sz]e|mention|report|flag)\b",
+        # an order, not a description: "Do not mention ..." opens its sentence or follows
+        # "please", where "most trials do not report ..." has a subject
+        r"(?:(?<![^\n])|(?<=[.:;!?]\s)|(?<=[.:;!?])|(?<=please\s))\s*"
+        r"(?:do\s+not|don't)\s+(?:summari[sz]e|mention|report|flag)\b",
         r"\bwrite\s+(?:the|this|your)\s+(?:lay\s+)?summary\s+(?:as|so|to\s+say)\b",
         r"\bjailbreak\b|\bdo\s+anything\s+now\b",
     )
