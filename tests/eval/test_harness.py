@@ -16,8 +16,10 @@ import eval_checks  # noqa: E402
 import evalset  # noqa: E402
 import evaluation  # noqa: E402
 import label_tool  # noqa: E402
+import numbers_context  # noqa: E402
 
 from laydraft.models import Abstract, Finding, Severity  # noqa: E402
+from laydraft.text.numbers import extract_numbers  # noqa: E402
 
 
 def _text(text_id: str, source: evalset.Source, summary: str) -> evalset.Text:
@@ -153,3 +155,13 @@ def test_the_label_tool_appends_filled_rows_only(tmp_path: Path) -> None:
     assert "message" not in stored[0]
     with pytest.raises(SystemExit):
         label_tool.append(tmp_path, "numbers", rows)
+
+
+def test_a_figure_shares_words_with_the_abstract_figure_said_of_the_same_thing() -> None:
+    abstract = ("We included 12 trials with 900 participants. Eleven of them were at high risk "
+                "of bias; 11 trials reported pain.")
+    summary = "The review included 11 studies."
+    figure = next(m for m in extract_numbers(summary) if m.value == 11)
+    assert numbers_context.neighbourhood(summary, figure, 3) == {"review", "includ", "study"}
+    same, competitor = numbers_context.overlaps(abstract, summary, figure, 3)
+    assert (same, competitor) == (1, 2)  # "11 trials" shares "study"; "12 trials" "include" too
