@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from laydraft import review
 from laydraft.db import Store
 from laydraft.db.engine import make_engine
-from laydraft.db.migrations import MIGRATIONS, m090_dismissals
+from laydraft.db.migrations import MIGRATIONS, m090_dismissals, m100_dismissal_undo
 from laydraft.db.types import JSONDocument, Timestamp
 from laydraft.errors import ErrorCode, UsageError, WorkflowError
 from laydraft.models import (
@@ -258,6 +258,173 @@ def test_overrides_from_before_dismissals_are_kept_and_read_as_dismissals(
         assert review.overridden(draft.findings, upgraded.overrides(1), 1)[0][1] == kept
 
 
+# -- undoing a dismissal ---------------------------------------------------------------------
+
+def test_undoing_a_dismissal_keeps_it_in_the_history_and_the_finding_counts_again(
+        store: Store, flagged: Draft) -> None:
+    draft_id = _id(flagged)
+    review.claim(store, draft_id, "alice")
+    made = review.dismiss(store, draft_id, 2, "the design is a randomised trial", "alice")
+    assert made.id is not None and made.live
+    assert [f.code for f in review.open_errors(store.get(draft_id), store.dismissals(draft_id))
+            ] == ["numbers.untraceable"]
+    undone = review.undismiss(store, draft_id, "2", "alice", "  it is a cohort study after all ")
+    assert (undone.id, undone.reason, undone.revoked_by, undone.revoke_reason) == (
+        made.id, "the design is a randomised trial", "alice", "it is a cohort study after all")
+    assert undone.revoked_at is not None and not undone.live
+    (kept,) = store.dismissals(draft_id)  # the row stays, marked undone
+    assert kept == undone
+    event = store.events(draft_id)[-1]
+    assert (event.action, event.actor, event.to_status) == ("undismiss", "alice",
+                                                            DraftStatus.in_review)
+    assert "[claims.causal_observational]" in (event.note or "")
+    assert "undone: it is a cohort study after all" in (event.note or "")
+    assert [e.action for e in store.events(draft_id)].count("dismiss") == 1
+    # both error findings need a reason again
+    assert len(review.open_errors(store.get(draft_id), store.dismissals(draft_id))) == 2
+    review.release(store, draft_id, "alice")
+    review.claim(store, draft_id, "bob")
+    with pytest.raises(WorkflowError) as caught:
+        review.transition(store, draft_id, "approve", "bob")
+    assert [f["check"] for f in caught.value.context["findings"]] == ["numbers", "claims"]
+    # dismissing it again is a new act, next to the undone one
+    again = review.dismiss(store, draft_id, 2, "checked the full paper: a trial", "bob")
+    assert store.dismissals(draft_id) == [undone, again] and again.live
+    history = review.history(store, draft_id)
+    assert history.dismissals == [undone, again]
+    review.transition(store, draft_id, "approve", "bob", overrides={1: "in table 2"})
+
+
+def test_who_may_undo_a_dismissal_and_what_is_refused(store: Store, flagged: Draft) -> None:
+    draft_id = _id(flagged)
+    review.claim(store, draft_id, "alice")
+    review.dismiss(store, draft_id, 3, "explained two lines down", "alice")
+    with pytest.raises(UsageError) as caught:
+        review.undismiss(store, draft_id, 1, "alice")
+    assert caught.value.code is ErrorCode.NOT_DISMISSED
+    assert str(caught.value) == f"finding 1 of draft {draft_id} is not dismissed; nothing to undo"
+    with pytest.raises(UsageError) as caught:
+        review.undismiss(store, draft_id, 9, "alice")
+    assert caught.value.code is ErrorCode.NO_SUCH_FINDING
+    with pytest.raises(UsageError, match="changed: finding 3 is now jargon.unexplained"):
+        review.undismiss(store, draft_id, 3, "alice", expected_code="numbers.untraceable")
+    with pytest.raises(WorkflowError, match="alice holds the claim"):
+        review.undismiss(store, draft_id, 3, Actor("bob", Role.reviewer))
+    with pytest.raises(WorkflowError) as caught:
+        review.undismiss(store, draft_id, 3, Actor("alice", Role.editor))
+    assert caught.value.code is ErrorCode.NOT_PERMITTED
+    review.release(store, draft_id, "alice")
+    with pytest.raises(WorkflowError) as caught:
+        review.undismiss(store, draft_id, 3, "alice")
+    assert caught.value.code is ErrorCode.NOT_CLAIMED
+    assert all(d.live for d in store.dismissals(draft_id))  # nothing refused changed anything
+    assert "undismiss" not in [e.action for e in store.events(draft_id)]
+    review.claim(store, draft_id, "bob")  # another reviewer holding the claim may undo it
+    review.undismiss(store, draft_id, "jargon.unexplained", Actor("bob", Role.reviewer))
+    with pytest.raises(UsageError) as caught:  # undone already: nothing left to undo
+        review.undismiss(store, draft_id, 3, "bob")
+    assert caught.value.code is ErrorCode.NOT_DISMISSED
+    assert [e.action for e in store.events(draft_id)].count("undismiss") == 1
+
+
+def test_a_reason_given_while_approving_is_not_undone_as_a_dismissal(
+        store: Store, flagged: Draft) -> None:
+    """An override belongs to the approval it was given with; undismiss leaves it alone."""
+    draft_id = _id(flagged)
+    review.claim(store, draft_id, "alice")
+    override = Dismissal.of(flagged.findings[0], flagged.summary, draft_id=draft_id, version=1,
+                            reason="in table 2", actor="bob", approval=True)
+    with store.transaction(write=True) as conn:
+        store.add_dismissal(conn, override)
+    with pytest.raises(UsageError) as caught:
+        review.undismiss(store, draft_id, 1, "alice")
+    assert caught.value.code is ErrorCode.NOT_DISMISSED
+    (kept,) = store.dismissals(draft_id)
+    assert kept.live and kept.approval
+
+
+# -- the queue's counts ----------------------------------------------------------------------
+
+def _row(store: Store, draft_id: int) -> tuple[int, int, int, int]:
+    (item,) = [i for i in store.list() if i.id == draft_id]
+    return item.errors, item.dismissed_errors, item.warnings, item.dismissed_warnings
+
+
+def test_the_queue_counts_only_findings_not_dismissed_and_agrees_with_approval(
+        store: Store, flagged: Draft, made: Draft) -> None:
+    draft_id = _id(flagged)
+    other = _id(store.add(flagged.model_copy(update={"id": None})))  # same findings, no dismissals
+    assert _row(store, draft_id) == (2, 0, 1, 0)
+
+    def agree() -> None:
+        draft = store.get(draft_id)
+        assert _row(store, draft_id)[0] == len(review.open_errors(draft, store.dismissals(draft_id)))
+
+    agree()
+    review.claim(store, draft_id, "alice")
+    review.dismiss(store, draft_id, 1, "in table 2", "alice")
+    review.dismiss(store, draft_id, 3, "explained two lines down", "alice")
+    assert _row(store, draft_id) == (1, 1, 0, 1)
+    agree()
+    assert _row(store, other) == (2, 0, 1, 0)  # another draft's dismissals count for nothing
+    filtered = store.list(status="in_review", limit=1)
+    assert [(i.id, i.errors, i.dismissed_errors) for i in filtered] == [(draft_id, 1, 1)]
+    review.undismiss(store, draft_id, 1, "alice")
+    assert _row(store, draft_id) == (2, 0, 0, 1)
+    agree()
+    review.release(store, draft_id, "alice")
+    review.claim(store, draft_id, "bob")
+    review.transition(store, draft_id, "approve", "bob", overrides={1: "in table 2", 2: "trial"})
+    assert _row(store, draft_id) == (0, 2, 0, 1)  # overridden errors count as answered
+    agree()
+    # a dismissal lapses when its words change: the edited version counts the finding again
+    s = made.summary
+    words = _words(s, "limitations", 1)
+    moved = _at(s, "limitations", words, "claims.causal_observational")
+    third = _id(store.add(made.model_copy(update={"findings": [moved]})))
+    review.claim(store, third, "alice")
+    review.dismiss(store, third, 1, "a trial", "alice")
+    assert _row(store, third) == (0, 1, 0, 0)
+    with store.transaction(write=True) as conn:
+        store.replace_findings(conn, third, 1, [moved.model_copy(update={"start": 0, "end": 1})],
+                               0)
+    assert _row(store, third) == (1, 0, 0, 0)
+
+
+def test_a_queue_from_before_undo_upgrades_and_its_dismissals_still_hold(
+        store_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    old = Store.__new__(Store)
+    old.url, old.engine = store_url, make_engine(store_url)
+    old.migrate(MIGRATIONS[:MIGRATIONS.index(m100_dismissal_undo)])
+    made = example_draft(settings)
+    finding = _at(made.summary, "limitations", _words(made.summary, "limitations", 1),
+                  "claims.causal_observational")
+    draft_id = _id(old.add(made.model_copy(update={"findings": [finding]})))
+    with old.engine.begin() as conn:
+        conn.execute(sa.text(
+            'INSERT INTO dismissals (draft_id, version, "check", code, section, span, start, '
+            '"end", message, reason, actor, approval, at) VALUES (:d, 1, \'claims\', :code, '
+            ':section, :span, :start, :end, :message, \'a trial\', \'alice\', :approval, :at)'
+        ).bindparams(sa.bindparam("approval", type_=sa.Boolean()),
+                     sa.bindparam("at", type_=Timestamp())),
+            {"d": draft_id, "code": finding.code, "section": finding.section,
+             "span": span_text(finding, made.summary), "start": finding.start,
+             "end": finding.end, "message": finding.message, "approval": False,
+             "at": utcnow()})
+    old.engine.dispose()
+    with Store(store_url) as upgraded:
+        assert "100_dismissal_undo" in upgraded.applied_migrations()
+        (kept,) = upgraded.dismissals(draft_id)
+        assert kept.live and (kept.reason, kept.revoked_by, kept.revoke_reason) == (
+            "a trial", None, None)
+        assert _row(upgraded, draft_id) == (0, 1, 0, 0)
+        review.claim(upgraded, draft_id, "alice")
+        undone = review.undismiss(upgraded, draft_id, 1, "alice", "not a trial")
+        assert upgraded.dismissals(draft_id) == [undone]
+        assert undone.revoked_at is not None and undone.revoked_at.tzinfo is not None
+        assert _row(upgraded, draft_id) == (1, 0, 0, 0)
+
+
 # -- the command line ------------------------------------------------------------------------
 
 def test_dismissing_from_the_command_line(tmp_path: Path) -> None:
@@ -306,3 +473,37 @@ def test_an_editor_on_a_shared_queue_may_not_dismiss(tmp_path: Path) -> None:
     ok(env, "draft", "--example")
     line = refused(env, "review", "dismiss", "1", "1", "-m", "fine")
     assert "ed (editor) may not dismiss draft 1: that needs the reviewer role" in line
+
+
+def test_undoing_a_dismissal_from_the_command_line_and_the_queue_counts(tmp_path: Path) -> None:
+    from test_cli_workflow_e2e import add_error, ok, refused
+
+    env = {"LAYDRAFT_DATABASE": f"sqlite:///{tmp_path / 'cli.db'}", "LAYDRAFT_REVIEWER": "alice",
+           "LAYDRAFT_DRAFTER": "offline", "NO_COLOR": "1"}
+    ok(env, "draft", "--example")
+    ok(env, "review", "next")
+    add_error(env, tmp_path)
+    number = re.search(r"#(\d+) ✗ error \[numbers\]", ok(env, "review", "show", "1")).group(1)  # type: ignore[union-attr]
+    before = json.loads(ok(env, "queue", "list", "--json"))[0]
+    assert before["errors"] >= 1 and before["dismissed_errors"] == 0
+    assert "dismissed" not in ok(env, "queue", "list")
+    ok(env, "review", "dismiss", "1", number, "-m", "in table 2 of the paper")
+    after = json.loads(ok(env, "queue", "list", "--json"))[0]
+    assert (after["errors"], after["dismissed_errors"]) == (before["errors"] - 1, 1)
+    table = ok(env, "queue", "list")
+    assert re.search(rf"\s{after['errors']}✗ {after['warnings']}! \(1 dismissed\) ", table), table
+    done = ok(env, "review", "undismiss", "1", f"#{number}", "-m", "table 2 says otherwise")
+    assert done.startswith("Dismissal undone on draft 1: [numbers")
+    assert done.rstrip().endswith("— undone: table 2 says otherwise")
+    assert json.loads(ok(env, "queue", "list", "--json"))[0]["errors"] == before["errors"]
+    assert "dismissed by alice" not in ok(env, "review", "show", "1")
+    again = refused(env, "review", "undismiss", "1", number)
+    assert again == (f"laydraft: error: finding {number} of draft 1 is not dismissed; nothing "
+                     "to undo (dismissed findings are marked in `laydraft review show 1`)")
+    history = ok(env, "review", "history", "1")
+    assert re.search(r"alice dismissed \[numbers[^\n]* \| undone \d{4}-\d\d-\d\d \d\d:\d\d by "
+                     r"alice: table 2 says otherwise", history), history
+    assert " alice undismiss " in history
+    data = json.loads(ok(env, "review", "history", "1", "--json"))
+    (row,) = data["dismissals"]
+    assert (row["revoked_by"], row["revoke_reason"]) == ("alice", "table 2 says otherwise")

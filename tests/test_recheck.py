@@ -93,6 +93,23 @@ def test_only_queued_drafts_in_the_statuses_asked_for_are_rechecked(
         recheck.recheck_draft(store, settings, approved, SYSTEM)
 
 
+def test_rechecking_one_draft_is_refused_up_front_even_when_nothing_would_change(
+        store: Store, queued: Draft, settings) -> None:  # type: ignore[no-untyped-def]
+    """The web page's button re-checks one draft: whoever may not gets told so every time."""
+    draft_id = _id(queued)
+    events = len(store.events(draft_id))
+    with pytest.raises(WorkflowError) as caught:  # the findings are current: nothing to write
+        recheck.recheck_draft(store, settings, draft_id, Actor("ed", Role.editor))
+    assert caught.value.code is ErrorCode.NOT_PERMITTED
+    result = recheck.recheck_draft(store, settings, draft_id, Actor("rita", Role.reviewer))
+    assert not result.changed and len(store.events(draft_id)) == events
+    review.claim(store, draft_id, "alice")
+    review.transition(store, draft_id, "approve", "alice")
+    with pytest.raises(WorkflowError) as caught:
+        recheck.recheck_draft(store, settings, draft_id, SYSTEM)
+    assert caught.value.code is ErrorCode.ILLEGAL_TRANSITION
+
+
 def test_a_version_saved_while_the_recheck_ran_is_left_alone(
         store: Store, queued: Draft, settings,  # type: ignore[no-untyped-def]
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -124,6 +124,8 @@ class ErrorCode(StrEnum):
                                              # count)
     ALREADY_DISMISSED = "already_dismissed"  # that finding is dismissed already (context:
                                              # draft_id, finding, actor, reason)
+    NOT_DISMISSED = "not_dismissed"          # undoing a dismissal of a finding no dismissal
+                                             # covers (context: draft_id, finding)
     UNKNOWN_ACTOR = "unknown_actor"          # a shared queue needs a known user (context: name,
                                              # action)
     # network (exit 1)

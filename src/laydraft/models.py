@@ -282,8 +282,10 @@ class QueueItem(BaseModel):
     reviewer: str | None
     drafter: str
     model: str | None
-    errors: int = 0
-    warnings: int = 0
+    errors: int = Field(0, description="Error findings not dismissed (what approval answers for).")
+    warnings: int = Field(0, description="Warning findings not dismissed.")
+    dismissed_errors: int = Field(0, description="Error findings dismissed or overridden.")
+    dismissed_warnings: int = Field(0, description="Warning findings dismissed.")
     created_at: datetime
     updated_at: datetime
 
@@ -381,8 +383,13 @@ class Dismissal(BaseModel):
     despite an error finding (what used to be called an override): those hold for the version
     approved only. Dismissals stored before codes existed (``code`` empty) match the old
     way: same check, place and message.
+
+    A dismissal can be undone (``revoked_at``, ``revoked_by``, ``revoke_reason``): the row
+    stays, so the history keeps who dismissed, who undid it, when and why; a revoked
+    dismissal covers nothing.
     """
 
+    id: int | None = None
     draft_id: int
     version: int = Field(description="The version the reviewer was looking at.")
     check: str
@@ -396,6 +403,14 @@ class Dismissal(BaseModel):
     actor: str
     approval: bool = False
     at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+    revoke_reason: str | None = None
+
+    @property
+    def live(self) -> bool:
+        """True until someone undoes the dismissal."""
+        return self.revoked_at is None
 
     @classmethod
     def of(cls, finding: Finding, summary: LaySummary, **fields: Any) -> Dismissal:
@@ -418,6 +433,21 @@ class Dismissal(BaseModel):
 
 # An override is the dismissal of an error finding given while approving (``approval=True``).
 Override = Dismissal
+
+
+def match_dismissals(findings: list[Finding], summary: LaySummary, dismissals: list[Dismissal],
+                     version: int) -> list[tuple[Finding, Dismissal | None]]:
+    """Each finding of ``version`` (whose text is ``summary``) with the dismissal covering it.
+
+    The one rule for what counts as dismissed, shared by approval (``review.open_errors``) and
+    the queue's counts (``Store.list``) so the two always agree. A dismissal covers a finding
+    with the same code, section and words, whichever version it was written on (so it survives
+    re-checks and edits elsewhere); a reason given while approving (``approval``) covers only
+    the version approved; an undone (revoked) dismissal covers nothing.
+    """
+    usable = [d for d in dismissals if d.live and (not d.approval or d.version == version)]
+    return [(f, next((d for d in reversed(usable) if d.covers(f, span_text(f, summary))), None))
+            for f in findings]
 
 
 class Role(StrEnum):

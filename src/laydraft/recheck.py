@@ -81,7 +81,13 @@ def _note(result: Recheck) -> str:
 
 def recheck_draft(store: Store, settings: Settings, draft_id: int, actor: Actor,
                   now: datetime | None = None) -> Recheck:
-    """Run the current checks on one draft's current version and store what they find."""
+    """Run the current checks on one draft's current version and store what they find.
+
+    Refused (before any work) to whoever may not re-check this draft, even when nothing
+    would change, so every interface gets the same answer.
+    """
+    with store.transaction() as conn:
+        decide(actor, Action.recheck, store.state(conn, draft_id)).enforce()
     draft = store.get(draft_id)
     findings = check_summary(settings, draft.abstract, draft.summary)
     result = Recheck(draft_id=draft_id, version=draft.version, title=draft.abstract.title,

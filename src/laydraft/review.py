@@ -13,7 +13,8 @@ personal queue and acts as an admin (the CLI on a shared queue and the web app a
 ``Actor`` with the role held in the database).
 
 A reviewer holding the claim may dismiss a finding with a written reason (a ``Dismissal``,
-stored and audited; matched to findings by code, section and words, so it survives re-checks).
+stored and audited; matched to findings by code, section and words, so it survives re-checks)
+and undo that (``undismiss``: the row stays, marked with who undid it, when and why).
 Approving a version with error-level findings needs a written reason for each one not
 dismissed (an ``Override``: a dismissal given while approving, stored and audited); an
 admin may correct a published draft (a new version of kind ``correction`` whose note is
@@ -50,7 +51,7 @@ from .models import (
     Severity,
     Version,
     VersionKind,
-    span_text,
+    match_dismissals,
     utcnow,
 )
 from .permissions import Action, Actor, Decision, Facts, decide
@@ -264,11 +265,10 @@ def dismissed(findings: list[Finding], summary: LaySummary, dismissals: list[Dis
 
     A dismissal covers a finding with the same code, section and words, whichever version it
     was written on (so it survives re-checks and edits elsewhere); a reason given while
-    approving (``approval``) covers only the version approved.
+    approving (``approval``) covers only the version approved; an undone one covers nothing.
+    The rule is ``models.match_dismissals``, which the queue's counts use too.
     """
-    usable = [d for d in dismissals if not d.approval or d.version == version]
-    return [(f, next((d for d in reversed(usable) if d.covers(f, span_text(f, summary))), None))
-            for f in findings]
+    return match_dismissals(findings, summary, dismissals, version)
 
 
 def open_errors(version: Version | Draft, dismissals: list[Dismissal]) -> list[Finding]:
@@ -370,6 +370,53 @@ def dismiss(store: Store, draft_id: int, finding: int | str, reason: str, review
         store.record(conn, _event(state, state, actor.name, "dismiss",
                                   note=dismissal_note(made), at=now))
     return made
+
+
+def undismiss(store: Store, draft_id: int, finding: int | str, reviewer: Person,
+              reason: str | None = None, now: datetime | None = None, *,
+              expected_code: str | None = None) -> Dismissal:
+    """Undo the dismissal of one finding of the current version; returns it, marked undone.
+
+    ``finding`` and ``expected_code`` name it as for ``dismiss``, and the same people may do
+    it (a reviewer holding the claim). The dismissal's row stays, marked with who undid it,
+    when and why (the reason is optional), and the audit log records an ``undismiss`` event:
+    the finding counts again, so approving needs a reason for it if it is an error. A reason
+    given while approving (an override) is part of that decision and is not undone here.
+    """
+    actor = as_actor(reviewer)
+    now = now or utcnow()
+    why = (reason or "").strip() or None
+    with store.transaction(write=True) as conn:
+        state = store.state(conn, draft_id, lock=True)
+        _permit(store, conn, actor, Action.dismiss, state, now)
+        current = _current_version(store, conn, state)
+        chosen = _chosen(current, finding)
+        if expected_code is not None and chosen.code != expected_code:
+            raise UsageError(f"the findings of draft {draft_id} changed: finding {finding} is "
+                             f"now {chosen.code or chosen.check}, not {expected_code}",
+                             code=ErrorCode.NO_SUCH_FINDING, draft_id=draft_id,
+                             version=current.version, finding=str(finding),
+                             count=len(current.findings))
+        reviewed = [d for d in store.dismissals(draft_id, conn) if not d.approval]
+        covering = [d for d in reviewed if d.live and dismissed(
+            [chosen], current.summary, [d], current.version)[0][1] is not None]
+        if not covering:
+            raise UsageError(f"finding {finding} of draft {draft_id} is not dismissed; "
+                             "nothing to undo", code=ErrorCode.NOT_DISMISSED,
+                             draft_id=draft_id, finding=str(finding))
+        undone = [d.model_copy(update={"revoked_at": now, "revoked_by": actor.name,
+                                       "revoke_reason": why}) for d in covering]
+        for item in undone:
+            store.revoke_dismissal(conn, item)
+            store.record(conn, _event(state, state, actor.name, "undismiss",
+                                      note=undismissal_note(item), at=now))
+    return undone[-1]
+
+
+def undismissal_note(dismissal: Dismissal) -> str:
+    """One line for the log: the dismissal undone, and why when a reason was given."""
+    undone = f" — undone: {dismissal.revoke_reason}" if dismissal.revoke_reason else " — undone"
+    return dismissal_note(dismissal) + undone
 
 
 def dismissal_note(dismissal: Dismissal) -> str:

@@ -81,3 +81,61 @@ def test_a_stale_or_refused_dismissal_says_why_and_changes_nothing(
     ed.post(f"/drafts/{draft_id}/dismiss", finding=str(number), reason="fine")
     assert "Your role (editor) does not allow this" in _flash(ed, draft_id)
     assert store.dismissals(draft_id) == []
+
+
+def test_a_dismissal_is_undone_with_the_button_beside_it_and_the_history_keeps_both(
+        people: dict[str, Person], store: Store) -> None:
+    rita, rob, ed = people["rita"], people["rob"], people["ed"]
+    draft_id, number = _with_error(people, store)
+    code = store.get(draft_id).findings[number - 1].code
+    rita.post(f"/drafts/{draft_id}/dismiss", finding=str(number), code=code, reason="in table 2")
+    page = rita.get(f"/drafts/{draft_id}")
+    undo = f'aria-label="Reason to undo the dismissal of finding {number}"'
+    assert undo in page and page.count("Undo dismissal</button>") == 1
+    assert undo not in ed.get(f"/drafts/{draft_id}")  # the same people as may dismiss
+    assert undo not in rob.get(f"/drafts/{draft_id}")  # rita holds the claim
+    ed.post(f"/drafts/{draft_id}/undismiss", finding=str(number), code=code)
+    assert "Your role (editor) does not allow this" in _flash(ed, draft_id)
+    assert all(d.live for d in store.dismissals(draft_id))
+    reason = "Table 2 says <b>24</b>, not 9,999"
+    done = rita.post(f"/drafts/{draft_id}/undismiss", finding=str(number), code=code,
+                     reason=reason)
+    assert done.status_code == 303 and done.headers["location"] == f"/drafts/{draft_id}"
+    page = _flash(rita, draft_id)
+    assert "Dismissal undone: the finding counts again" in page
+    assert f'<li class="finding-item error" id="finding-{number}"' in page
+    assert f'aria-label="Reason to dismiss finding {number}"' in page and undo not in page
+    (kept,) = store.dismissals(draft_id)
+    assert (kept.revoked_by, kept.revoke_reason) == ("rita", reason)
+    history = rita.get(f"/drafts/{draft_id}/history")
+    assert '<tr class="revoked">' in history and html.escape(reason) in history
+    assert reason not in history
+    assert [e.action for e in store.events(draft_id)][-2:] == ["dismiss", "undismiss"]
+    rita.post(f"/drafts/{draft_id}/undismiss", finding=str(number), code=code)
+    page = _flash(rita, draft_id)
+    assert "is not dismissed; nothing to undo" in page
+    assert "someone may have undone it already" in page
+
+
+def test_the_queue_page_counts_findings_not_dismissed_and_shows_dismissed_apart(
+        people: dict[str, Person], store: Store) -> None:
+    rita = people["rita"]
+    draft_id, number = _with_error(people, store)
+    (item,) = [i for i in store.list() if i.id == draft_id]
+    row = re.compile(rf'<a href="/drafts/{draft_id}">.*?</tr>', re.S)
+
+    def counts() -> str:
+        found = row.search(rita.get("/queue"))
+        assert found
+        return re.sub(r"\s+", " ", found.group(0))
+
+    assert f'title="errors not dismissed">{item.errors} error' in counts()
+    assert 'class="muted small dismissed"' not in counts()
+    code = store.get(draft_id).findings[number - 1].code
+    rita.post(f"/drafts/{draft_id}/dismiss", finding=str(number), code=code, reason="in table 2")
+    shown = counts()
+    assert '(1 error dismissed)' in shown
+    if item.errors > 1:
+        assert f'title="errors not dismissed">{item.errors - 1} error' in shown
+    else:
+        assert 'class="pill error"' not in shown

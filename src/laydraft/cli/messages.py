@@ -217,6 +217,8 @@ HINTS: dict[ErrorCode, Hint] = {
     E.NO_SUCH_FINDING: lambda e: (f" (see the numbered findings with `laydraft review show "
                                   f"{_ctx(e, 'draft_id')}`)"),
     E.ALREADY_DISMISSED: _none,
+    E.NOT_DISMISSED: lambda e: (f" (dismissed findings are marked in `laydraft review show "
+                                f"{_ctx(e, 'draft_id')}`)"),
     E.UNKNOWN_ACTOR: _unknown_actor,
     E.CHANGED_MEANWHILE: lambda e: ("; look again with `laydraft review show "
                                     f"{_ctx(e, 'draft_id')}`"),

@@ -80,14 +80,23 @@ def draft_text(draft: Draft, dismissed: list[Dismissal | None] | None = None) ->
     return "\n".join(lines)
 
 
+def finding_flags(item: QueueItem) -> str:
+    """Errors and warnings still open ("2✗ 1!"), then how many were dismissed, if any."""
+    dismissed = item.dismissed_errors + item.dismissed_warnings
+    return f"{item.errors}✗ {item.warnings}!" + (f" ({dismissed} dismissed)" if dismissed else "")
+
+
 def queue_table(items: list[QueueItem]) -> str:
+    """The queue, one draft a line; the findings column counts only findings not dismissed."""
     if not items:
         return "The queue is empty."
-    header = f"{'id':>5}  {'status':<17} {'ver':>3}  {'findings':<9} {'drafter':<8} {'created':<16} title"
+    flags = [finding_flags(item) for item in items]
+    width = max(9, *(len(f) for f in flags))
+    header = (f"{'id':>5}  {'status':<17} {'ver':>3}  {'findings':<{width}} {'drafter':<8} "
+              f"{'created':<16} title")
     rows = [header]
-    for item in items:
-        flags = f"{item.errors}✗ {item.warnings}!"
+    for item, flag in zip(items, flags, strict=True):
         title = (item.title or "(untitled)")[:60]
-        rows.append(f"{item.id:>5}  {item.status.value:<17} {item.version:>3}  {flags:<9} "
+        rows.append(f"{item.id:>5}  {item.status.value:<17} {item.version:>3}  {flag:<{width}} "
                     f"{item.drafter:<8} {item.created_at:%Y-%m-%d %H:%M} {title}")
     return "\n".join(rows)

@@ -517,6 +517,35 @@ def review_dismiss(obj: Context, draft_id: int, finding: str, reason: str,
         click.echo(f"Dismissed on draft {draft_id}: {workflow.dismissal_note(made)}")
 
 
+@review.command("undismiss")
+@click.argument("draft_id", type=int)
+@click.argument("finding", metavar="FINDING")
+@click.option("-m", "--reason", default=None,
+              help="Why the dismissal is undone (optional); kept in the history.")
+@reviewer_option
+@json_option
+@pass_context
+def review_undismiss(obj: Context, draft_id: int, finding: str, reason: str | None,
+                     as_name: str | None, as_json: bool) -> None:
+    """Undo the dismissal of a finding of a claimed draft (reviewers).
+
+    FINDING is named as for `laydraft review dismiss`. The finding counts again (an error
+    needs a reason when approving); the history keeps the dismissal and who undid it, when
+    and why.
+
+    \b
+    Example:
+      laydraft review undismiss 3 2 -m "table 2 says 24%, not 42%"
+    """
+    settings, store, actor = _acting(obj, as_name, Action.dismiss)
+    undone = workflow.undismiss(store, draft_id, finding.strip().lstrip("#"), actor, reason)
+    if as_json:
+        echo_json(undone.model_dump(mode="json"))
+    else:
+        click.echo(f"Dismissal undone on draft {draft_id}: "
+                   f"{workflow.undismissal_note(undone)}")
+
+
 @review.command("redraft")
 @click.argument("draft_id", type=int)
 @click.option("-m", "--instruction", required=True, help="What the new draft should change.")
@@ -543,6 +572,13 @@ def review_redraft(obj: Context, draft_id: int, instruction: str, as_name: str |
         _echo_version(version, False)
     if notice:
         click.echo(f"Note: {notice}.", err=True)
+
+
+def _undone(d: Dismissal) -> str:
+    if d.revoked_at is None:
+        return ""
+    why = f": {d.revoke_reason}" if d.revoke_reason else ""
+    return f" | undone {d.revoked_at:%Y-%m-%d %H:%M} by {d.revoked_by}{why}"
 
 
 @review.command("history")
@@ -573,7 +609,7 @@ def review_history(obj: Context, draft_id: int, as_json: bool) -> None:
     if others:
         lines += ["", "Dismissed findings:"]
         lines += [f"  v{d.version} {d.at:%Y-%m-%d %H:%M} {d.actor} dismissed "
-                  f"{workflow.dismissal_note(d)}" for d in others]
+                  f"{workflow.dismissal_note(d)}{_undone(d)}" for d in others]
     if found.overrides:
         lines += ["", "Overrides (approved despite error findings):"]
         lines += [f"  v{o.version} {o.at:%Y-%m-%d %H:%M} {o.actor} overrode [{o.check}] "

@@ -431,6 +431,19 @@ def m090_dismissals(conn: Connection) -> None:
     conn.execute(sa.text("DROP TABLE overrides"))
 
 
+@migration
+def m100_dismissal_undo(conn: Connection) -> None:
+    """A dismissal can be undone: who undid it, when and why, on the row itself.
+
+    The row stays (the history keeps the dismissal and its undoing); a row with ``revoked_at``
+    set no longer covers any finding.
+    """
+    moment = "TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    conn.execute(sa.text(f"ALTER TABLE dismissals ADD COLUMN revoked_at {moment}"))
+    conn.execute(sa.text("ALTER TABLE dismissals ADD COLUMN revoked_by VARCHAR(200)"))
+    conn.execute(sa.text("ALTER TABLE dismissals ADD COLUMN revoke_reason TEXT"))
+
+
 # -- applying them -------------------------------------------------------------------------------
 
 _bootstrap = sa.MetaData()

@@ -14,6 +14,7 @@ locked ``DraftState``, applies its rules and calls the row helpers here with the
 from __future__ import annotations
 
 import builtins
+from collections import Counter
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,6 +36,7 @@ from ..models import (
     Severity,
     Version,
     VersionKind,
+    match_dismissals,
     utcnow,
 )
 from . import migrations
@@ -113,10 +115,13 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
              limit: int | None = None, search: str | None = None) -> builtins.list[QueueItem]:
         """Queue rows, oldest first, with the finding counts of each current version.
 
+        The counts are of findings not dismissed (what approving still answers for), with the
+        dismissed ones counted apart, by the rule approval uses (``models.match_dismissals``).
         ``search`` matches part of the title, DOI or PMID, ignoring case.
         """
         query = (
-            sa.select(drafts, versions.c.findings_json, versions.c.provenance_json)
+            sa.select(drafts, versions.c.findings_json, versions.c.provenance_json,
+                      versions.c.summary_json)
             .join(versions, sa.and_(versions.c.draft_id == drafts.c.id,
                                     versions.c.version == drafts.c.current_version))
             .order_by(drafts.c.id)
@@ -133,7 +138,9 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
         if limit:
             query = query.limit(limit)
         with self.transaction() as conn:
-            return [_to_item(row) for row in conn.execute(query).mappings()]
+            rows = builtins.list(conn.execute(query).mappings())
+            found = _live_dismissals(conn, query.with_only_columns(drafts.c.id)) if rows else {}
+            return [_to_item(row, found.get(row["id"], [])) for row in rows]
 
     def count(self) -> int:
         with self.transaction() as conn:
@@ -280,19 +287,35 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
         ))
 
     def add_dismissal(self, conn: Connection, dismissal: Dismissal) -> Dismissal:
-        """Store a dismissed finding (or an override given while approving)."""
-        conn.execute(dismissals.insert().values(**dismissal.model_dump()))
-        return dismissal
+        """Store a dismissed finding (or an override given while approving); returns it with
+        its id."""
+        dismissal_id = new_id(conn.execute(
+            dismissals.insert().values(**dismissal.model_dump(exclude={"id"}))))
+        return dismissal.model_copy(update={"id": dismissal_id})
+
+    def revoke_dismissal(self, conn: Connection, dismissal: Dismissal) -> None:
+        """Record that ``dismissal`` (its ``revoked_*`` filled in) was undone; the row stays.
+
+        Only a row not undone yet is changed: otherwise someone undid it meanwhile.
+        """
+        result = conn.execute(dismissals.update().where(
+            dismissals.c.id == dismissal.id, dismissals.c.revoked_at.is_(None),
+        ).values(revoked_at=dismissal.revoked_at, revoked_by=dismissal.revoked_by,
+                 revoke_reason=dismissal.revoke_reason))
+        if result.rowcount != 1:
+            raise StaleVersionError(f"draft {dismissal.draft_id} changed while this action ran",
+                                    code=ErrorCode.CHANGED_MEANWHILE, draft_id=dismissal.draft_id)
 
     def dismissals(self, draft_id: int, conn: Connection | None = None
                    ) -> builtins.list[Dismissal]:
-        """Every dismissal of a draft's findings, overrides included, oldest first."""
+        """Every dismissal of a draft's findings, overrides and undone ones included, oldest
+        first."""
         if conn is None:
             with self.transaction() as own:
                 return self.dismissals(draft_id, own)
         rows = conn.execute(sa.select(dismissals).where(dismissals.c.draft_id == draft_id)
                             .order_by(dismissals.c.id)).mappings()
-        return [Dismissal(**{k: v for k, v in row.items() if k != "id"}) for row in rows]
+        return [Dismissal(**row) for row in rows]
 
     def overrides(self, draft_id: int) -> builtins.list[Dismissal]:
         """Every written reason for approving despite an error finding, oldest first."""
@@ -369,15 +392,31 @@ def _to_draft(row: Any, ver: Any) -> Draft:
     )
 
 
-def _to_item(row: Any) -> QueueItem:
+def _live_dismissals(conn: Connection, ids: sa.Select[Any]
+                     ) -> dict[int, builtins.list[Dismissal]]:
+    """The dismissals not undone of the drafts ``ids`` selects, by draft, oldest first."""
+    rows = conn.execute(sa.select(dismissals).where(
+        dismissals.c.draft_id.in_(ids.scalar_subquery()), dismissals.c.revoked_at.is_(None),
+    ).order_by(dismissals.c.id)).mappings()
+    found: dict[int, builtins.list[Dismissal]] = {}
+    for row in rows:
+        found.setdefault(row["draft_id"], []).append(Dismissal(**row))
+    return found
+
+
+def _to_item(row: Any, dismissed: builtins.list[Dismissal]) -> QueueItem:
     findings = _load_findings(row["findings_json"])
     provenance = Provenance.model_validate(row["provenance_json"])
+    summary = LaySummary.model_validate(row["summary_json"])
+    counts = Counter((f.severity, d is not None) for f, d in
+                     match_dismissals(findings, summary, dismissed, row["current_version"]))
     return QueueItem(
         id=row["id"], title=row["title"], status=DraftStatus(row["status"]),
         version=row["current_version"], reviewer=row["reviewer"],
         drafter=provenance.drafter, model=provenance.model,
-        errors=sum(f.severity is Severity.error for f in findings),
-        warnings=sum(f.severity is Severity.warning for f in findings),
+        errors=counts[Severity.error, False], warnings=counts[Severity.warning, False],
+        dismissed_errors=counts[Severity.error, True],
+        dismissed_warnings=counts[Severity.warning, True],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )

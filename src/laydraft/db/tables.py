@@ -88,6 +88,7 @@ audit = sa.Table(
 # A reviewer's written reason why one finding needs no change (``models.Dismissal``); those
 # given while approving despite an error finding (``approval``) are what used to be overrides.
 # Matched to findings by code, section and the words of the span (``span``), not by position.
+# Undoing one fills ``revoked_*`` and keeps the row, so the history keeps both acts.
 dismissals = sa.Table(
     "dismissals", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -105,6 +106,9 @@ dismissals = sa.Table(
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("approval", sa.Boolean, nullable=False),
     sa.Column("at", Timestamp, nullable=False),
+    sa.Column("revoked_at", Timestamp),
+    sa.Column("revoked_by", sa.String(200)),
+    sa.Column("revoke_reason", sa.Text),
 )
 
 # -- model answers reused instead of paid for twice (see ``laydraft.cache``) -------------------

@@ -202,6 +202,7 @@ PHRASES: dict[ErrorCode, Phrase] = {
     E.NO_SUCH_FINDING: _also("The findings changed since the page was loaded: reload it and "
                              "dismiss the finding again if it is still there."),
     E.ALREADY_DISMISSED: _also("Reload the page to see the reason given."),
+    E.NOT_DISMISSED: _also("Reload the page: someone may have undone it already."),
     E.UNKNOWN_ACTOR: lambda e: "Sign in again, then repeat the action.",
     E.CHANGED_MEANWHILE: lambda e: (f"Draft #{_ctx(e, 'draft_id')} changed while this action "
                                     "ran, so nothing was done. Reload the page and try again."),

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .. import review
+from .. import recheck, review
 from ..config import Settings
 from ..db import Store
 from ..diff import VersionDiff
@@ -72,6 +72,7 @@ def page_context(store: Store, settings: Settings, draft_id: int, user: Any) -> 
         # what the text highlights: every finding not dismissed (overridden ones stay marked)
         "findings": by_section([f for f, d in marks if d is None or d.approval]),
         "entries": entries, "can_dismiss": "dismiss" in allowed,
+        "can_recheck": "recheck" in allowed,
         "dismissed_count": sum(1 for _, d in marks if d is not None and not d.approval),
         "sections": SUMMARY_FIELDS, "values": draft.summary.sections(),
         "base_version": draft.version, "open_section": None, "conflict": None,
@@ -196,7 +197,11 @@ def _run_action(web: Any, draft_id: int, user: Any, action: str,
                           four_eyes=settings.four_eyes,
                           overrides=_overrides(form) if decision == "approve" else None)
         if decision == "approve":
-            warnings = review.warning_findings(store.get(draft_id).findings)
+            approved = store.get(draft_id)
+            warnings = review.warning_findings(
+                [f for f, d in review.dismissed(approved.findings, approved.summary,
+                                                store.dismissals(draft_id), approved.version)
+                 if d is None])
             if warnings:
                 return (f"Approved with {len(warnings)} warning"
                         f"{'s' if len(warnings) != 1 else ''}: "
@@ -204,6 +209,11 @@ def _run_action(web: Any, draft_id: int, user: Any, action: str,
     elif action == "dismiss":
         review.dismiss(store, draft_id, _int(form.get("finding"), "finding number"),
                        form.get("reason", ""), user, expected_code=form.get("code"))
+    elif action == "undismiss":
+        review.undismiss(store, draft_id, _int(form.get("finding"), "finding number"), user,
+                         form.get("reason") or None, expected_code=form.get("code"))
+    elif action == "recheck":
+        return recheck_note(recheck.recheck_draft(store, settings, draft_id, user))
     elif action == "withdraw":
         review.withdraw(store, draft_id, user, form.get("reason", ""))
     elif action == "correct":
@@ -243,6 +253,29 @@ async def decide(request: Request) -> Response:
 async def dismiss(request: Request) -> Response:
     return await _act(request, "dismiss", "Finding dismissed: it stays listed with your "
                       "reason and no longer needs one when approving.")
+
+
+@login_required
+async def undismiss(request: Request) -> Response:
+    return await _act(request, "undismiss", "Dismissal undone: the finding counts again, and "
+                      "the history keeps both.")
+
+
+def recheck_note(result: recheck.Recheck) -> str:
+    """What a re-check changed, for the message above the page (which lists the findings)."""
+    if result.skipped:
+        return f"Nothing was written: {result.skipped}."
+    head = (f"Checks version {result.checks_version} on version {result.version}: ")
+    if not result.changed:
+        return head + "no change in the findings."
+    return (head + f"{len(result.added)} finding{'s' if len(result.added) != 1 else ''} "
+            f"added, {len(result.removed)} gone — " + "; ".join(result.lines))
+
+
+@login_required
+async def recheck_page(request: Request) -> Response:
+    return await _act(request, "recheck", "Re-checked with the current checks; the findings "
+                      "below are theirs.")
 
 
 @login_required
@@ -293,6 +326,8 @@ routes = [
     Route("/drafts/{draft_id:int}/decide", decide, methods=["POST"]),
     Route("/drafts/{draft_id:int}/comment", add_comment, methods=["POST"]),
     Route("/drafts/{draft_id:int}/dismiss", dismiss, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/undismiss", undismiss, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/recheck", recheck_page, methods=["POST"]),
     Route("/drafts/{draft_id:int}/correct", correct, methods=["POST"]),
     Route("/drafts/{draft_id:int}/withdraw", withdraw, methods=["POST"]),
     Route("/drafts/{draft_id:int}/redraft", redraft, methods=["POST"]),
