@@ -30,7 +30,8 @@ class EffortRows(Database):
             audience=effort.audience, words_drafted=effort.words.drafted,
             words_kept=effort.words.kept, words_inserted=effort.words.inserted,
             words_deleted=effort.words.deleted, rounds=effort.rounds,
-            seconds_to_claim=effort.seconds_to_claim, seconds_to_decide=effort.seconds_to_decide,
+            seconds_to_claim=_whole(effort.seconds_to_claim),
+            seconds_to_decide=_whole(effort.seconds_to_decide),
             effort_json=effort.model_dump(mode="json"), computed_at=effort.computed_at,
         ))
 
@@ -59,3 +60,8 @@ class EffortRows(Database):
                  .order_by(drafts.c.id))
         with self.transaction() as conn:
             return [int(i) for i in conn.execute(query).scalars()]
+
+
+def _whole(seconds: float | None) -> int | None:
+    """Whole seconds for the SQL columns (``effort_json`` keeps the exact moments)."""
+    return None if seconds is None else round(seconds)

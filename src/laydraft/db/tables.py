@@ -226,8 +226,8 @@ reviewer_effort = sa.Table(
     sa.Column("words_inserted", sa.Integer, nullable=False),
     sa.Column("words_deleted", sa.Integer, nullable=False),
     sa.Column("rounds", sa.Integer, nullable=False),
-    sa.Column("seconds_to_claim", sa.Float),
-    sa.Column("seconds_to_decide", sa.Float),
+    sa.Column("seconds_to_claim", sa.Integer),
+    sa.Column("seconds_to_decide", sa.Integer),
     sa.Column("effort_json", JSONDocument(), nullable=False),
     sa.Column("computed_at", Timestamp, nullable=False),
 )
