@@ -89,7 +89,8 @@ def test_stats_and_training_export_from_a_reviewed_queue(env: dict[str, str],
     assert first["approved_version"] == 2 and first["prompt_variant"] in {"a", "b"}
     assert first["abstract"].endswith("(Cohort 0.)") and first["drafter"] == "offline"
     out = tmp_path / "learning"
-    written = Path(ok(env, "export", "--training", "--format", "chat", "--out", str(out)).strip())
+    written = Path(ok(env, "export", "--training", "--training-format", "chat", "--out",
+                          str(out)).strip())
     assert written == out / "training-chat.jsonl"
     chats = [json.loads(line) for line in written.read_text().splitlines()]
     assert [[m["role"] for m in c["messages"]] for c in chats] == [
@@ -97,7 +98,7 @@ def test_stats_and_training_export_from_a_reviewed_queue(env: dict[str, str],
     assert json.loads(chats[0]["messages"][2]["content"])["limitations"] == NEW_LIMITATIONS
     assert "(Cohort 0.)" in chats[0]["messages"][1]["content"]
     assert SECRET not in "\n".join(lines) and SECRET not in written.read_text()
-    assert_one_line_error(run(env, "export", "1", "--format", "chat"), "--training")
+    assert_one_line_error(run(env, "export", "--training", "--format", "md"), "--training")
     # Exporting learning data publishes nothing.
     assert json.loads(ok(env, "queue", "show", "1", "--json"))["status"] == "approved"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import cast
 
 import click
 
@@ -38,19 +37,21 @@ def _write_text(folder: Path, filename: str, content: str) -> Path:
 @cli.command("export")
 @click.argument("draft_ids", nargs=-1, type=int, metavar="[ID]...")
 @click.option("--status", default=None, help="Export every draft in this status (e.g. approved).")
-@click.option("--format", "formats", type=click.Choice([*FORMATS, *TRAINING_FORMATS]),
-              multiple=True, help=f"{', '.join(FORMATS)}; repeat for several (default md). "
-              f"With --training: {' or '.join(TRAINING_FORMATS)} (default jsonl).")
+@click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
+              help=f"{', '.join(FORMATS)}; repeat for several (default md).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Folder for the pages (default: print one page to stdout).")
 @click.option("--preview", is_flag=True, help="Render without publishing (any status).")
 @click.option("--as", "as_name", metavar="NAME", default=None, help="Who is publishing.")
 @click.option("--training", is_flag=True,
               help="Write approved drafts as JSONL learning data instead (publishes nothing).")
+@click.option("--training-format", type=click.Choice(TRAINING_FORMATS), default="jsonl",
+              show_default=True,
+              help="With --training: jsonl records, or chat fine-tuning messages.")
 @pass_context
 def export_cmd(obj: Context, draft_ids: tuple[int, ...], status: str | None,
-               formats: tuple[str, ...], out_dir: str | None, preview: bool,
-               as_name: str | None, training: bool) -> None:
+               formats: tuple[Format, ...], out_dir: str | None, preview: bool,
+               as_name: str | None, training: bool, training_format: TrainingFormat) -> None:
     """Publish approved drafts as pages: headline, sections, citation, date, disclaimer.
 
     Exporting marks a draft published; --preview renders any draft and changes nothing.
@@ -61,13 +62,14 @@ def export_cmd(obj: Context, draft_ids: tuple[int, ...], status: str | None,
       laydraft export --status approved --format md --format html --out site/
       laydraft export 5 --preview
       laydraft export --training > approved.jsonl
-      laydraft export --training --format chat --out training/
+      laydraft export --training --training-format chat --out training/
     """
     if training:
-        _export_training(obj, draft_ids, formats, out_dir)
+        if formats or status or preview:
+            raise UsageError("--training writes learning data: use --training-format, not "
+                             "--format, --status or --preview")
+        _export_training(obj, draft_ids, training_format, out_dir)
         return
-    if any(f in TRAINING_FORMATS for f in formats):
-        raise UsageError(f"--format {' or '.join(TRAINING_FORMATS)} is for --training")
     settings = obj.settings(reviewer=as_name)
     store = obj.store(settings)
     ids = list(draft_ids) + [item.id for item in store.list(status=status)] if status else \
@@ -93,14 +95,10 @@ def _deliver(pages: list[Page], out_dir: str | None) -> None:
             click.echo(str(_write(Path(out_dir), page)))
 
 
-def _export_training(obj: Context, draft_ids: tuple[int, ...], formats: tuple[str, ...],
+def _export_training(obj: Context, draft_ids: tuple[int, ...], fmt: TrainingFormat,
                      out_dir: str | None) -> None:
     """Approved drafts as JSONL (``docs/stats.md``): to stdout, or ``training[-chat].jsonl``
     in the folder."""
-    wrong = [f for f in formats if f not in TRAINING_FORMATS]
-    if wrong or len(formats) > 1:
-        raise UsageError(f"--training writes one format: {' or '.join(TRAINING_FORMATS)}")
-    fmt = cast(TrainingFormat, formats[0] if formats else "jsonl")
     settings = obj.settings()
     content = training_jsonl(obj.store(settings), settings, fmt,
                              list(draft_ids) if draft_ids else None)
