@@ -26,6 +26,7 @@ if POSTGRES_URL:
     from test_accounts import *  # noqa: F403
     from test_cli_review_e2e import *  # noqa: F403
     from test_dismissals import *  # noqa: F403
+    from test_effort import *  # noqa: F403
     from test_export import *  # noqa: F403
     from test_recheck import *  # noqa: F403
     from test_review_workflow import *  # noqa: F403

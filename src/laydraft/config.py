@@ -11,6 +11,7 @@ came from (``Settings.source_of``), so ``laydraft config`` can say so.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from dataclasses import dataclass
@@ -80,6 +81,9 @@ class Settings(BaseModel):
     database: str = ""
     journal: str = ""  # answer journal file; empty: answers.jsonl in the user data folder
     prompts_dir: str = ""
+    # Prompt variants to compare: name -> template folder ("" = the shipped templates). New
+    # drafts go to one by a stable hash of the record key (``variant_for``); empty: prompts_dir.
+    prompt_variants: dict[str, str] = Field(default_factory=dict)
     max_input_bytes: int = Field(default=5_000_000, gt=0)
     # Seconds to wait for a pipe or FIFO to send input before giving up (0 waits forever).
     input_timeout: float = Field(default=30.0, ge=0)
@@ -162,6 +166,33 @@ class Settings(BaseModel):
 
     def prompts_path(self) -> Path:
         return Path(self.prompts_dir).expanduser() if self.prompts_dir else default_prompts_dir()
+
+    @field_validator("prompt_variants")
+    @classmethod
+    def _two_or_more_variants(cls, value: dict[str, str]) -> dict[str, str]:
+        """A comparison needs two variants at least; blank names could not be told apart."""
+        if any(not name.strip() for name in value):
+            raise ValueError("a prompt variant needs a name")
+        if len(value) == 1:
+            raise ValueError("name two or more prompt variants to compare (one template "
+                             "folder alone is prompts_dir)")
+        return value
+
+    def variant_for(self, record_key: str) -> str | None:
+        """The prompt variant a record is drafted with: the same one every time (a SHA-256 of
+        the record key picks among the sorted names), None when no variants are configured."""
+        if not self.prompt_variants:
+            return None
+        names = sorted(self.prompt_variants)
+        digest = hashlib.sha256(record_key.encode()).digest()
+        return names[int.from_bytes(digest[:8], "big") % len(names)]
+
+    def for_record(self, record_key: str) -> Settings:
+        """These settings with ``prompts_dir`` set to the record's variant's folder (or as is)."""
+        variant = self.variant_for(record_key)
+        if variant is None:
+            return self
+        return self.model_copy(update={"prompts_dir": self.prompt_variants[variant]})
 
     def price_for(self, model: str) -> Price | None:
         """The price row for a model; dated snapshots (gpt-4o-2024-08-06) match their family."""

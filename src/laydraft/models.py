@@ -230,6 +230,10 @@ class Provenance(BaseModel):
     # (dropped from the journal) once the version is stored.
     answer_keys: list[str] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=utcnow)
+    # The prompt variant (``prompt_variants``) and the audience a first draft was written for,
+    # so ``laydraft stats`` can compare them; None for versions made before they were recorded.
+    variant: str | None = None
+    audience: str | None = None
 
     @property
     def tokens_in(self) -> int:
@@ -477,3 +481,96 @@ class User(BaseModel):
     role: Role = Role.editor
     created_at: datetime
     last_signin: datetime | None = None
+
+
+# -- what reviewers had to do (``laydraft.effort``) ---------------------------------------------
+
+
+class WordEdits(BaseModel):
+    """Words of the drafter's text kept, deleted and inserted on the way to the final text.
+
+    ``kept + deleted`` is the drafter's word count and ``kept + inserted`` the final one; a
+    replaced word counts once as deleted and once as inserted.
+    """
+
+    drafted: int = 0
+    final: int = 0
+    kept: int = 0
+    inserted: int = 0
+    deleted: int = 0
+
+    @property
+    def distance(self) -> int:
+        """The word-level edit distance (insertions plus deletions)."""
+        return self.inserted + self.deleted
+
+    @property
+    def kept_share(self) -> float:
+        """Share of the drafter's words still in the final text (1.0 when it had none)."""
+        return self.kept / self.drafted if self.drafted else 1.0
+
+    @property
+    def deleted_share(self) -> float:
+        return self.deleted / self.drafted if self.drafted else 0.0
+
+    @property
+    def inserted_share(self) -> float:
+        """Share of the final text's words a reviewer wrote."""
+        return self.inserted / self.final if self.final else 0.0
+
+    @property
+    def changed_share(self) -> float:
+        """Edit distance over both texts' words: 0 untouched, 1 nothing kept."""
+        total = self.drafted + self.final
+        return self.distance / total if total else 0.0
+
+
+class FindingOutcomes(BaseModel):
+    """What became of the drafter's findings (of one check, or all) by the decision."""
+
+    drafted: int = 0
+    fixed: int = 0  # gone from the final text without a dismissal: the edit fixed them
+    dismissed: int = 0  # a reviewer dismissed them with a reason
+    overridden: int = 0  # error findings approved with a written reason
+    open: int = 0  # still present and neither dismissed nor overridden
+
+
+class Effort(BaseModel):
+    """A reviewer's effort on one decided draft: edits, time, rounds, findings, outcome."""
+
+    draft_id: int
+    outcome: str  # approved or rejected
+    reviewer: str | None = None
+    decided_at: datetime
+    queued_at: datetime
+    claimed_at: datetime | None = None
+    drafter: str
+    model: str | None = None
+    prompt_fingerprint: str
+    variant: str | None = None
+    audience: str | None = None
+    final_version: int
+    rounds: int = Field(ge=1, description="Decisions taken, request_changes included.")
+    words: WordEdits
+    sections: dict[str, WordEdits] = Field(default_factory=dict)
+    findings: FindingOutcomes = FindingOutcomes()
+    checks: dict[str, FindingOutcomes] = Field(default_factory=dict)
+    computed_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def seconds_to_claim(self) -> float | None:
+        """From queued to first claimed."""
+        if self.claimed_at is None:
+            return None
+        return max(0.0, (self.claimed_at - self.queued_at).total_seconds())
+
+    @property
+    def seconds_to_decide(self) -> float | None:
+        """From first claimed to the decision."""
+        if self.claimed_at is None:
+            return None
+        return max(0.0, (self.decided_at - self.claimed_at).total_seconds())
+
+    @property
+    def seconds_total(self) -> float:
+        return max(0.0, (self.decided_at - self.queued_at).total_seconds())

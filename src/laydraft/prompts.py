@@ -111,7 +111,8 @@ def render_request(settings: Settings, template: str, data: dict[str, Any],
 
 
 def render_draft_prompt(settings: Settings, abstract: Abstract) -> RenderedPrompt:
-    """The request for a first draft of ``abstract``."""
+    """The request for a first draft of ``abstract`` (in its prompt variant, if any)."""
+    settings = settings.for_record(abstract.stable_key())
     return render_request(settings, USER_TEMPLATE, {"abstract": abstract},
                           {"abstract": Abstract(text="{abstract}")})
 
@@ -122,6 +123,7 @@ def render_redraft_prompt(settings: Settings, abstract: Abstract, summary: LaySu
 
     The fingerprint covers the templates, not the abstract, summary or instruction.
     """
+    settings = settings.for_record(abstract.stable_key())
     slots = LaySummary(**{name: "{" + name + "}" for name in SUMMARY_FIELDS})
     return render_request(
         settings, REDRAFT_TEMPLATE,

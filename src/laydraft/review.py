@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
+from . import effort
 from .config import Settings
 from .core import DraftingCore, check_summary, checks_version
 from .db import Store
@@ -247,6 +248,8 @@ def transition(store: Store, draft_id: int, action: str, reviewer: Person,
         if note and note.strip():
             store.add_comment(conn, Comment(draft_id=draft_id, version=state.current_version,
                                             author=reviewer, text=note.strip(), created_at=now))
+    if action in effort.DECISIONS:
+        effort.record(store, draft_id)  # what the reviewer had to do, for `laydraft stats`
     return after
 
 

@@ -119,7 +119,7 @@ def reader_gone() -> NoReturn:
 COMMAND_MODULES = {
     "batch": "batch", "check": "check", "config": "settings", "draft": "draft",
     "export": "export", "prompts": "settings", "queue": "queue", "review": "review",
-    "serve": "web", "user": "web",
+    "serve": "web", "user": "web", "stats": "stats",
 }
 
 
@@ -136,6 +136,7 @@ COMMAND_HELP = {
     "queue": "Look at the review queue.",
     "review": "Review drafts: claim, edit, comment, approve or reject.",
     "serve": "Run the web app for editors and reviewers.",
+    "stats": "Compare prompts, models and reviewers on what reviewers had to change.",
     "user": "Accounts that may sign in to the web app, and their roles.",
 }
 

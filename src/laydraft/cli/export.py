@@ -11,6 +11,7 @@ import click
 from ..errors import UsageError
 from ..export import FORMATS, Format, Page, export_draft
 from ..permissions import Action
+from ..training import TRAINING_FORMATS, TrainingFormat, training_jsonl
 from .app import Context, cli, pass_context
 from .identity import acting_as
 
@@ -19,11 +20,15 @@ PAGE_MODE = 0o644
 
 def _write(folder: Path, page: Page) -> Path:
     """Write atomically: a reader never sees half a page."""
+    return _write_text(folder, page.filename, page.content)
+
+
+def _write_text(folder: Path, filename: str, content: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / page.filename
+    target = folder / filename
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".laydraft-", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(page.content)
+        fh.write(content)
     os.chmod(tmp, PAGE_MODE)  # mkstemp makes 0600; a web server running as another user reads it
     os.replace(tmp, target)
     return target
@@ -38,10 +43,15 @@ def _write(folder: Path, page: Page) -> Path:
               help="Folder for the pages (default: print one page to stdout).")
 @click.option("--preview", is_flag=True, help="Render without publishing (any status).")
 @click.option("--as", "as_name", metavar="NAME", default=None, help="Who is publishing.")
+@click.option("--training", is_flag=True,
+              help="Write approved drafts as JSONL learning data instead (publishes nothing).")
+@click.option("--training-format", type=click.Choice(TRAINING_FORMATS), default="jsonl",
+              show_default=True,
+              help="With --training: jsonl records, or chat fine-tuning messages.")
 @pass_context
 def export_cmd(obj: Context, draft_ids: tuple[int, ...], status: str | None,
                formats: tuple[Format, ...], out_dir: str | None, preview: bool,
-               as_name: str | None) -> None:
+               as_name: str | None, training: bool, training_format: TrainingFormat) -> None:
     """Publish approved drafts as pages: headline, sections, citation, date, disclaimer.
 
     Exporting marks a draft published; --preview renders any draft and changes nothing.
@@ -51,7 +61,15 @@ def export_cmd(obj: Context, draft_ids: tuple[int, ...], status: str | None,
       laydraft export 3 --format html > page.html
       laydraft export --status approved --format md --format html --out site/
       laydraft export 5 --preview
+      laydraft export --training > approved.jsonl
+      laydraft export --training --training-format chat --out training/
     """
+    if training:
+        if formats or status or preview:
+            raise UsageError("--training writes learning data: use --training-format, not "
+                             "--format, --status or --preview")
+        _export_training(obj, draft_ids, training_format, out_dir)
+        return
     settings = obj.settings(reviewer=as_name)
     store = obj.store(settings)
     ids = list(draft_ids) + [item.id for item in store.list(status=status)] if status else \
@@ -75,3 +93,17 @@ def _deliver(pages: list[Page], out_dir: str | None) -> None:
             click.echo(page.content, nl=False)
         else:
             click.echo(str(_write(Path(out_dir), page)))
+
+
+def _export_training(obj: Context, draft_ids: tuple[int, ...], fmt: TrainingFormat,
+                     out_dir: str | None) -> None:
+    """Approved drafts as JSONL (``docs/stats.md``): to stdout, or ``training[-chat].jsonl``
+    in the folder."""
+    settings = obj.settings()
+    content = training_jsonl(obj.store(settings), settings, fmt,
+                             list(draft_ids) if draft_ids else None)
+    if out_dir is None:
+        click.echo(content, nl=False)
+        return
+    name = "training.jsonl" if fmt == "jsonl" else "training-chat.jsonl"
+    click.echo(str(_write_text(Path(out_dir), name, content)))

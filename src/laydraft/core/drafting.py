@@ -181,7 +181,10 @@ class DraftingCore:
         """The Draft with every check's findings."""
         findings = await asyncio.to_thread(check_summary, self.settings, abstract,
                                            output.summary)
-        return Draft(abstract=abstract, summary=output.summary, provenance=output.provenance,
+        provenance = output.provenance.model_copy(update={  # what `laydraft stats` groups by
+            "variant": self.settings.variant_for(abstract.stable_key()),
+            "audience": self.settings.audience})
+        return Draft(abstract=abstract, summary=output.summary, provenance=provenance,
                      findings=findings, checks_version=checks_version())
 
     async def aclose(self) -> None:

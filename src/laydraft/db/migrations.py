@@ -444,6 +444,40 @@ def m100_dismissal_undo(conn: Connection) -> None:
     conn.execute(sa.text("ALTER TABLE dismissals ADD COLUMN revoke_reason TEXT"))
 
 
+@migration
+def m110_reviewer_effort(conn: Connection) -> None:
+    """Reviewer effort per decided draft (edits, time, rounds, findings, outcome).
+
+    Drafts decided before this step get their rows from ``laydraft.effort.backfill`` (run by
+    ``laydraft stats``): computing them needs the workflow's rules, which this layer lacks.
+    """
+    frozen = sa.MetaData()
+    sa.Table("drafts", frozen, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "reviewer_effort", frozen,
+        sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("outcome", sa.String(40), nullable=False),
+        sa.Column("reviewer", sa.String(200)),
+        sa.Column("decided_at", Timestamp(), nullable=False, index=True),
+        sa.Column("drafter", sa.String(40), nullable=False),
+        sa.Column("model", sa.String(200)),
+        sa.Column("prompt_fingerprint", sa.String(40), nullable=False),
+        sa.Column("variant", sa.String(100)),
+        sa.Column("audience", sa.Text),
+        sa.Column("words_drafted", sa.Integer, nullable=False),
+        sa.Column("words_kept", sa.Integer, nullable=False),
+        sa.Column("words_inserted", sa.Integer, nullable=False),
+        sa.Column("words_deleted", sa.Integer, nullable=False),
+        sa.Column("rounds", sa.Integer, nullable=False),
+        sa.Column("seconds_to_claim", sa.Integer),
+        sa.Column("seconds_to_decide", sa.Integer),
+        sa.Column("effort_json", JSONDocument(), nullable=False),
+        sa.Column("computed_at", Timestamp(), nullable=False),
+    )
+    frozen.tables["reviewer_effort"].create(conn)
+
+
 # -- applying them -------------------------------------------------------------------------------
 
 _bootstrap = sa.MetaData()

@@ -42,6 +42,7 @@ from ..models import (
 from . import migrations
 from .accounts import AccountRows
 from .batch import BatchRows
+from .effort import EffortRows
 from .engine import new_id
 from .queued import ItemKey, provenance_matches
 from .responses import ResponseRows
@@ -50,7 +51,7 @@ from .signins import SigninRows
 from .tables import audit, comments, dismissals, drafts, versions
 
 
-class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows):
+class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, EffortRows):
     """The review queue and the other tables; usable as a context manager (closes on exit)."""
 
     def __init__(self, url: str) -> None:

@@ -208,3 +208,30 @@ signin_attempts = sa.Table(
     sa.Index("ix_signin_attempts_account_at", "account", "at"),
     sa.Index("ix_signin_attempts_address_at", "address", "at"),
 )
+
+# -- reviewer effort: one row per decided draft (computed by ``laydraft.effort``) ---------------
+# The grouping keys and headline figures are columns (for SQL); ``effort_json`` holds the whole
+# ``models.Effort`` (per-section edits, per-check findings). Re-deciding a draft replaces its row.
+
+reviewer_effort = sa.Table(
+    "reviewer_effort", metadata,
+    sa.Column("draft_id", sa.Integer, sa.ForeignKey("drafts.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("outcome", sa.String(40), nullable=False),
+    sa.Column("reviewer", sa.String(200)),
+    sa.Column("decided_at", Timestamp, nullable=False, index=True),
+    sa.Column("drafter", sa.String(40), nullable=False),
+    sa.Column("model", sa.String(200)),
+    sa.Column("prompt_fingerprint", sa.String(40), nullable=False),
+    sa.Column("variant", sa.String(100)),
+    sa.Column("audience", sa.Text),
+    sa.Column("words_drafted", sa.Integer, nullable=False),
+    sa.Column("words_kept", sa.Integer, nullable=False),
+    sa.Column("words_inserted", sa.Integer, nullable=False),
+    sa.Column("words_deleted", sa.Integer, nullable=False),
+    sa.Column("rounds", sa.Integer, nullable=False),
+    sa.Column("seconds_to_claim", sa.Integer),
+    sa.Column("seconds_to_decide", sa.Integer),
+    sa.Column("effort_json", JSONDocument(), nullable=False),
+    sa.Column("computed_at", Timestamp, nullable=False),
+)

@@ -29,7 +29,7 @@ from ..models import utcnow
 from ..passwords import Hasher, default_hasher
 from ..sessions import SessionPolicy
 from ..throttle import SigninLimits
-from . import auth, drafts, exporting, queue, reviewing
+from . import auth, drafts, exporting, queue, reviewing, stats_page
 from .auth import SIGNIN_MAX_BODY
 from .errors import error_page, handlers, unexpected_error
 from .gate import PasswordGate
@@ -122,7 +122,7 @@ def create_app(settings: Settings, store: Store | None = None, secret: str | Non
     max_body = settings.max_input_bytes + 1024 * 1024
     app = Starlette(
         routes=[*auth.routes, *queue.routes, *drafts.routes, *reviewing.routes,
-                *exporting.routes, Mount("/static", StaticFiles(directory=STATIC_DIR),
+                *exporting.routes, *stats_page.routes, Mount("/static", StaticFiles(directory=STATIC_DIR),
                                          name="static")],
         middleware=[
             Middleware(SecurityHeadersMiddleware),

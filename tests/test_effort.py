@@ -1,0 +1,186 @@
+"""Reviewer effort and grouped stats, from a queue built through the real review workflow.
+
+Several reviewers, two prompt variants and edits of known size; the figures asserted are
+worked out by hand from those edits (see docs/stats.md for what each one means).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from laydraft import effort, review, stats
+from laydraft.config import Settings, load_settings
+from laydraft.core import DraftingCore
+from laydraft.db import Store
+from laydraft.ingest import read_abstract
+from laydraft.models import Abstract, Draft, LaySummary, utcnow
+from laydraft.resources import default_prompts_dir, example_abstract_path
+
+# The offline drafter's headline of the example abstract (14 words) and a reviewer's rewrite
+# (10 words): 8 kept, 6 deleted, 2 inserted.
+DRAFTED_HEADLINE = ("Poor self-rated sleep was linked to a higher relapse (flare-up) rate over "
+                    "two years.")
+EDITED_HEADLINE = "Poor sleep was linked to more flare-ups over two years."
+
+
+def test_word_edits_count_kept_inserted_and_deleted_words() -> None:
+    edits = effort.word_edits(DRAFTED_HEADLINE, EDITED_HEADLINE)
+    assert (edits.drafted, edits.final, edits.kept, edits.inserted, edits.deleted) == (
+        14, 10, 8, 2, 6)
+    assert edits.distance == 8
+    assert edits.kept_share == pytest.approx(8 / 14)
+    assert edits.inserted_share == pytest.approx(2 / 10)
+    assert edits.changed_share == pytest.approx(8 / 24)
+    untouched = effort.word_edits("a b c", " a  b\nc ")
+    assert (untouched.kept, untouched.distance, untouched.changed_share) == (3, 0, 0.0)
+    swapped = effort.word_edits("one two", "three four five")
+    assert (swapped.kept, swapped.inserted, swapped.deleted) == (0, 3, 2)
+
+
+def test_median_interval_is_exact_and_needs_six_values() -> None:
+    assert stats.median_interval([1, 2, 3, 4, 5]) is None
+    assert stats.median_interval([6, 1, 5, 2, 4, 3]) == (1, 6)  # coverage 1 - 2/64
+    # n = 9: P(Bin(9, 1/2) <= 1) = 10/512, so k = 2 covers 96.1%; k = 3 only 82%.
+    assert stats.median_interval(list(range(1, 10))) == (2, 8)
+    low, high = stats.wilson_interval(5, 10)
+    assert low == pytest.approx(0.2366, abs=1e-3) and high == pytest.approx(0.7634, abs=1e-3)
+
+
+def _abstract(settings: Settings, doi: str) -> Abstract:
+    abstract = read_abstract(str(example_abstract_path()), settings.max_input_bytes)
+    return abstract.model_copy(update={"title": f"Sleep and relapses {doi}", "doi": doi})
+
+
+def _queue(store: Store, settings: Settings, doi: str) -> int:
+    draft: Draft = store.add(DraftingCore(settings).sync.draft(_abstract(settings, doi)),
+                             author="offline", created_by="dana")
+    assert draft.id is not None
+    return draft.id
+
+
+def _edited(summary: LaySummary) -> LaySummary:
+    return summary.model_copy(update={"headline": EDITED_HEADLINE})
+
+
+def test_effort_of_an_edited_and_approved_draft(store: Store, settings: Settings) -> None:
+    draft_id = _queue(store, settings, "10.1/effort")
+    drafted = store.get(draft_id)
+    assert drafted.summary.headline == DRAFTED_HEADLINE
+    start = drafted.created_at
+    review.claim(store, draft_id, "alice", now=start + timedelta(minutes=10))
+    review.transition(store, draft_id, "request_changes", "alice", note="simpler headline",
+                      now=start + timedelta(minutes=15))
+    review.save_edit(store, draft_id, _edited(drafted.summary), 1, "carol", settings)
+    review.claim(store, draft_id, "bob", now=start + timedelta(minutes=30))
+    codes = [f.code for f in store.get(draft_id).findings]
+    review.dismiss(store, draft_id, codes.index("readability.above_target") + 1,
+                   "the study's terms are needed here", "bob",
+                   now=start + timedelta(minutes=31))
+    review.transition(store, draft_id, "approve", "bob", now=start + timedelta(minutes=40))
+
+    stored = store.effort(draft_id)
+    assert stored is not None
+    assert stored.outcome == "approved" and stored.reviewer == "bob"
+    assert stored.final_version == 2 and stored.rounds == 2
+    assert stored.seconds_to_claim == pytest.approx(600, abs=1)
+    assert stored.seconds_to_decide == pytest.approx(1800, abs=1)
+    headline = stored.sections["headline"]
+    assert (headline.kept, headline.inserted, headline.deleted) == (8, 2, 6)
+    assert all(s.distance == 0 for name, s in stored.sections.items() if name != "headline")
+    assert stored.words.distance == 8
+    assert stored.words.drafted == sum(len(t.split()) for t in drafted.summary.sections().values())
+    # The drafter's findings: the headline's reading level (gone after the edit: fixed), the
+    # why_it_matters reading level (dismissed by bob), the overall grade (info, still there).
+    assert {f.code for f in drafted.findings} == {"readability.above_target",
+                                                  "readability.grade"}
+    final_codes = {(f.code, f.section) for f in store.get(draft_id).findings}
+    assert ("readability.above_target", "headline") not in final_codes
+    assert stored.findings.model_dump() == {"drafted": 3, "fixed": 1, "dismissed": 1,
+                                            "overridden": 0, "open": 1}
+    assert stored.checks["readability"].drafted == 3
+    assert stored.drafter == "offline" and stored.audience == settings.audience
+
+
+def test_rejecting_records_effort_and_backfill_fills_older_decisions(
+        store: Store, settings: Settings) -> None:
+    rejected = _queue(store, settings, "10.1/rejected")
+    review.claim(store, rejected, "alice")
+    review.transition(store, rejected, "reject", "alice")
+    found = store.effort(rejected)
+    assert found is not None and found.outcome == "rejected" and found.words.distance == 0
+    older = _queue(store, settings, "10.1/older")
+    review.claim(store, older, "alice")
+    review.transition(store, older, "approve", "alice")
+    with store.transaction(write=True) as conn:  # as if decided before efforts were stored
+        conn.exec_driver_sql(f"DELETE FROM reviewer_effort WHERE draft_id = {older}")
+    assert store.decided_without_effort() == [older]
+    report = stats.stats(store, "reviewer")
+    assert report.backfilled == 1 and report.drafts == 2
+    assert store.effort(older) is not None and store.decided_without_effort() == []
+
+
+@pytest.fixture
+def variant_settings(tmp_path: Path, store_url: str,
+                     monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Two prompt variants: the shipped templates and a copy whose style guide differs."""
+    other = tmp_path / "prompts-b"
+    shutil.copytree(default_prompts_dir(), other)
+    system = other / "system.j2"
+    system.write_text(system.read_text() + "\nPrefer short sentences.\n")
+    monkeypatch.setenv("LAYDRAFT_DATABASE", store_url)
+    return load_settings(overrides={"drafter": "offline",
+                                    "prompt_variants": {"a": "", "b": str(other)}})
+
+
+def test_variants_are_assigned_by_record_key_and_compared(
+        store: Store, variant_settings: Settings) -> None:
+    settings = variant_settings
+    dois = [f"10.9/variant-{n}" for n in range(16)]
+    variants = {doi: settings.variant_for(_abstract(settings, doi).stable_key()) for doi in dois}
+    assert variants == {doi: settings.variant_for(f"doi:{doi}") for doi in dois}  # stable
+    in_a = [d for d in dois if variants[d] == "a"]
+    in_b = [d for d in dois if variants[d] == "b"]
+    assert len(in_a) >= 6 and len(in_b) >= 6, variants
+    fingerprints = {}
+    for n, doi in enumerate(dois):
+        draft_id = _queue(store, settings, doi)
+        draft = store.get(draft_id)
+        assert draft.provenance.variant == variants[doi]
+        fingerprints[variants[doi]] = draft.provenance.prompt_fingerprint
+        reviewer = ("alice", "bob")[n % 2]
+        if variants[doi] == "b":  # variant b's drafts all need the headline rewritten
+            review.claim(store, draft_id, "carol")
+            review.save_edit(store, draft_id, _edited(draft.summary), 1, "carol", settings)
+            review.release(store, draft_id, "carol")
+        review.claim(store, draft_id, reviewer)
+        action = "reject" if variants[doi] == "a" and n == dois.index(in_a[0]) else "approve"
+        review.transition(store, draft_id, action, reviewer)
+    assert fingerprints["a"] != fingerprints["b"]
+
+    report = stats.stats(store, "variant")
+    assert [(g.key, g.n) for g in report.groups] == sorted(
+        [("a", len(in_a)), ("b", len(in_b))], key=lambda kv: (-kv[1], kv[0]))
+    by_key = {g.key: g for g in report.groups}
+    a, b = by_key["a"], by_key["b"]
+    assert a.comparable and b.comparable and a.note is None
+    assert (a.approved, a.rejected) == (len(in_a) - 1, 1)
+    assert (b.approved, b.rejected) == (len(in_b), 0)
+    assert a.figures["edit_distance"].median == 0 and b.figures["edit_distance"].median == 8
+    assert b.figures["changed_share"].q1 == b.figures["changed_share"].q3
+    assert b.figures["changed_share"].median_ci is not None
+    assert b.figures["findings_fixed"].median == 1 and a.figures["findings_fixed"].median == 0
+    assert a.approval_ci is not None and a.approval_ci[0] < a.approval_rate < a.approval_ci[1]
+
+    by_prompt = stats.stats(store, "prompt")
+    assert {g.key for g in by_prompt.groups} == set(fingerprints.values())
+    by_reviewer = {g.key: g.n for g in stats.stats(store, "reviewer").groups}
+    assert by_reviewer == {"alice": 8, "bob": 8}
+    small = stats.stats(store, "reviewer", min_group=9)
+    assert all(not g.comparable and g.note == stats.TOO_FEW and g.approval_ci is None
+               and g.figures["rounds"].median_ci is None for g in small.groups)
+    later = stats.stats(store, "variant", since=utcnow() + timedelta(hours=1))
+    assert later.drafts == 0 and later.groups == []
