@@ -100,11 +100,11 @@ class Citation:
 
     def text(self) -> str:
         parts = [self.authors, self.title, self.journal]
-        line = " ".join(_end(p) for p in parts if p)
-        return f"{line} {_end(self.source)}".strip() if self.source else line
+        line = " ".join(full_stop(p) for p in parts if p)
+        return f"{line} {full_stop(self.source)}".strip() if self.source else line
 
 
-def _end(part: str) -> str:
+def full_stop(part: str) -> str:
     """A citation part ends with a full stop (one, after any "?" or "!")."""
     part = part.strip()
     return part if not part or part[-1] in ".?!" else part + "."
