@@ -72,8 +72,8 @@ def split_names(authors: str | None) -> list[str]:
 
 
 def _pages(pages: str | None) -> str | None:
-    """``15--22`` (BibTeX's en dash) as ``15-22``."""
-    return re.sub(r"\s*-{1,3}\s*", "-", pages) if pages else None
+    """``15--22`` (BibTeX's en dash, decoded to "\u2013") as ``15-22``, as Vancouver writes it."""
+    return re.sub(r"\s*(?:-{1,3}|[\u2013\u2014])\s*", "-", pages) if pages else None
 
 
 def _record(entry: model.Entry) -> RawRecord:
