@@ -138,7 +138,7 @@ def template_environment(settings: Settings) -> jinja2.Environment:
 def json_script(value: Any) -> Markup:
     """JSON for inside a ``<script>`` element: ``<``, ``>`` and ``&`` are written as ``\\u003c``
     and so on, so no text (``</script>``, ``<!--``) can end the element or start markup."""
-    text = json.dumps(plain_data(value), ensure_ascii=False, indent=1)
+    text = json.dumps(value, ensure_ascii=False, indent=1)
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
@@ -246,7 +246,7 @@ def page_context(draft: Draft, settings: Settings, published_at: datetime | None
         "locale": settings.page_locale,
         "disclaimer": settings.disclaimer,
     }
-    context["json_ld"] = _json_ld(context)
+    context["json_ld"] = plain_data(_json_ld(context))  # text for search engines: no markup
     return context
 
 
