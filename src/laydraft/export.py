@@ -132,6 +132,8 @@ def template_environment(settings: Settings) -> jinja2.Environment:
     env.filters["safe_url"] = safe_url
     env.filters["json_script"] = json_script
     env.filters["full_stop"] = full_stop
+    env.filters["local_date"] = lambda value: show_date(value, settings.page_date_format,
+                                                        settings.page_locale)
     return env
 
 
@@ -222,9 +224,8 @@ def page_context(draft: Draft, settings: Settings, published_at: datetime | None
     study = _study(draft, settings, doi, doi_url)
     approval = extra.approval
     context: dict[str, Any] = {
-        "corrections": [{**c, "date_shown": shown(c["date"])} for c in extra.corrections],
-        "withdrawn": extra.withdrawn and {**extra.withdrawn,
-                                          "date_shown": shown(extra.withdrawn["date"])},
+        "corrections": extra.corrections,
+        "withdrawn": extra.withdrawn,
         "draft_id": draft.id,
         "version": draft.version,
         "preview": preview,
