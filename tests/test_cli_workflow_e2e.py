@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from laydraft.cli import cli
 from laydraft.db import Store
+from laydraft.text.page_dates import show_date
 from laydraft.users import create_user
 
 PASSWORD = "correct horse battery"
@@ -164,7 +165,8 @@ def test_correction_and_withdrawal_show_on_the_exported_page(
     ok(env, "export", "1", "--format", "md", "--format", "html", "--format", "json",
        "--out", str(site))
     today = date.today().isoformat()
-    assert f"**Correction ({today}):** We added that sleep was self-reported." in md.read_text()
+    shown = show_date(date.today(), "d MMMM y", "en_GB")  # the default page_date_format
+    assert f"**Correction ({shown}):** We added that sleep was self-reported." in md.read_text()
     assert "The study asked people about their own sleep." in md.read_text()
     assert "We added that sleep was self-reported." in html.read_text()
     corrections = json.loads(js.read_text())["corrections"]
@@ -176,7 +178,7 @@ def test_correction_and_withdrawal_show_on_the_exported_page(
     ok(env, "export", "1", "--format", "md", "--format", "html", "--format", "json",
        "--out", str(site))
     page = md.read_text()
-    assert f"**Withdrawn ({today}):** The journal retracted the study." in page
+    assert f"**Withdrawn ({shown}):** The journal retracted the study." in page
     assert "## What was found" not in page and "## Limitations" not in page
     assert "Withdrawn (" in html.read_text() and "<h2>What was found</h2>" not in html.read_text()
     data = json.loads(js.read_text())

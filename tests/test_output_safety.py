@@ -48,10 +48,19 @@ class _Elements(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[str] = []
         self.attrs: list[tuple[str, str]] = []
+        self.data_blocks = 0
+        self.data: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" and attrs == [("type", "application/ld+json")]:
+            self.data_blocks += 1  # a data block (JSON-LD) runs nothing; its text is checked
+            return
         self.tags.append(tag)
         self.attrs.extend((name, value or "") for name, value in attrs)
+
+    def handle_data(self, data: str) -> None:
+        if self.lasttag == "script" and data.strip():
+            self.data.append(data)
 
     handle_startendtag = handle_starttag
 
@@ -64,6 +73,9 @@ def assert_inert(page_html: str) -> None:
     assert not {"script", "img", "svg", "iframe", "object", "embed"} & set(parsed.tags), \
         parsed.tags
     assert not [name for name, _ in parsed.attrs if name.startswith("on")], parsed.attrs
+    assert parsed.data_blocks == len(parsed.data) <= 1
+    for block in parsed.data:
+        json.loads(block)  # the whole JSON-LD, not cut short by text that closed the element
     for name, value in parsed.attrs:
         if name in ("href", "src", "action", "formaction"):
             assert safe_url(value) == value.strip(), (name, value)
@@ -348,6 +360,7 @@ def test_cli_exports_of_an_uploaded_hostile_record_are_inert(env: dict[str, str]
     assert set(pages) == {".md", ".html", ".json"}
     assert_inert(pages[".html"])
     assert_inert(MarkdownIt("commonmark", {"html": True}).render(pages[".md"]))
+    pages[".html"] = pages[".html"].replace('<script type="application/ld+json">', "", 1)
     for content in pages.values():
         assert "javascript:" not in content
         assert "<script" not in content and "<svg" not in content and "<img" not in content

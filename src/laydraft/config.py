@@ -97,6 +97,13 @@ class Settings(BaseModel):
         "advice, and a single study rarely settles a question. Before changing anything about "
         "your care, talk it over with your doctor or care team."
     )
+    # The published page: how dates read, the citation, the credit line, links for sharing.
+    page_locale: str = "en_GB"
+    page_date_format: str = "d MMMM y"
+    citation_authors: int = Field(default=6, ge=0)
+    credit_line: str = "Drafted with AI assistance; reviewed by {reviewer} on {date}."
+    page_url: str = ""
+    page_stylesheet: str = ""
     rpm: int = Field(default=0, ge=0)
     tpm: int = Field(default=0, ge=0)
     concurrency: int = Field(default=16, gt=0)
@@ -135,6 +142,73 @@ class Settings(BaseModel):
             raise ValueError(f"{value!r} is not a two-letter ISO 639-1 language code the "
                              "language check knows, such as \"en\" or \"fr\"") from None
         return code
+
+    @field_validator("page_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        """A locale Babel has CLDR data for ("en_GB", "fr", "de-CH")."""
+        from babel import Locale, UnknownLocaleError
+
+        code = value.strip().replace("-", "_")
+        try:
+            Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            raise ValueError(f"{value!r} is not a locale laydraft has date names for, such "
+                             "as \"en_GB\", \"en_US\" or \"fr\"") from None
+        return code
+
+    @field_validator("page_date_format")
+    @classmethod
+    def _date_pattern(cls, value: str) -> str:
+        """A CLDR date pattern ("d MMMM y", "MMMM d, y", "dd.MM.y") that shows a date."""
+        from datetime import date
+
+        from babel.dates import format_date
+
+        try:
+            shown = format_date(date(2024, 3, 5), value, locale="en")
+        except (ValueError, KeyError, AttributeError):
+            shown = value
+        if not value.strip() or shown == value:
+            raise ValueError(f"{value!r} is not a date pattern; use CLDR letters such as "
+                             "\"d MMMM y\" (5 March 2024) or \"y-MM-dd\"")
+        return value
+
+    @field_validator("credit_line")
+    @classmethod
+    def _credit_fields(cls, value: str) -> str:
+        """Only {reviewer} and {date} may be filled in; a typo would otherwise fail at export."""
+        import string
+
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"the credit line has an unmatched brace ({exc}); write {{ and }} "
+                             "for a literal brace") from None
+        unknown = names - {"reviewer", "date"}
+        if unknown:
+            raise ValueError(f"the credit line uses {', '.join(sorted(unknown))}; only "
+                             "{reviewer} and {date} are filled in")
+        return value
+
+    @field_validator("page_url")
+    @classmethod
+    def _page_url_fields(cls, value: str) -> str:
+        """An http(s) address template with {id} and/or {slug}, or empty."""
+        import string
+
+        if not value.strip():
+            return ""
+        if not value.startswith(("https://", "http://")):
+            raise ValueError(f"{value!r} is not an http(s) address")
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"page_url has an unmatched brace ({exc})") from None
+        if names - {"id", "slug"}:
+            raise ValueError(f"page_url uses {', '.join(sorted(names - {'id', 'slug'}))}; "
+                             "only {id} and {slug} are filled in")
+        return value
 
     def source_of(self, name: str) -> SettingSource:
         """Where setting ``name`` came from (the last layer that set any part of it)."""

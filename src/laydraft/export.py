@@ -15,6 +15,13 @@ log); only admins publish (``permissions.decide``). ``preview=True`` renders any
 changing anything, for the web page. A corrected page lists its dated correction notes; a
 withdrawn page says so, with the date and reason, and carries no summary text.
 
+The page is what a site publishes under its name: dates in the site's locale and CLDR pattern
+(``page_locale``, ``page_date_format``; ISO stays in ``<time datetime>``), the study's full
+citation in NLM/Vancouver style (``text.citation``), a credit line naming the reviewer who
+approved it (``credit_line``, filled from the approval in the audit log), a meta description,
+OpenGraph tags and schema.org JSON-LD. The JSON-LD is serialised with ``<``, ``>`` and ``&``
+escaped, so no text in it can close its ``<script>`` element.
+
 Each format is one ``ExportFormat`` record in ``EXPORT_FORMATS`` (name, renderer, media type,
 label, file extension); the CLI's ``--format`` choices and the web's download buttons and
 headers come from it, so a new format is one record here.
@@ -27,12 +34,13 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 from pydantic import BaseModel
 
 from .config import Settings
@@ -49,7 +57,10 @@ from .models import (
 )
 from .permissions import PUBLISHABLE, Action, decide
 from .review import Person, as_actor
-from .text.escaping import markdown_text, markdown_url, plain_data, safe_url
+from .text.citation import citation, full_stop, journal_title
+from .text.escaping import markdown_text, markdown_url, plain_data, plain_text, safe_url
+from .text.page_dates import show_date, year_of
+from .text.sentences import split_sentences
 
 Format = str  # the name of an ExportFormat in EXPORT_FORMATS
 DEFAULT_TEMPLATES_DIR = Path(__file__).resolve().parent / "export_templates"
@@ -57,23 +68,38 @@ EXPORTABLE = PUBLISHABLE  # approved, published, withdrawn (a withdrawn page is 
 log = logging.getLogger(__name__)
 
 
+class Approval(BaseModel):
+    """Who approved the version being published, and when (from the audit log)."""
+
+    reviewer: str
+    at: datetime
+
+
 class Notices(BaseModel):
-    """What the page must tell readers beyond the summary: corrections and a withdrawal."""
+    """What the page must tell readers beyond the summary, from the draft's record:
+    corrections, a withdrawal, the approval the credit line names, the first publication."""
 
     corrections: list[dict[str, Any]] = []  # {"date", "note", "version"}, oldest first
     withdrawn: dict[str, Any] | None = None  # {"date", "reason"}
+    approval: Approval | None = None
+    published_at: datetime | None = None
 
 
 def notices(store: Store, draft_id: int) -> Notices:
-    """The dated correction notes and the withdrawal (if any) of a draft, from its record."""
+    """The dated correction notes, the withdrawal, the approval and the publication date."""
     corrections = [{"date": v.created_at.date().isoformat(), "note": v.note or "",
                     "version": v.version}
                    for v in store.versions(draft_id) if v.kind is VersionKind.correction]
+    events = store.events(draft_id)
     withdrawn = None
     if store.get(draft_id).status is DraftStatus.withdrawn:
-        event = next(e for e in reversed(store.events(draft_id)) if e.action == "withdraw")
+        event = next(e for e in reversed(events) if e.action == "withdraw")
         withdrawn = {"date": event.at.date().isoformat(), "reason": event.note or ""}
-    return Notices(corrections=corrections, withdrawn=withdrawn)
+    approved = [e for e in events if e.to_status is DraftStatus.approved]
+    approval = Approval(reviewer=approved[-1].actor, at=approved[-1].at) if approved else None
+    published = next((e.at for e in events if e.action == "publish"), None)
+    return Notices(corrections=corrections, withdrawn=withdrawn, approval=approval,
+                   published_at=published)
 
 
 class Page(BaseModel):
@@ -104,7 +130,21 @@ def template_environment(settings: Settings) -> jinja2.Environment:
     )
     env.filters["md_url"] = markdown_url
     env.filters["safe_url"] = safe_url
+    env.filters["json_script"] = json_script
+    env.filters["full_stop"] = full_stop
+    env.filters["local_date"] = lambda value: show_date(value, settings.page_date_format,
+                                                        settings.page_locale)
     return env
+
+
+def json_script(value: Any) -> Markup:
+    """JSON for inside a ``<script>`` element: ``<``, ``>`` and ``&`` are written as ``\\u003c``
+    and so on, so no text (``</script>``, ``<!--``) can end the element or start markup."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return Markup(text)  # noqa: S704  (escaped above for a script element's content)
 
 
 _MARKDOWN_TEMPLATES = (".md.j2", ".md")
@@ -177,25 +217,149 @@ def page_context(draft: Draft, settings: Settings, published_at: datetime | None
     doi = (abstract.doi or "").strip()
     doi_url = safe_url(f"https://doi.org/{quote(doi, safe='/:;()')}") if doi else None
     extra = extra or Notices()
-    return {
+
+    def shown(value: datetime | str | None) -> str | None:
+        return show_date(value, settings.page_date_format, settings.page_locale)
+
+    study = _study(draft, settings, doi, doi_url)
+    approval = extra.approval
+    context: dict[str, Any] = {
         "corrections": extra.corrections,
         "withdrawn": extra.withdrawn,
         "draft_id": draft.id,
         "version": draft.version,
         "preview": preview,
         "headline": draft.summary.headline,
+        "description": _description(draft.summary.what_was_found or draft.summary.headline),
         "sections": [] if extra.withdrawn else [
             {"name": name, "title": SECTION_TITLES[name], "text": getattr(draft.summary, name)}
             for name in SUMMARY_SECTIONS],
         "published": published_at.date().isoformat() if published_at else None,
-        "study": {
-            "title": abstract.title, "journal": abstract.journal, "date": abstract.published,
-            "doi": doi or None, "doi_url": doi_url,
-            "pmid": abstract.pmid, "url": _kept_url(abstract.url, draft.id),
-            "pubmed_url": _pubmed_url(abstract.pmid),
-        },
+        "published_shown": shown(published_at),
+        "published_at": _iso(published_at),
+        "reviewer": approval.reviewer if approval else None,
+        "approved_at": _iso(approval.at) if approval else None,
+        "credit": _credit(settings.credit_line, approval, shown),
+        "study": study,
+        "page_url": _page_url(settings.page_url, draft),
+        "stylesheet": _stylesheet(settings.page_stylesheet),
+        "language": settings.language,
+        "locale": settings.page_locale,
         "disclaimer": settings.disclaimer,
     }
+    context["json_ld"] = plain_data(_json_ld(context))  # text for search engines: no markup
+    return context
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """An ISO 8601 timestamp in UTC (stored times are UTC; naive ones from SQLite too)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _study(draft: Draft, settings: Settings, doi: str, doi_url: str | None) -> dict[str, Any]:
+    """The study's metadata, its citation in parts and as one line."""
+    abstract = draft.abstract
+    year = year_of(abstract.published)
+    cited = citation(abstract.authors, abstract.title, abstract.journal, year, abstract.volume,
+                     abstract.issue, abstract.pages, settings.citation_authors)
+    return {
+        "title": abstract.title, "journal": journal_title(abstract.journal),
+        "journal_as_given": abstract.journal,
+        "authors": list(abstract.authors), "authors_cited": cited.authors or None,
+        "volume": abstract.volume, "issue": abstract.issue, "pages": abstract.pages,
+        "year": year, "date": abstract.published,
+        "date_shown": show_date(abstract.published, settings.page_date_format,
+                                settings.page_locale),
+        "source": cited.source or None, "citation": cited.text() or None,
+        "doi": doi or None, "doi_url": doi_url,
+        "pmid": abstract.pmid, "url": _kept_url(abstract.url, draft.id),
+        "pubmed_url": _pubmed_url(abstract.pmid),
+    }
+
+
+DESCRIPTION_LIMIT = 160
+
+
+def _description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """The first sentence as plain text, cut at a word to ``limit`` characters (search results
+    and link previews show about that much)."""
+    plain = " ".join(plain_text(text).split())
+    sentences = split_sentences(plain)
+    first = sentences[0].text.strip() if sentences else plain
+    if len(first) <= limit:
+        return first
+    cut = first[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "\u2026"
+
+
+def _credit(template: str, approval: Approval | None,
+            shown: Callable[[datetime | str | None], str | None]) -> str | None:
+    """The credit line with the approving reviewer and date; None before approval."""
+    if not template.strip() or approval is None:
+        return None
+    return template.format(reviewer=approval.reviewer, date=shown(approval.at) or "")
+
+
+def _page_url(template: str, draft: Draft) -> str | None:
+    if not template:
+        return None
+    return safe_url(template.format(id=draft.id or 0, slug=slug(draft.summary.headline)))
+
+
+_SITE_PATH = re.compile(r"^/(?!/)[A-Za-z0-9._~/%-]*$")
+
+
+def _stylesheet(address: str) -> str | None:
+    """The site's stylesheet: an http(s) address or a path on the site ("/css/site.css")."""
+    address = address.strip()
+    if not address:
+        return None
+    return address if _SITE_PATH.match(address) else safe_url(address)
+
+
+def _json_ld(context: dict[str, Any]) -> dict[str, Any]:
+    """schema.org Article about the summary, citing the study it explains (ScholarlyArticle)."""
+    study = context["study"]
+    ids = [{"@type": "PropertyValue", "propertyID": "DOI", "value": study["doi"]}
+           if study["doi"] else None,
+           {"@type": "PropertyValue", "propertyID": "PMID", "value": study["pmid"]}
+           if study["pubmed_url"] else None]
+    cited: dict[str, Any] = {
+        "@type": "ScholarlyArticle",
+        "headline": study["title"],
+        "author": [{"@type": "Person", "name": name} for name in study["authors"]] or None,
+        "isPartOf": {"@type": "Periodical", "name": study["journal"]}
+        if study["journal"] else None,
+        "datePublished": study["date"],
+        "volumeNumber": study["volume"], "issueNumber": study["issue"],
+        "pagination": study["pages"],
+        "identifier": [i for i in ids if i] or None,
+        "url": study["doi_url"] or study["url"],
+        "sameAs": [u for u in (study["pubmed_url"],) if u] or None,
+    }
+    article: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": context["headline"],
+        "description": context["description"],
+        "inLanguage": context["language"],
+        "datePublished": context["published_at"],
+        "url": context["page_url"],
+        "mainEntityOfPage": context["page_url"],
+        "creditText": context["credit"],
+        "citation": _compact(cited),
+        "isBasedOn": study["doi_url"] or study["url"],
+    }
+    return _compact(article)
+
+
+def _compact(data: dict[str, Any]) -> dict[str, Any]:
+    """Without the keys a source left empty (schema.org has no use for nulls)."""
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
 
 
 def _kept_url(url: str | None, draft_id: int | None) -> str | None:
@@ -250,8 +414,8 @@ def export_draft(store: Store, draft_id: int, formats: list[Format], settings: S
     if preview:
         draft = store.get(draft_id)
         extra = notices(store, draft_id)
-        pages = [render_page(draft, fmt, settings, now or utcnow(), preview=True, extra=extra)
-                 for fmt in formats]
+        pages = [render_page(draft, fmt, settings, extra.published_at, preview=True,
+                             extra=extra) for fmt in formats]
         if deliver is not None:
             deliver(pages)
         return pages

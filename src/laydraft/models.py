@@ -61,7 +61,15 @@ class Abstract(BaseModel):
 
     text: str = Field(min_length=1)
     title: str | None = None
+    authors: list[str] = Field(
+        default_factory=list,
+        description="Author names as the source gives them ('Example A', 'Example, Ann', a "
+        "group name), in order; the page's citation formats them.",
+    )
     journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = Field(default=None, description="Page range or article number.")
     doi: str | None = None
     pmid: str | None = None
     published: str | None = Field(

@@ -45,7 +45,7 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
 
 # Elements that run code, attributes that are event handlers, links that are not http(s).
 _DANGER = """() => ({
-  scripts: document.scripts.length,
+  scripts: [...document.scripts].filter(s => s.type !== 'application/ld+json').length,
   active: document.querySelectorAll('img, svg, iframe, object, embed').length,
   handlers: [...document.querySelectorAll('*')].flatMap(
       e => [...e.attributes].filter(a => a.name.startsWith('on')).map(a => a.name)),

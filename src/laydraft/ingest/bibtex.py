@@ -8,6 +8,7 @@ reference-manager exports are small.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 from bibtexparser import model
@@ -63,11 +64,27 @@ def _published(entry: model.Entry) -> str | None:
     return iso_date(_field(entry, "year"), _field(entry, "month"), _field(entry, "day"))
 
 
+def split_names(authors: str | None) -> list[str]:
+    """BibTeX's ``A and B and C`` as a list of names, each as written ("Example, Cara")."""
+    if not authors:
+        return []
+    return [name.strip() for name in re.split(r"\s+and\s+", authors) if name.strip()]
+
+
+def _pages(pages: str | None) -> str | None:
+    """``15--22`` (BibTeX's en dash, decoded to "\u2013") as ``15-22``, as Vancouver writes it."""
+    return re.sub(r"\s*(?:-{1,3}|[\u2013\u2014])\s*", "-", pages) if pages else None
+
+
 def _record(entry: model.Entry) -> RawRecord:
     abstract = _field(entry, "abstract")
     return RawRecord(
         abstract=abstract or "",
         title=_field(entry, "title") or "",
+        authors=split_names(_field(entry, "author")),
+        volume=_field(entry, "volume"),
+        issue=_field(entry, "number") or _field(entry, "issue"),
+        pages=_pages(_field(entry, "pages")),
         journal=_field(entry, "journal") or _field(entry, "journaltitle"),
         doi=_field(entry, "doi"),
         pmid=_field(entry, "pmid"),

@@ -75,12 +75,38 @@ def _metadata(article: Element, meta: Element) -> RawRecord:
         url = PMC_URL.format(pmcid=pmcid.removeprefix("PMC"))
     return RawRecord(
         title=find_text(meta, "title-group/article-title"),
+        authors=_authors(meta),
         journal=find_text(article, "front/journal-meta//journal-title"),
+        volume=find_text(meta, "volume"),
+        issue=find_text(meta, "issue"),
+        pages=_pages(meta),
         doi=doi or None,
         pmid=ids.get("pmid") or None,
         published=_published(meta),
         url=url,
     )
+
+
+def _authors(meta: Element) -> list[str]:
+    """"Surname Given-names" of each author, or a collaboration's name, in order."""
+    names = []
+    for contrib in meta.findall("contrib-group/contrib"):
+        if contrib.get("contrib-type", "author") != "author":
+            continue
+        name = contrib.find("name")
+        if name is not None:
+            parts = [find_text(name, "surname"), find_text(name, "given-names")]
+            names.append(", ".join(p for p in parts if p))
+        elif find_text(contrib, "collab"):
+            names.append(find_text(contrib, "collab") or "")
+    return [n for n in names if n]
+
+
+def _pages(meta: Element) -> str | None:
+    first, last = find_text(meta, "fpage"), find_text(meta, "lpage")
+    if first:
+        return f"{first}-{last}" if last and last != first else first
+    return find_text(meta, "elocation-id")
 
 
 def _published(meta: Element) -> str | None:

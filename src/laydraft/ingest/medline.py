@@ -87,7 +87,11 @@ def _record(fields: dict[str, list[str]]) -> RawRecord:
     return RawRecord(
         abstract=abstract or "",
         title=_first(fields, "TI", "BTI") or "",
+        authors=(fields.get("AU") or fields.get("FAU") or []) + fields.get("CN", []),
         journal=_first(fields, "JT", "TA"),
+        volume=_first(fields, "VI"),
+        issue=_first(fields, "IP"),
+        pages=_first(fields, "PG"),
         doi=_doi(fields),
         pmid=pmid,
         published=parse_date(_first(fields, "DP", "DEP")),

@@ -78,12 +78,47 @@ def _metadata(citation: Element, record: Element) -> RawRecord:
     pmid = find_text(citation, "PMID")
     return RawRecord(
         title=find_text(citation, ".//ArticleTitle") or find_text(citation, ".//BookTitle"),
+        authors=_authors(citation),
         journal=find_text(citation, ".//Journal/Title"),
+        volume=find_text(citation, ".//JournalIssue/Volume"),
+        issue=find_text(citation, ".//JournalIssue/Issue"),
+        pages=_pages(citation),
         doi=_doi(citation, record),
         pmid=pmid,
         published=_pub_date(citation),
         url=PUBMED_URL.format(pmid=pmid) if pmid else None,
     )
+
+
+def _authors(citation: Element) -> list[str]:
+    """NLM form, as PubMed shows it: "Example A", or a group's name."""
+    names = []
+    for author in citation.findall(".//AuthorList/Author"):
+        if author.get("ValidYN") == "N":
+            continue
+        group = find_text(author, "CollectiveName")
+        last = find_text(author, "LastName")
+        initials = find_text(author, "Initials") or ""
+        if last:
+            names.append(f"{last} {initials}".strip())
+        elif group:
+            names.append(group)
+    return names
+
+
+def _pages(citation: Element) -> str | None:
+    pagination = citation.find(".//Pagination")
+    if pagination is not None:
+        medline = find_text(pagination, "MedlinePgn")
+        if medline:
+            return medline
+        start, end = find_text(pagination, "StartPage"), find_text(pagination, "EndPage")
+        if start:
+            return f"{start}-{end}" if end else start
+    for location in citation.iter("ELocationID"):
+        if location.get("EIdType") == "pii" and location.text:
+            return location.text.strip()
+    return None
 
 
 def _doi(citation: Element, record: Element) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -22,6 +23,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "doi": ("doi",),
     "pmid": ("pmid", "pubmed id", "pubmed_id"),
     "journal": ("journal", "journal title", "source", "journal_title"),
+    "authors": ("authors", "author", "author(s)", "au"),
+    "volume": ("volume", "vol", "vi"),
+    "issue": ("issue", "number", "no", "ip"),
+    "pages": ("pages", "page", "pagination", "pg"),
     "date": ("date", "published", "publication date", "publication_date", "year", "pubdate"),
     "url": ("url", "link"),
 }
@@ -48,7 +53,11 @@ def _from_fields(values: Mapping[str, Any]) -> RawRecord:
     return RawRecord(
         abstract=abstract or "",
         title=get("title") or "",
+        authors=_names(values.get("authors")),
         journal=get("journal"),
+        volume=get("volume"),
+        issue=get("issue"),
+        pages=get("pages"),
         doi=get("doi"),
         pmid=get("pmid"),
         published=parse_date(get("date")),
@@ -56,6 +65,24 @@ def _from_fields(values: Mapping[str, Any]) -> RawRecord:
         problem=None if abstract else "the abstract is empty in this row; fill it in or "
         "remove the row",
     )
+
+
+def _names(value: Any) -> list[str]:
+    """Authors from a JSON list, or a cell of names split at ";", " and ", or PubMed's ", "."""
+    if isinstance(value, list):
+        return [str(name).strip() for name in value if str(name).strip()]
+    if value in (None, "") or not str(value).strip():
+        return []
+    text = str(value)
+    if ";" in text:
+        parts = text.split(";")
+    elif re.search(r"\s+and\s+", text):
+        parts = re.split(r"\s+and\s+", text)
+    else:
+        # PubMed's CSV: "Example A, Sample B"; but "Example, Ann" is one name.
+        commas = text.split(",")
+        parts = commas if all(" " in p.strip() for p in commas) else [text]
+    return [name.strip() for name in parts if name.strip()]
 
 
 def _delimiter(header: str, name: str) -> str:

@@ -37,7 +37,11 @@ class RawRecord:
     abstract: str = ""
     sections: list[RawSection] = field(default_factory=list)
     title: str | None = None
+    authors: list[str] = field(default_factory=list)
     journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
     doi: str | None = None
     pmid: str | None = None
     published: str | None = None
@@ -130,7 +134,11 @@ def build_abstract(raw: RawRecord, source: SourcePosition | None = None) -> Abst
     return Abstract(
         text=text,
         title=squash(title) if title else None,
+        authors=[squash(name) for name in raw.authors if name.strip()],
         journal=squash(raw.journal) if raw.journal else None,
+        volume=_tidy(raw.volume),
+        issue=_tidy(raw.issue),
+        pages=_tidy(raw.pages),
         doi=_tidy_doi(raw.doi),
         pmid=raw.pmid.strip() if raw.pmid and raw.pmid.strip() else None,
         published=raw.published or None,
@@ -139,6 +147,13 @@ def build_abstract(raw: RawRecord, source: SourcePosition | None = None) -> Abst
         source=source,
         flags=flags,
     )
+
+
+def _tidy(value: str | None) -> str | None:
+    """A short metadata value on one line, or None when the source left it blank."""
+    if not value:
+        return None
+    return squash(value) or None
 
 
 def _tidy_doi(doi: str | None) -> str | None:

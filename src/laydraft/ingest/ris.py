@@ -91,6 +91,25 @@ def _first(record: dict[str, Any], *keys: str) -> str | None:
     return None
 
 
+def _all(record: dict[str, Any], *keys: str) -> list[str]:
+    """Every value of the first list field among ``keys`` that has any (authors)."""
+    for key in keys:
+        value = record.get(key)
+        values = value if isinstance(value, list) else [value] if value else []
+        names = [str(v).strip() for v in values if v and str(v).strip()]
+        if names:
+            return names
+    return []
+
+
+def _pages(record: dict[str, Any]) -> str | None:
+    start = _first(record, "start_page", "beginning_page")
+    end = _first(record, "end_page", "ending_page")
+    if start and end and end != start and "-" not in start:
+        return f"{start}-{end}"
+    return start or _first(record, "article_number")
+
+
 def _record(record: dict[str, Any]) -> RawRecord:
     abstract = _first(record, "abstract", "notes_abstract")
     year = _first(record, "publication_year", "year")
@@ -101,6 +120,10 @@ def _record(record: dict[str, Any]) -> RawRecord:
     return RawRecord(
         abstract=abstract or "",
         title=_first(record, "title", "primary_title", "document_title") or "",
+        authors=_all(record, "authors", "first_authors") or _all(record, "author_full_name"),
+        volume=_first(record, "volume"),
+        issue=_first(record, "number", "issue"),
+        pages=_pages(record),
         journal=_first(record, "journal_name", "alternate_title3", "secondary_title",
                        "publication_name", "alternate_title2"),
         doi=_first(record, "doi"),
