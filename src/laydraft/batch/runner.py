@@ -34,6 +34,7 @@ from ..errors import (
     DraftFailed,
     LaydraftError,
     ModelAPIError,
+    ModelUnreachableError,
     RecordError,
     RunHalted,
     StorageError,
@@ -118,7 +119,10 @@ def prompt_fingerprint(settings: Settings) -> str:
 
 
 def is_fatal(exc: ModelAPIError) -> bool:
-    """True when every other record would fail the same way (key, model, quota)."""
+    """True when every other record would fail the same way (key, model, quota, a server no
+    request reaches)."""
+    if isinstance(exc, ModelUnreachableError):  # refused, DNS, TLS: no record can get through
+        return not exc.context.get("timed_out", False)
     return exc.status in FATAL_STATUSES or exc.api_code == "insufficient_quota"
 
 

@@ -34,6 +34,7 @@ class CallStats:
     calls: int = 0
     rate_limited: int = 0
     errors: int = 0
+    unreached: int = 0  # sends that never reached a server (refused, DNS, TLS): not calls
 
 
 # Answers that every other request would get too: bad key, no permission, unknown model.
@@ -173,7 +174,9 @@ class LimitedTransport(httpx2.AsyncBaseTransport):
         self.stats.calls += 1
         try:
             response = await self.inner.handle_async_request(request)
-        except httpx2.ConnectError:
+        except (httpx2.ConnectError, httpx2.ConnectTimeout):
+            self.stats.calls -= 1  # it never reached a server: not an API call
+            self.stats.unreached += 1
             self.limiter.cancel(reservation)
             raise
         except BaseException:
