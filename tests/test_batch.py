@@ -211,3 +211,26 @@ def test_a_429_is_retried_after_the_asked_wait_and_teaches_the_limiter(
     assert limiter.effective_rpm == 10000 and limiter.effective_tpm == 10_000_000
     assert summary.prompt_tokens == 812 and summary.cost_usd > 0  # type: ignore[attr-defined]
     assert store.count() == 1
+
+
+def test_records_in_flight_follow_the_limit_and_the_latency_under_the_cap(
+        no_blocking: object, store: Store) -> None:
+    settings = load_settings()
+    offline = OfflineDrafter(settings)
+
+    def answer(abstract: Abstract, prompt: RenderedPrompt) -> LaySummary:
+        time.sleep(0.01)  # long enough that the records admitted overlap
+        return offline.summarise(abstract)
+
+    limiter = RateLimiter(rpm=60)  # one request a second...
+    limiter.observe_latency(2.0)  # ...answered in 2 s: 1 x 2 x 1.5 headroom = 3 in flight
+    seen: list[int] = []
+    runner = BatchRunner(settings, store, DraftingCore(settings, model=FakeModel(
+        default=answer, model=settings.model)), concurrency=256, limiter=limiter,
+        on_change=lambda tally: seen.append(tally.in_flight))
+    summary = asyncio.run(runner.run(list(iter_list(LIST_200))[:12], "list"))
+    assert summary.drafted == 12
+    assert max(seen) == 3 == runner.in_flight()
+    capped = BatchRunner(settings, store, DraftingCore(settings), concurrency=2,
+                         limiter=limiter)
+    assert capped.in_flight() == 2  # --concurrency stays a cap

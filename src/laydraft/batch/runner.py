@@ -1,7 +1,8 @@
-"""Draft every record of a reading list: bounded concurrency, checks, queueing, failures kept.
+"""Draft every record of a reading list: concurrency that follows the limit, checks, queueing.
 
-The runner reads the list as a stream and keeps at most ``concurrency`` records in flight, so
-memory does not grow with the list. Each finished draft is checked and queued at once; a
+The runner reads the list as a stream and keeps as many records in flight as the rate limit and
+the server's latency call for (the limiter's ``in_flight``, Little's law), never more than
+``concurrency``, which is a cap, so memory does not grow with the list. Each finished draft is checked and queued at once; a
 failure is stored with its reason and the run goes on. Rate limits are not the runner's
 business: the model's HTTP transport waits at the limiter (see ``drafting/transport.py``).
 Drafting goes through the drafting core; everything that blocks (reading the list, the
@@ -27,6 +28,7 @@ from typing import Any
 from ..config import Settings
 from ..core import DraftingCore
 from ..db import Store
+from ..drafting.limiter import RateLimiter
 from ..drafting.transport import FATAL_STATUSES, CallStats, HaltGate
 from ..errors import (
     BudgetError,
@@ -66,6 +68,8 @@ class Tally:
     completion_tokens: int = 0
     cost_usd: float = 0.0
     cost_known: bool = True
+    limit: str = ""  # the rate limit in force and where it came from ("" without a limiter)
+    waited: float = 0.0  # wall seconds the limit held some request back
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -108,6 +112,8 @@ class BatchSummary:
     left_for_next_run: int = 0
     not_stored: int = 0
     exit_status: int = 0
+    rate_limit: str | None = None  # the limit in force at the end, and where it came from
+    waited_for_limit: float = 0.0  # wall seconds the limit held some request back
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -130,19 +136,21 @@ class BatchRunner:
     """One run over one reading list through one drafting core.
 
     ``gate`` is the halt gate of the model provider's transport chain (its own when None): the
-    runner closes it when the run stops, so no further request is sent.
+    runner closes it when the run stops, so no further request is sent. ``limiter`` is the
+    provider's rate limiter: it says how many records to keep in flight (None: ``concurrency``).
     """
 
     def __init__(self, settings: Settings, store: Store, core: DraftingCore, *,
                  concurrency: int = 8, retry_failed: bool = False,
                  stats: CallStats | None = None,
                  on_change: Callable[[Tally], None] | None = None,
-                 gate: HaltGate | None = None) -> None:
+                 gate: HaltGate | None = None, limiter: RateLimiter | None = None) -> None:
         self.settings = settings
         self.store = store
         self.state = BatchState(store)
         self.core = core
-        self.concurrency = max(1, concurrency)
+        self.concurrency = max(1, concurrency)  # a cap: the limiter sizes what is in flight
+        self.limiter = limiter
         self.retry_failed = retry_failed
         self.stats = stats or CallStats()
         self.on_change = on_change or (lambda _tally: None)
@@ -194,8 +202,8 @@ class BatchRunner:
 
     async def _admit_all(self, records: Iterable[Abstract | RecordError],
                          tasks: set[asyncio.Task[None]]) -> None:
-        """Start a task per record that needs drafting, at most ``concurrency`` at once."""
-        slots = asyncio.Semaphore(self.concurrency)
+        """Start a task per record that needs drafting, as many at once as ``in_flight`` says."""
+        freed = asyncio.Event()
         seen: set[str] = set()
         stream = iter(records)
         while self.stop is None:
@@ -206,15 +214,23 @@ class BatchRunner:
             abstract = self._count_admission(*pulled)
             if abstract is None:
                 continue
-            await slots.acquire()
+            while len(tasks) >= self.in_flight() and self.stop is None:
+                freed.clear()
+                await freed.wait()
             if self.stop is not None:  # stopped while this record waited for a slot
-                slots.release()
                 self._leave()
                 break
             task = asyncio.create_task(self._draft_one(abstract))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
-            task.add_done_callback(lambda _: slots.release())
+            task.add_done_callback(lambda _: freed.set())
+
+    def in_flight(self) -> int:
+        """Records to keep in flight now: what the limit and the latency call for (Little's
+        law, re-read as answers arrive), never more than ``concurrency``."""
+        if self.limiter is None:
+            return self.concurrency
+        return self.limiter.in_flight(self.concurrency)
 
     def halt(self, exc: LaydraftError) -> None:
         """Stop the run for ``exc`` (the first reason wins): no request is sent after this.
@@ -308,6 +324,7 @@ class BatchRunner:
             self._leave()
             return
         self.tally.in_flight += 1
+        self._note_limit()
         self.on_change(self.tally)
         try:
             await self._attempt(abstract)
@@ -318,7 +335,14 @@ class BatchRunner:
                 f"unexpected {exc.__class__.__name__}: {exc}"))
         finally:
             self.tally.in_flight -= 1
+            self._note_limit()
             self.on_change(self.tally)
+
+    def _note_limit(self) -> None:
+        """Copy the limit in force and the time waited on it into the tally, for the bar."""
+        if self.limiter is not None:
+            self.tally.limit = self.limiter.describe()
+            self.tally.waited = self.limiter.waited
 
     async def _attempt(self, abstract: Abstract) -> None:
         key = self.key(abstract)
@@ -404,6 +428,7 @@ class BatchRunner:
             self.tally.cost_usd += cost
 
     def summary(self, list_path: str) -> BatchSummary:
+        self._note_limit()
         t = self.tally
         return BatchSummary(
             run_id=self.run_id, list_path=list_path, drafter=self.core.name, model=self.model,
@@ -417,6 +442,7 @@ class BatchRunner:
             status=self.status, stopped=self._stopped_line(),
             error_code=str(self.stop.code) if self.stop is not None else None,
             left_for_next_run=t.left, not_stored=t.unstored, exit_status=self.exit_status(),
+            rate_limit=t.limit or None, waited_for_limit=round(t.waited, 3),
         )
 
     @property

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +173,7 @@ class LimitedTransport(httpx2.AsyncBaseTransport):
             self.limiter.cancel(reservation)
             self.gate.check()
         self.stats.calls += 1
+        sent = time.monotonic()
         try:
             response = await self.inner.handle_async_request(request)
         except (httpx2.ConnectError, httpx2.ConnectTimeout):
@@ -183,6 +185,8 @@ class LimitedTransport(httpx2.AsyncBaseTransport):
             self.limiter.settle(reservation, None)
             raise
         await response.aread()
+        if response.status_code < 400:  # a 429 comes back at once: it says nothing of latency
+            self.limiter.observe_latency(time.monotonic() - sent)
         self.gate.observe(response.status_code, response.content)
         self.limiter.observe(RateLimits.from_headers(response.headers))
         if response.status_code == 429:
