@@ -1,8 +1,8 @@
 """The live progress bar and the final summary table, drawn with rich on standard error.
 
 The bar shows done / failed / in flight, the rate, the time left, tokens and cost so far, and
-the rate limit in force with where it came from and the time spent waiting on it, in three
-lines that fit 80 columns. It draws only on a terminal: in a pipe, a log or CI it stays quiet
+the rate limit in force with where it came from and the time spent waiting on it, in lines
+that fit 80 columns. It draws only on a terminal: in a pipe, a log or CI it stays quiet
 and only the summary prints.
 """
 
@@ -35,17 +35,17 @@ WIDTH = 80  # every line of the bar fits a classic terminal
 
 
 def _stats(tally: Tally) -> str:
-    """The two lines under the bar: counts and rate; limit, waiting, tokens and cost."""
+    """The lines under the bar: counts; rate, tokens and cost; the limit and the wait."""
     elapsed = max(time.monotonic() - tally.started, 1e-6)
     rate = (tally.drafted + tally.failed) / elapsed * 60
     cost = f"${tally.cost_usd:.4f}" if tally.cost_known else "cost ?"
     counts = (f"[green]{tally.drafted} drafted[/] [red]{tally.failed} failed[/] "
-              f"{tally.in_flight} in flight · {tally.skipped} skipped · {tally.bad} bad · "
-              f"{rate:,.0f}/min")
-    tokens = f"{tally.prompt_tokens + tally.completion_tokens:,} tok · {cost}"
+              f"{tally.in_flight} in flight · {tally.skipped} skipped · {tally.bad} bad")
+    speed = (f"{rate:,.0f}/min · {tally.prompt_tokens + tally.completion_tokens:,} tokens · "
+             f"{cost}")
     if not tally.limit:
-        return f"{counts}\n{tokens}"
-    return f"{counts}\nlimit {tally.limit} · waited {tally.waited:.0f} s · {tokens}"
+        return f"{counts}\n{speed}"
+    return f"{counts}\n{speed}\nlimit {tally.limit} · waited {tally.waited:.0f} s"
 
 
 class _BarWithStats(Progress):
