@@ -395,13 +395,15 @@ class BatchRunner:
         self.tally.drafted += 1
 
     def _store(self, draft: Draft, key: ItemKey, source: str | None) -> Draft:
-        """Queue the draft (and clear an old failure row). Blocks: run in a thread."""
-        saved = self.store.add(draft, created_by=self.settings.reviewer or None)
+        """Queue the draft (and clear an old failure row). Blocks: run in a thread.
+
+        One write transaction, no read back: the draft in hand is what was written."""
+        draft_id = self.store.insert(draft, created_by=self.settings.reviewer or None)
         self.core.settle(draft)  # stored: the journal may let go of its answers
         if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
             self.state.save(ItemRow(key=key, status="done", run_id=self.run_id, source=source,
-                                    draft_id=saved.id))
-        return saved
+                                    draft_id=draft_id))
+        return draft.model_copy(update={"id": draft_id})
 
     async def _draft(self, abstract: Abstract) -> Draft:
         return await self.core.draft(abstract)

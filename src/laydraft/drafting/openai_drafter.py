@@ -26,6 +26,7 @@ from .provider import ModelProvider
 from .retry import error_code, is_retryable, retry_policy
 from .session import NAME, DraftSession
 from .structured import response_format
+from .transport import BOOKED_TOKENS_HEADER
 
 __all__ = ["NAME", "OpenAIDrafter", "explain_status_error", "response_format"]
 
@@ -196,7 +197,10 @@ class OpenAIDrafter:
         self.provider.gate.check()  # a halted run sends nothing, not even a retry
         started = time.monotonic()
         try:
-            raw = await client.chat.completions.with_raw_response.create(**session.request)
+            booked = session.booked_tokens()
+            extra = {BOOKED_TOKENS_HEADER: str(booked)} if booked is not None else None
+            raw = await client.chat.completions.with_raw_response.create(
+                **session.request, extra_headers=extra)
             completion = raw.parse()
         except Exception as exc:
             if (row := _failed_attempt(exc, len(session.attempts) + 1, started)) is not None:
