@@ -224,13 +224,16 @@ def test_records_in_flight_follow_the_limit_and_the_latency_under_the_cap(
 
     limiter = RateLimiter(rpm=60)  # one request a second...
     limiter.observe_latency(2.0)  # ...answered in 2 s: 1 x 2 x 1.5 headroom = 3 in flight
-    seen: list[int] = []
+    asking: list[int] = []
+    runners: list[BatchRunner] = []
     runner = BatchRunner(settings, store, DraftingCore(settings, model=FakeModel(
         default=answer, model=settings.model)), concurrency=256, limiter=limiter,
-        on_change=lambda tally: seen.append(tally.in_flight))
+        on_change=lambda _tally: asking.append(runners[0].asking))
+    runners.append(runner)
     summary = asyncio.run(runner.run(list(iter_list(LIST_200))[:12], "list"))
     assert summary.drafted == 12
-    assert max(seen) == 3 == runner.in_flight()
+    assert max(asking) == 3 == runner.in_flight()  # records still waiting for their answer
+    assert runner.asking == 0
     capped = BatchRunner(settings, store, DraftingCore(settings), concurrency=2,
                          limiter=limiter)
     assert capped.in_flight() == 2  # --concurrency stays a cap

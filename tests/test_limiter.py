@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from laydraft.drafting.limiter import INITIAL_LATENCY, UNLIMITED, Bucket, RateLimiter, RateLimits
@@ -202,3 +204,28 @@ def test_waited_counts_the_wall_time_requests_were_held_back_once(clock: FakeClo
     clock.now += 10
     limiter.reserve(1)  # the bucket refilled: no wait
     assert limiter.waited == pytest.approx(3.0)
+
+
+def test_the_drafters_count_is_booked_once_and_never_sent(clock: FakeClock) -> None:
+    import asyncio
+
+    import httpx2
+
+    from laydraft.drafting.transport import BOOKED_TOKENS_HEADER, LimitedTransport
+
+    seen: list[httpx2.Request] = []
+
+    class Server(httpx2.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+            seen.append(request)
+            return httpx2.Response(200, json={"ok": True})
+
+    limiter = RateLimiter(rpm=6000, tpm=60_000, clock=clock)  # 1,000 tokens a second of room
+    transport = LimitedTransport(Server(), limiter)
+    body = json.dumps({"model": "gpt-4o-mini", "max_tokens": 9999,
+                       "messages": [{"role": "user", "content": "word " * 2000}]}).encode()
+    request = httpx2.Request("POST", "http://model.invalid/v1/chat/completions", content=body,
+                             headers={BOOKED_TOKENS_HEADER: "400"})
+    asyncio.run(transport.handle_async_request(request))
+    assert BOOKED_TOKENS_HEADER not in seen[0].headers  # laydraft's own note stays home
+    assert limiter.tokens.level == pytest.approx(1000 - 400)  # the drafter's count, not a recount

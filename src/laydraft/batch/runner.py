@@ -151,6 +151,8 @@ class BatchRunner:
         self.core = core
         self.concurrency = max(1, concurrency)  # a cap: the limiter sizes what is in flight
         self.limiter = limiter
+        self.asking = 0  # records admitted that have not had their answer yet
+        self.freed = asyncio.Event()  # set when a record gets its answer or ends
         self.retry_failed = retry_failed
         self.stats = stats or CallStats()
         self.on_change = on_change or (lambda _tally: None)
@@ -203,7 +205,7 @@ class BatchRunner:
     async def _admit_all(self, records: Iterable[Abstract | RecordError],
                          tasks: set[asyncio.Task[None]]) -> None:
         """Start a task per record that needs drafting, as many at once as ``in_flight`` says."""
-        freed = asyncio.Event()
+        freed = self.freed = asyncio.Event()
         seen: set[str] = set()
         stream = iter(records)
         while self.stop is None:
@@ -214,12 +216,16 @@ class BatchRunner:
             abstract = self._count_admission(*pulled)
             if abstract is None:
                 continue
-            while len(tasks) >= self.in_flight() and self.stop is None:
+            # Little's law counts the records still to get their answer; the ones being checked
+            # and queued do not hold a request, but all together stay under the cap.
+            while self.stop is None and (self.asking >= self.in_flight()
+                                         or len(tasks) >= self.concurrency):
                 freed.clear()
                 await freed.wait()
             if self.stop is not None:  # stopped while this record waited for a slot
                 self._leave()
                 break
+            self.asking += 1  # until its answer is in (``_draft``)
             task = asyncio.create_task(self._draft_one(abstract))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
@@ -321,6 +327,7 @@ class BatchRunner:
     async def _draft_one(self, abstract: Abstract) -> None:
         """Draft, check and queue one record; never raises (a task's error would be lost)."""
         if self.stop is not None:
+            self._answered()
             self._leave()
             return
         self.tally.in_flight += 1
@@ -406,7 +413,22 @@ class BatchRunner:
         return draft.model_copy(update={"id": draft_id})
 
     async def _draft(self, abstract: Abstract) -> Draft:
-        return await self.core.draft(abstract)
+        """The drafting core's ``draft`` in its steps, so that a record stops counting as
+        asking (see ``_admit_all``) once its answer is in, before its checks run."""
+        asked = False
+        try:
+            prompt = await asyncio.to_thread(render_draft_prompt, self.settings, abstract)
+            output = await self.core.write(abstract, prompt)
+            asked = True
+            self._answered()
+        finally:
+            if not asked:
+                self._answered()
+        return await self.core.checked(abstract, output)
+
+    def _answered(self) -> None:
+        self.asking -= 1
+        self.freed.set()
 
     async def _fail(self, key: ItemKey, source: str | None, abstract: Abstract, reason: str,
                     detail: str, context: dict[str, Any]) -> None:
