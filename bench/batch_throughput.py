@@ -33,6 +33,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -124,7 +125,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[str, float]:
     return done.stdout, elapsed
 
 
-def laydraft(args: list[str], env: dict[str, str]) -> tuple[dict, float]:
+def laydraft(args: list[str], env: dict[str, str]) -> tuple[dict[str, Any], float]:
     out, elapsed = timed([sys.executable, "-m", "laydraft", *args], env)
     return json.loads(out), elapsed
 

@@ -44,12 +44,12 @@ def test_tokens_per_minute_bound_the_wait_for_large_requests(clock: FakeClock) -
     assert limiter.reserve(100).wait == pytest.approx(4.0)
 
 
-def test_settling_with_real_usage_returns_the_overestimate(clock: FakeClock) -> None:
+def test_settling_keeps_the_booking_the_server_counted_on_admission(clock: FakeClock) -> None:
     limiter = RateLimiter(rpm=10_000, tpm=6_000, clock=clock)
     booked = limiter.reserve(400)
     assert booked.wait == pytest.approx(3.0)
-    limiter.settle(booked, used_tokens=150)
-    assert limiter.reserve(50).wait == pytest.approx(1.0)
+    limiter.settle(booked, used_tokens=150)  # the API counted prompt + max_tokens: no refund
+    assert limiter.reserve(50).wait == pytest.approx(3.5)
 
 
 def test_settling_with_more_than_estimated_charges_the_difference(clock: FakeClock) -> None:
@@ -173,7 +173,7 @@ def test_in_flight_without_a_known_limit_is_the_cap(clock: FakeClock) -> None:
 
 def test_in_flight_when_tokens_bind_first(clock: FakeClock) -> None:
     limiter = RateLimiter(rpm=10_000, tpm=60_000, clock=clock)  # 1,000 tokens a second
-    limiter.settle(limiter.reserve(2000), used_tokens=500)  # 500 tokens a request: 2 a second
+    limiter.settle(limiter.reserve(500), used_tokens=500)  # 500 tokens a request: 2 a second
     limiter.observe_latency(3.0)
     assert limiter.request_rate == pytest.approx(2.0)
     assert limiter.in_flight(cap=256, headroom=1.0) == 6
