@@ -1,7 +1,9 @@
 """A small OpenAI-compatible chat-completions server, for benchmarks only (binds 127.0.0.1).
 
-It enforces requests- and tokens-per-minute limits as token buckets and answers 429 with the
-API's real headers and error body when they are exceeded; it sleeps a configurable latency;
+It enforces requests- and tokens-per-minute limits as token buckets (a request books its prompt
+plus max_tokens on admission, as the API does), sends the API's ``x-ratelimit-*`` headers on
+every answer (reset times written as the API writes them: '6ms', '1.5s', '21m36.001s') and
+answers 429 with the API's headers and error body when a limit is exceeded; it sleeps a configurable latency;
 it injects faults at configurable rates (500, plain-text 503, timeouts, refusals, invalid JSON,
 truncation); otherwise it answers with a valid LaySummary built from the prompt. GET /stats
 returns the counters, POST /stats/reset clears them.
@@ -65,7 +67,7 @@ class Limits:
     def headers(self) -> dict[str, str]:
         def reset(level: float, per_minute: int) -> str:
             missing = self.cap(per_minute) - level
-            return f"{max(0.0, missing / (per_minute / 60)) * 1000:.0f}ms"
+            return api_duration(max(0.0, missing / (per_minute / 60)))
 
         return {
             "x-ratelimit-limit-requests": str(self.rpm),
@@ -75,6 +77,17 @@ class Limits:
             "x-ratelimit-reset-requests": reset(self.requests, self.rpm),
             "x-ratelimit-reset-tokens": reset(self.tokens, self.tpm),
         }
+
+
+def api_duration(seconds: float) -> str:
+    """A reset time written as the API writes it: '0s', '6ms', '1.5s', '21m36.001s'."""
+    if seconds <= 0:
+        return "0s"
+    if seconds < 1:
+        return f"{max(1, round(seconds * 1000))}ms"
+    minutes, rest = divmod(seconds, 60)
+    text = f"{rest:.3f}".rstrip("0").rstrip(".") + "s"
+    return f"{int(minutes)}m{text}" if minutes else text
 
 
 def words(text: str, count: int) -> str:
@@ -130,14 +143,19 @@ class FakeOpenAI:
         self.timeout_seconds = timeout_seconds
         self.random = random.Random(seed)
         self.stats: Counter[str] = Counter()
+        self._booked = 0
         self.by_abstract: Counter[str] = Counter()
 
     async def chat(self, request: Request) -> Response:
         body = await request.json()
         messages = body.get("messages") or []
-        booked = prompt_tokens(messages) + int(body.get("max_tokens") or 0)
+        booked = prompt_tokens(messages) + int(body.get("max_tokens")
+                                                or body.get("max_completion_tokens") or 0)
+        self._booked = booked
         self.stats["requests"] += 1
         exhausted = self.limits.admit(booked)
+        if not exhausted:
+            self.stats["admitted_tokens"] += booked
         if exhausted:
             self.stats["rate_limited"] += 1
             return self._too_many(exhausted)
@@ -163,7 +181,10 @@ class FakeOpenAI:
 
     def _too_many(self, bucket: str) -> Response:
         headers = self._headers()
-        wait = float(headers[f"x-ratelimit-reset-{bucket}"].removesuffix("ms")) / 1000
+        missing = (1 - self.limits.requests if bucket == "requests"
+                   else self._booked - self.limits.tokens)
+        per_second = (self.limits.rpm if bucket == "requests" else self.limits.tpm) / 60
+        wait = max(0.001, missing / per_second)
         headers.update({"retry-after": str(max(1, round(wait))),
                         "retry-after-ms": str(int(wait * 1000) + 1)})
         error = {"error": {"message": f"Rate limit reached for {bucket} per min. Please try "

@@ -211,3 +211,80 @@ def test_a_429_is_retried_after_the_asked_wait_and_teaches_the_limiter(
     assert limiter.effective_rpm == 10000 and limiter.effective_tpm == 10_000_000
     assert summary.prompt_tokens == 812 and summary.cost_usd > 0  # type: ignore[attr-defined]
     assert store.count() == 1
+
+
+def test_records_in_flight_follow_the_limit_and_the_latency_under_the_cap(
+        no_blocking: object, store: Store) -> None:
+    settings = load_settings()
+    offline = OfflineDrafter(settings)
+
+    def answer(abstract: Abstract, prompt: RenderedPrompt) -> LaySummary:
+        time.sleep(0.01)  # long enough that the records admitted overlap
+        return offline.summarise(abstract)
+
+    limiter = RateLimiter(rpm=60)  # one request a second...
+    limiter.observe_latency(2.0)  # ...answered in 2 s: 1 x 2 x 1.5 headroom = 3 in flight
+    asking: list[int] = []
+    runners: list[BatchRunner] = []
+    runner = BatchRunner(settings, store, DraftingCore(settings, model=FakeModel(
+        default=answer, model=settings.model)), concurrency=256, limiter=limiter,
+        on_change=lambda _tally: asking.append(runners[0].asking))
+    runners.append(runner)
+    summary = asyncio.run(runner.run(list(iter_list(LIST_200))[:12], "list"))
+    assert summary.drafted == 12
+    assert max(asking) == 3 == runner.in_flight()  # records still waiting for their answer
+    assert runner.asking == 0
+    capped = BatchRunner(settings, store, DraftingCore(settings), concurrency=2,
+                         limiter=limiter)
+    assert capped.in_flight() == 2  # --concurrency stays a cap
+
+
+def test_the_bar_shows_the_limit_its_source_and_the_wait_within_80_columns() -> None:
+    import io
+
+    from rich.console import Console
+
+    from laydraft.batch.progress import LiveProgress
+    from laydraft.batch.runner import Tally
+
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=True, color_system=None)
+    tally = Tally(total=123_456, seen=99_999, drafted=99_000, failed=999, in_flight=256,
+                  skipped=12_345, bad=67, prompt_tokens=123_456_789, completion_tokens=9_876_543,
+                  cost_usd=1234.5678, limit="10,000 req/min, 2,000,000 tok/min (server headers)",
+                  waited=1234.4)
+    with LiveProgress(console=console, enabled=True) as bar:
+        bar(tally)
+        bar.progress.refresh()  # type: ignore[union-attr]
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    drawn = out.getvalue()
+    assert "limit 10,000 req/min, 2,000,000 tok/min (server headers)" in drawn
+    assert "waited 1234 s" in drawn and "256 in flight" in drawn
+    assert "133,333,332 tokens · $1234.5678" in drawn
+    assert all(len(line.rstrip()) <= 80 for line in _plain(lines)), lines
+
+
+def _plain(lines: list[str]) -> list[str]:
+    """The lines without the terminal's control sequences (cursor moves, erase line)."""
+    import re
+
+    return [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", line) for line in lines]
+
+
+def test_the_summary_names_the_limit_and_the_wait(store: Store) -> None:
+    import io
+
+    from rich.console import Console
+
+    from laydraft.batch.progress import summary_table
+
+    settings = load_settings()
+    limiter = RateLimiter(rpm=1200)
+    limiter.requests.source = "--rpm"
+    runner = BatchRunner(settings, store, DraftingCore(settings), limiter=limiter)
+    summary = runner.summary("list")
+    assert summary.rate_limit == "1,200 req/min (--rpm)" and summary.waited_for_limit == 0
+    out = io.StringIO()
+    Console(file=out, width=100).print(summary_table(summary))
+    assert "rate limit" in out.getvalue() and "1,200 req/min (--rpm)" in out.getvalue()
+    assert "waited on the limit" in out.getvalue()

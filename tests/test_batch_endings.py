@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
-from cli_processes import RUN_SLOW_CLI, laydraft_process
+from cli_processes import RUN_CLI, RUN_SLOW_CLI, laydraft_process
 from conftest import FIXTURES
 from fake_openai import NO_QUOTA, REFUSAL, SUCCESS, UNAUTHORIZED, FakeServer, provider_factory
 from laydraft.batch.state import BatchState, process_alive
@@ -159,6 +159,42 @@ def test_a_fatal_answer_stops_the_run_sends_nothing_more_and_leaves_the_rest(
     assert again.exit_code == 0
     assert json.loads(again.stdout)["drafted"] == 30 - summary["drafted"]
     assert queued() == 30
+
+
+# The real CLI against a port nothing listens on: bound, then closed, inside the child, so this
+# test process opens no socket and nothing leaves the machine.
+CLOSED_PORT_CLI = """
+import os, socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+os.environ["OPENAI_BASE_URL"] = "http://127.0.0.1:%d/v1" % s.getsockname()[1]
+s.close()
+""" + RUN_CLI
+
+
+def test_an_unreachable_server_stops_the_run_with_one_line_and_leaves_every_record(
+        api_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAYDRAFT_RETRY_DEADLINE", "2")
+    listed = str(small_list(tmp_path, 20))
+    for attempt in ("first", "again"):
+        proc = laydraft_process("batch", listed, "--json", "--drafter", "openai",
+                                code=CLOSED_PORT_CLI)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1, (attempt, err)
+        summary = json.loads(out)
+        assert summary["status"] == "failed", attempt
+        assert summary["error_code"] == "model_unreachable"
+        assert summary["api_calls"] == 0  # no request reached a server: none is an API call
+        assert summary["failed"] == 0 and summary["drafted"] == 0 and summary["skipped"] == 0
+        left = summary["left_for_next_run"]
+        assert 0 < left == summary["records"] <= 20  # every record read was left, none failed
+        assert_clean(err)
+        assert err.startswith("laydraft: error: could not reach the model server at "
+                              "http://127.0.0.1:")
+        assert "check that the server runs at that address" in err
+        assert f"{left} record{'s' if left != 1 else ''} left for the next run" in err
+        assert failed_rows() == 0  # the re-run tries them all again, none 'failed before'
+    assert [r["status"] for r in runs()] == ["failed", "failed"]
 
 
 def test_an_unreadable_list_exits_2_and_json_still_prints_a_document(tmp_path: Path) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from laydraft.drafting.limiter import UNLIMITED, Bucket, RateLimiter, RateLimits
+from laydraft.drafting.limiter import INITIAL_LATENCY, UNLIMITED, Bucket, RateLimiter, RateLimits
 
 
 class FakeClock:
@@ -42,12 +44,12 @@ def test_tokens_per_minute_bound_the_wait_for_large_requests(clock: FakeClock) -
     assert limiter.reserve(100).wait == pytest.approx(4.0)
 
 
-def test_settling_with_real_usage_returns_the_overestimate(clock: FakeClock) -> None:
+def test_settling_keeps_the_booking_the_server_counted_on_admission(clock: FakeClock) -> None:
     limiter = RateLimiter(rpm=10_000, tpm=6_000, clock=clock)
     booked = limiter.reserve(400)
     assert booked.wait == pytest.approx(3.0)
-    limiter.settle(booked, used_tokens=150)
-    assert limiter.reserve(50).wait == pytest.approx(1.0)
+    limiter.settle(booked, used_tokens=150)  # the API counted prompt + max_tokens: no refund
+    assert limiter.reserve(50).wait == pytest.approx(3.5)
 
 
 def test_settling_with_more_than_estimated_charges_the_difference(clock: FakeClock) -> None:
@@ -131,3 +133,99 @@ def test_bucket_never_holds_more_than_its_burst(clock: FakeClock) -> None:
     bucket = Bucket(per_minute=600, burst_seconds=2, level=0, updated=clock.now)
     bucket.refill(clock.now + 3600)
     assert bucket.level == 20
+
+
+# -- in flight: Little's law on the limit in force and the observed latency ---------------------
+
+
+def test_in_flight_is_rate_times_latency_with_headroom(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=1200, tpm=10**9, clock=clock)  # 20 requests a second
+    limiter.observe_latency(2.0)
+    assert limiter.in_flight(cap=256, headroom=1.5) == 60  # 20 x 2.0 x 1.5
+    assert limiter.in_flight(cap=32, headroom=1.5) == 32  # --concurrency is a cap
+
+
+def test_in_flight_follows_latency_as_it_changes(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=6000, tpm=10**9, clock=clock)  # 100 a second
+    for _ in range(30):
+        limiter.observe_latency(0.4)
+    assert limiter.in_flight(cap=1000, headroom=1.0) == 40
+    for _ in range(30):
+        limiter.observe_latency(2.0)
+    assert 195 <= limiter.in_flight(cap=1000, headroom=1.0) <= 200
+    for _ in range(30):
+        limiter.observe_latency(0.4)
+    assert 40 <= limiter.in_flight(cap=1000, headroom=1.0) <= 42
+
+
+def test_in_flight_before_any_answer_assumes_the_initial_latency(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=600, clock=clock)
+    assert limiter.in_flight(cap=256, headroom=1.0) == 10 * INITIAL_LATENCY
+
+
+def test_in_flight_without_a_known_limit_is_the_cap(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock)
+    limiter.observe_latency(0.5)
+    assert limiter.in_flight(cap=77) == 77
+    limiter.observe(RateLimits(limit_requests=120))  # learned: 2 a second
+    assert limiter.in_flight(cap=77, headroom=1.0) == 1
+
+
+def test_in_flight_when_tokens_bind_first(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=10_000, tpm=60_000, clock=clock)  # 1,000 tokens a second
+    limiter.settle(limiter.reserve(500), used_tokens=500)  # 500 tokens a request: 2 a second
+    limiter.observe_latency(3.0)
+    assert limiter.request_rate == pytest.approx(2.0)
+    assert limiter.in_flight(cap=256, headroom=1.0) == 6
+
+
+def test_a_configured_limit_sends_no_lone_probe(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=600, clock=clock)  # tpm not configured: learned from headers
+    assert all(limiter.reserve(100).granted for _ in range(10))
+
+
+def test_the_limit_in_force_says_where_it_came_from(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=1200, clock=clock)
+    assert limiter.describe() == "1,200 req/min (config)"
+    limiter.observe(RateLimits(limit_requests=600, limit_tokens=200_000))
+    assert limiter.describe() == "600 req/min, 200,000 tok/min (server headers)"
+    flagged = RateLimiter(rpm=100, clock=clock)
+    flagged.requests.source = "--rpm"
+    flagged.observe(RateLimits(limit_requests=600, limit_tokens=200_000))
+    assert flagged.describe() == "100 req/min (--rpm), 200,000 tok/min (server headers)"
+    assert RateLimiter(clock=clock).describe() == "none known"
+
+
+def test_waited_counts_the_wall_time_requests_were_held_back_once(clock: FakeClock) -> None:
+    limiter = RateLimiter(rpm=60, tpm=10**9, clock=clock)  # 1 a second, burst of one
+    waits = [limiter.reserve(1).wait for _ in range(4)]  # 0, 1, 2, 3: overlapping waits
+    assert waits == pytest.approx([0, 1, 2, 3])
+    assert limiter.waited == pytest.approx(3.0)  # not 1 + 2 + 3
+    clock.now += 10
+    limiter.reserve(1)  # the bucket refilled: no wait
+    assert limiter.waited == pytest.approx(3.0)
+
+
+def test_the_drafters_count_is_booked_once_and_never_sent(clock: FakeClock) -> None:
+    import asyncio
+
+    import httpx2
+
+    from laydraft.drafting.transport import BOOKED_TOKENS_HEADER, LimitedTransport
+
+    seen: list[httpx2.Request] = []
+
+    class Server(httpx2.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+            seen.append(request)
+            return httpx2.Response(200, json={"ok": True})
+
+    limiter = RateLimiter(rpm=6000, tpm=60_000, clock=clock)  # 1,000 tokens a second of room
+    transport = LimitedTransport(Server(), limiter)
+    body = json.dumps({"model": "gpt-4o-mini", "max_tokens": 9999,
+                       "messages": [{"role": "user", "content": "word " * 2000}]}).encode()
+    request = httpx2.Request("POST", "http://model.invalid/v1/chat/completions", content=body,
+                             headers={BOOKED_TOKENS_HEADER: "400"})
+    asyncio.run(transport.handle_async_request(request))
+    assert BOOKED_TOKENS_HEADER not in seen[0].headers  # laydraft's own note stays home
+    assert limiter.tokens.level == pytest.approx(1000 - 400)  # the drafter's count, not a recount

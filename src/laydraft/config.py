@@ -106,7 +106,7 @@ class Settings(BaseModel):
     page_stylesheet: str = ""
     rpm: int = Field(default=0, ge=0)
     tpm: int = Field(default=0, ge=0)
-    concurrency: int = Field(default=16, gt=0)
+    concurrency: int = Field(default=256, gt=0)  # a cap: the rate limit sizes what is in flight
     batch_api_discount: float = Field(default=0.5, gt=0, le=1)
     allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
     secure_cookies: bool = False

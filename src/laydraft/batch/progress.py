@@ -1,15 +1,18 @@
 """The live progress bar and the final summary table, drawn with rich on standard error.
 
-The bar shows done / failed / in flight, the rate, the time left, tokens and cost so far. It
-draws only on a terminal: in a pipe, a log or CI it stays quiet and only the summary prints.
+The bar shows done / failed / in flight, the rate, the time left, tokens and cost so far, and
+the rate limit in force with where it came from and the time spent waiting on it, in lines
+that fit 80 columns. It draws only on a terminal: in a pipe, a log or CI it stays quiet
+and only the summary prints.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,6 +23,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from .estimate import Estimate
 from .runner import BatchSummary, Tally
@@ -27,13 +31,33 @@ from .runner import BatchSummary, Tally
 REFRESH_SECONDS = 0.1
 
 
+WIDTH = 80  # every line of the bar fits a classic terminal
+
+
 def _stats(tally: Tally) -> str:
+    """The lines under the bar: counts; rate, tokens and cost; the limit and the wait."""
     elapsed = max(time.monotonic() - tally.started, 1e-6)
     rate = (tally.drafted + tally.failed) / elapsed * 60
-    cost = f"${tally.cost_usd:.4f}" if tally.cost_known else "cost unknown"
-    return (f"[green]{tally.drafted} drafted[/] [red]{tally.failed} failed[/] "
-            f"{tally.in_flight} in flight · {tally.skipped} skipped · {tally.bad} bad · "
-            f"{rate:.0f}/min · {tally.prompt_tokens + tally.completion_tokens:,} tokens · {cost}")
+    cost = f"${tally.cost_usd:.4f}" if tally.cost_known else "cost ?"
+    counts = (f"[green]{tally.drafted} drafted[/] [red]{tally.failed} failed[/] "
+              f"{tally.in_flight} in flight · {tally.skipped} skipped · {tally.bad} bad")
+    speed = (f"{rate:,.0f}/min · {tally.prompt_tokens + tally.completion_tokens:,} tokens · "
+             f"{cost}")
+    if not tally.limit:
+        return f"{counts}\n{speed}"
+    return f"{counts}\n{speed}\nlimit {tally.limit} · waited {tally.waited:.0f} s"
+
+
+class _BarWithStats(Progress):
+    """The bar on one line, the stats under it, each line cut to the width (never wrapped)."""
+
+    def get_renderables(self) -> Iterable[RenderableType]:
+        yield self.make_tasks_table(self.tasks)
+        for task in self.tasks:
+            for line in str(task.fields.get("stats", "")).splitlines():
+                text = Text.from_markup(line, overflow="ellipsis")
+                text.no_wrap = True
+                yield text
 
 
 class LiveProgress:
@@ -48,10 +72,9 @@ class LiveProgress:
 
     def __enter__(self) -> LiveProgress:
         if self.enabled:
-            self.progress = Progress(
-                TextColumn("[bold]drafting"), BarColumn(), MofNCompleteColumn(),
+            self.progress = _BarWithStats(
+                TextColumn("[bold]drafting"), BarColumn(bar_width=30), MofNCompleteColumn(),
                 TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                TextColumn("{task.fields[stats]}"),
                 console=self.console, transient=False, refresh_per_second=8,
             )
             self.progress.start()
@@ -87,6 +110,9 @@ def summary_table(summary: BatchSummary) -> Table:
         ("tokens (prompt + answer)", f"{summary.prompt_tokens:,} + "
                                      f"{summary.completion_tokens:,}"),
         ("cost", cost), ("time", f"{summary.seconds:.1f} s"),
+        ("rate limit", summary.rate_limit or ("none (offline)" if summary.drafter == "offline"
+                                              else "none known")),
+        ("waited on the limit", f"{summary.waited_for_limit:.1f} s"),
         ("drafter / model", f"{summary.drafter} / {summary.model}"),
         ("prompt", summary.fingerprint),
         ("ended", summary.status),

@@ -1,7 +1,8 @@
-"""Draft every record of a reading list: bounded concurrency, checks, queueing, failures kept.
+"""Draft every record of a reading list: concurrency that follows the limit, checks, queueing.
 
-The runner reads the list as a stream and keeps at most ``concurrency`` records in flight, so
-memory does not grow with the list. Each finished draft is checked and queued at once; a
+The runner reads the list as a stream and keeps as many records in flight as the rate limit and
+the server's latency call for (the limiter's ``in_flight``, Little's law), never more than
+``concurrency``, which is a cap, so memory does not grow with the list. Each finished draft is checked and queued at once; a
 failure is stored with its reason and the run goes on. Rate limits are not the runner's
 business: the model's HTTP transport waits at the limiter (see ``drafting/transport.py``).
 Drafting goes through the drafting core; everything that blocks (reading the list, the
@@ -27,6 +28,7 @@ from typing import Any
 from ..config import Settings
 from ..core import DraftingCore
 from ..db import Store
+from ..drafting.limiter import RateLimiter
 from ..drafting.transport import FATAL_STATUSES, CallStats, HaltGate
 from ..errors import (
     BudgetError,
@@ -34,6 +36,7 @@ from ..errors import (
     DraftFailed,
     LaydraftError,
     ModelAPIError,
+    ModelUnreachableError,
     RecordError,
     RunHalted,
     StorageError,
@@ -65,6 +68,8 @@ class Tally:
     completion_tokens: int = 0
     cost_usd: float = 0.0
     cost_known: bool = True
+    limit: str = ""  # the rate limit in force and where it came from ("" without a limiter)
+    waited: float = 0.0  # wall seconds the limit held some request back
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -107,6 +112,8 @@ class BatchSummary:
     left_for_next_run: int = 0
     not_stored: int = 0
     exit_status: int = 0
+    rate_limit: str | None = None  # the limit in force at the end, and where it came from
+    waited_for_limit: float = 0.0  # wall seconds the limit held some request back
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -118,7 +125,10 @@ def prompt_fingerprint(settings: Settings) -> str:
 
 
 def is_fatal(exc: ModelAPIError) -> bool:
-    """True when every other record would fail the same way (key, model, quota)."""
+    """True when every other record would fail the same way (key, model, quota, a server no
+    request reaches)."""
+    if isinstance(exc, ModelUnreachableError):  # refused, DNS, TLS: no record can get through
+        return not exc.context.get("timed_out", False)
     return exc.status in FATAL_STATUSES or exc.api_code == "insufficient_quota"
 
 
@@ -126,19 +136,23 @@ class BatchRunner:
     """One run over one reading list through one drafting core.
 
     ``gate`` is the halt gate of the model provider's transport chain (its own when None): the
-    runner closes it when the run stops, so no further request is sent.
+    runner closes it when the run stops, so no further request is sent. ``limiter`` is the
+    provider's rate limiter: it says how many records to keep in flight (None: ``concurrency``).
     """
 
     def __init__(self, settings: Settings, store: Store, core: DraftingCore, *,
                  concurrency: int = 8, retry_failed: bool = False,
                  stats: CallStats | None = None,
                  on_change: Callable[[Tally], None] | None = None,
-                 gate: HaltGate | None = None) -> None:
+                 gate: HaltGate | None = None, limiter: RateLimiter | None = None) -> None:
         self.settings = settings
         self.store = store
         self.state = BatchState(store)
         self.core = core
-        self.concurrency = max(1, concurrency)
+        self.concurrency = max(1, concurrency)  # a cap: the limiter sizes what is in flight
+        self.limiter = limiter
+        self.asking = 0  # records admitted that have not had their answer yet
+        self.freed = asyncio.Event()  # set when a record gets its answer or ends
         self.retry_failed = retry_failed
         self.stats = stats or CallStats()
         self.on_change = on_change or (lambda _tally: None)
@@ -190,8 +204,8 @@ class BatchRunner:
 
     async def _admit_all(self, records: Iterable[Abstract | RecordError],
                          tasks: set[asyncio.Task[None]]) -> None:
-        """Start a task per record that needs drafting, at most ``concurrency`` at once."""
-        slots = asyncio.Semaphore(self.concurrency)
+        """Start a task per record that needs drafting, as many at once as ``in_flight`` says."""
+        freed = self.freed = asyncio.Event()
         seen: set[str] = set()
         stream = iter(records)
         while self.stop is None:
@@ -202,15 +216,27 @@ class BatchRunner:
             abstract = self._count_admission(*pulled)
             if abstract is None:
                 continue
-            await slots.acquire()
+            # Little's law counts the records still to get their answer; the ones being checked
+            # and queued do not hold a request, but all together stay under the cap.
+            while self.stop is None and (self.asking >= self.in_flight()
+                                         or len(tasks) >= self.concurrency):
+                freed.clear()
+                await freed.wait()
             if self.stop is not None:  # stopped while this record waited for a slot
-                slots.release()
                 self._leave()
                 break
+            self.asking += 1  # until its answer is in (``_draft``)
             task = asyncio.create_task(self._draft_one(abstract))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
-            task.add_done_callback(lambda _: slots.release())
+            task.add_done_callback(lambda _: freed.set())
+
+    def in_flight(self) -> int:
+        """Records to keep in flight now: what the limit and the latency call for (Little's
+        law, re-read as answers arrive), never more than ``concurrency``."""
+        if self.limiter is None:
+            return self.concurrency
+        return self.limiter.in_flight(self.concurrency)
 
     def halt(self, exc: LaydraftError) -> None:
         """Stop the run for ``exc`` (the first reason wins): no request is sent after this.
@@ -301,9 +327,11 @@ class BatchRunner:
     async def _draft_one(self, abstract: Abstract) -> None:
         """Draft, check and queue one record; never raises (a task's error would be lost)."""
         if self.stop is not None:
+            self._answered()
             self._leave()
             return
         self.tally.in_flight += 1
+        self._note_limit()
         self.on_change(self.tally)
         try:
             await self._attempt(abstract)
@@ -314,7 +342,14 @@ class BatchRunner:
                 f"unexpected {exc.__class__.__name__}: {exc}"))
         finally:
             self.tally.in_flight -= 1
+            self._note_limit()
             self.on_change(self.tally)
+
+    def _note_limit(self) -> None:
+        """Copy the limit in force and the time waited on it into the tally, for the bar."""
+        if self.limiter is not None:
+            self.tally.limit = self.limiter.describe()
+            self.tally.waited = self.limiter.waited
 
     async def _attempt(self, abstract: Abstract) -> None:
         key = self.key(abstract)
@@ -367,16 +402,33 @@ class BatchRunner:
         self.tally.drafted += 1
 
     def _store(self, draft: Draft, key: ItemKey, source: str | None) -> Draft:
-        """Queue the draft (and clear an old failure row). Blocks: run in a thread."""
-        saved = self.store.add(draft, created_by=self.settings.reviewer or None)
+        """Queue the draft (and clear an old failure row). Blocks: run in a thread.
+
+        One write transaction, no read back: the draft in hand is what was written."""
+        draft_id = self.store.insert(draft, created_by=self.settings.reviewer or None)
         self.core.settle(draft)  # stored: the journal may let go of its answers
         if key.record_key in self.had_item:  # the queued draft is the proof; clear the old row
             self.state.save(ItemRow(key=key, status="done", run_id=self.run_id, source=source,
-                                    draft_id=saved.id))
-        return saved
+                                    draft_id=draft_id))
+        return draft.model_copy(update={"id": draft_id})
 
     async def _draft(self, abstract: Abstract) -> Draft:
-        return await self.core.draft(abstract)
+        """The drafting core's ``draft`` in its steps, so that a record stops counting as
+        asking (see ``_admit_all``) once its answer is in, before its checks run."""
+        asked = False
+        try:
+            prompt = await asyncio.to_thread(render_draft_prompt, self.settings, abstract)
+            output = await self.core.write(abstract, prompt)
+            asked = True
+            self._answered()
+        finally:
+            if not asked:
+                self._answered()
+        return await self.core.checked(abstract, output)
+
+    def _answered(self) -> None:
+        self.asking -= 1
+        self.freed.set()
 
     async def _fail(self, key: ItemKey, source: str | None, abstract: Abstract, reason: str,
                     detail: str, context: dict[str, Any]) -> None:
@@ -400,6 +452,7 @@ class BatchRunner:
             self.tally.cost_usd += cost
 
     def summary(self, list_path: str) -> BatchSummary:
+        self._note_limit()
         t = self.tally
         return BatchSummary(
             run_id=self.run_id, list_path=list_path, drafter=self.core.name, model=self.model,
@@ -413,6 +466,7 @@ class BatchRunner:
             status=self.status, stopped=self._stopped_line(),
             error_code=str(self.stop.code) if self.stop is not None else None,
             left_for_next_run=t.left, not_stored=t.unstored, exit_status=self.exit_status(),
+            rate_limit=t.limit or None, waited_for_limit=round(t.waited, 3),
         )
 
     @property

@@ -25,6 +25,7 @@ from .app import Context, cli, echo_json, pass_context
 from .identity import draft_creator
 
 if TYPE_CHECKING:
+    from ..drafting.limiter import RateLimiter
     from ..drafting.provider import ModelProvider
 
 
@@ -95,6 +96,14 @@ def _end(runner: BatchRunner, summary: BatchSummary, as_json: bool) -> None:
         sys.exit(summary.exit_status)
 
 
+def _name_flags(limiter: RateLimiter, rpm: int | None, tpm: int | None) -> None:
+    """A limit given on the command line says so (the settings cannot tell a flag apart)."""
+    if rpm:
+        limiter.requests.source = "--rpm"
+    if tpm:
+        limiter.tokens.source = "--tpm"
+
+
 def _not_started(exc: LaydraftError, path: str, as_json: bool) -> None:
     """--json prints a document even when the list cannot be read (then the error's one line)."""
     if as_json:
@@ -132,7 +141,8 @@ def _dry_run(obj: Context, settings: Settings, path: str, as_json: bool,
 @click.option("--tpm", type=click.IntRange(min=1), default=None,
               help="Tokens per minute to stay under (config: tpm).")
 @click.option("--concurrency", type=click.IntRange(min=1), default=None,
-              help="Most records in flight at once (config: concurrency).")
+              help="Cap on records in flight; below it the number follows the rate limit "
+                   "and the server's latency (config: concurrency, default 256).")
 @click.option("--drafter", type=click.Choice(["auto", "openai", "offline"]), default=None,
               help="Force a drafter (default from config: auto).")
 @click.option("--model", default=None, help="Model name for this run.")
@@ -184,7 +194,10 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
             runner = BatchRunner(settings, store, obj.core(settings, store, provider),
                                  concurrency=settings.concurrency, retry_failed=retry_failed,
                                  stats=provider.stats if provider else None, on_change=progress,
-                                 gate=provider.gate if provider else None)
+                                 gate=provider.gate if provider else None,
+                                 limiter=provider.limiter if provider else None)
+            if provider is not None and provider.limiter is not None:
+                _name_flags(provider.limiter, rpm, tpm)
             if progress.enabled:
                 runner.tally.total = _count(source, settings)
             records = iter_records(source, settings.max_input_bytes)  # parses it: off the loop

@@ -227,7 +227,10 @@ HINTS: dict[ErrorCode, Hint] = {
                                    "PubMed (Send to > File > PubMed) and pass the file instead"),
     E.NCBI_ERROR: _ncbi_error,
     E.MODEL_UNREACHABLE: lambda e: (": check base_url and your connection, or raise "
-                                    "request_timeout in your config"),
+                                    "request_timeout in your config"
+                                    if e.context.get("timed_out", True) else
+                                    ": check that the server runs at that address, base_url "
+                                    "(OPENAI_BASE_URL) and the network, proxy or TLS settings"),
     E.MODEL_API: _none,
     E.BATCH_API_STEP: _batch_step,
     E.DRAFT_FAILED: _none,
@@ -268,7 +271,9 @@ def one_line(text: str) -> str:
 
 def _billed(err: LaydraftError) -> str:
     """What a failed draft's calls cost, so no bill goes unexplained."""
-    attempts = err.context.get("attempts") or []
+    # A send that never reached a server (refused, DNS, TLS) is no call and costs nothing.
+    attempts = [a for a in err.context.get("attempts") or []
+                if getattr(a, "outcome", None) != "connection_error"]
     cost = err.context.get("cost_usd")
     if not attempts:
         return ""

@@ -76,11 +76,17 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
 
     def add(self, draft: Draft, author: str | None = None,
             created_by: str | None = None) -> Draft:
-        """Queue a new draft as version 1; returns it with its id.
+        """Queue a new draft as version 1; returns it with its id, as stored.
 
         ``created_by`` is the person who asked for the draft (the four-eyes rule keeps them
         from approving it); the audit log's ``create`` event names them, else the drafter.
         """
+        return self.get(self.insert(draft, author, created_by))
+
+    def insert(self, draft: Draft, author: str | None = None,
+               created_by: str | None = None) -> int:
+        """Queue a new draft as version 1 in one transaction and return its id, without
+        reading it back (a batch run queues thousands and needs only the id)."""
         now = utcnow()
         author = author or draft.provenance.drafter
         created_by = (created_by or "").strip() or None
@@ -101,7 +107,7 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
                                          action="create", to_status=draft.status, to_version=1,
                                          note=f"drafted by {author}" if created_by else None,
                                          at=now))
-        return self.get(draft_id)
+        return draft_id
 
     def get(self, draft_id: int, version: int | None = None) -> Draft:
         """A draft at its current version (or the given one)."""

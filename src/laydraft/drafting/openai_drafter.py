@@ -26,6 +26,7 @@ from .provider import ModelProvider
 from .retry import error_code, is_retryable, retry_policy
 from .session import NAME, DraftSession
 from .structured import response_format
+from .transport import BOOKED_TOKENS_HEADER
 
 __all__ = ["NAME", "OpenAIDrafter", "explain_status_error", "response_format"]
 
@@ -106,12 +107,22 @@ def explain_status_error(exc: openai.APIStatusError, settings: Settings, attempt
 
 
 def _unreachable(exc: Exception, client: Any, tries: int, seconds: float) -> ModelAPIError:
+    """Unreachable: ``timed_out`` tells a slow server from one no request reached (refused,
+    DNS, TLS), which a batch run treats as fatal, as every other record would fail the same."""
     base_url = mask_url(str(client.base_url))  # a password written into base_url stays hidden
     over = f" over {seconds:.0f} s" if tries > 1 else ""
+    timed_out = isinstance(exc, openai.APITimeoutError)
     return ModelUnreachableError(
         f"could not reach the model server at {base_url} after {tries} attempt"
-        f"{'s' if tries != 1 else ''}{over} ({exc.__class__.__name__})",
-        base_url=base_url, tries=tries, seconds=round(seconds, 3))
+        f"{'s' if tries != 1 else ''}{over} ({_why_unreachable(exc)})",
+        base_url=base_url, tries=tries, seconds=round(seconds, 3), timed_out=timed_out)
+
+
+def _why_unreachable(exc: Exception) -> str:
+    """The network's own words (``[Errno 111] Connection refused``), else the error's class."""
+    cause = exc.__cause__ or exc.__context__
+    text = " ".join(str(cause).split()) if cause is not None else ""
+    return mask_url(text)[:200] if text else exc.__class__.__name__
 
 
 def _elapsed_ms(started: float) -> int:
@@ -186,7 +197,10 @@ class OpenAIDrafter:
         self.provider.gate.check()  # a halted run sends nothing, not even a retry
         started = time.monotonic()
         try:
-            raw = await client.chat.completions.with_raw_response.create(**session.request)
+            booked = session.booked_tokens()
+            extra = {BOOKED_TOKENS_HEADER: str(booked)} if booked is not None else None
+            raw = await client.chat.completions.with_raw_response.create(
+                **session.request, extra_headers=extra)
             completion = raw.parse()
         except Exception as exc:
             if (row := _failed_attempt(exc, len(session.attempts) + 1, started)) is not None:

@@ -48,6 +48,7 @@ class DraftSession:
         self.attempts: list[Attempt] = []
         self.answer_keys: list[str] = []  # the answer journal's keys of this draft's answers
         self.repairs = 0
+        self.prompt_tokens: int | None = self.plan.prompt.tokens  # None once repair messages
         self.widened = not follow_ups
         self.model: str | None = None
         self.started = time.monotonic()
@@ -103,8 +104,14 @@ class DraftSession:
             raise self.failed(f"the model's answer did not validate {tried}: {exc.errors[0]}",
                               "invalid_output", errors=exc.errors, answer=previous)
         self.repairs += 1
+        self.prompt_tokens = None  # the repair's messages are not the counted prompt
         messages = repair_messages(self.settings, self.base, previous, exc.errors)
         self.request = request_body(self.settings, messages, self.max_tokens)
+
+    def booked_tokens(self) -> int | None:
+        """What the next request books at the limiter (prompt plus answer room), from the
+        plan's one count of the prompt; None when the prompt changed since (a repair)."""
+        return None if self.prompt_tokens is None else self.prompt_tokens + self.max_tokens
 
     def usage(self) -> Usage:
         return sum((a.usage for a in self.attempts), Usage())

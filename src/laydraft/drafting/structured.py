@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
@@ -46,7 +47,10 @@ class InvalidOutput(ValueError):
         self.errors = errors
 
 
+@lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
+    """The LaySummary JSON schema, built once (about 1 ms each time); callers must not
+    change it."""
     return LaySummary.model_json_schema()
 
 

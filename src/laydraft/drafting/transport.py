@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,12 @@ class CallStats:
     calls: int = 0
     rate_limited: int = 0
     errors: int = 0
+    unreached: int = 0  # sends that never reached a server (refused, DNS, TLS): not calls
 
+
+# A request's booking (prompt plus answer room) as the drafter already counted it, so the
+# limiter does not count the prompt a second time; the transport removes it before sending.
+BOOKED_TOKENS_HEADER = "x-laydraft-booked-tokens"
 
 # Answers that every other request would get too: bad key, no permission, unknown model.
 FATAL_STATUSES = frozenset({401, 403, 404})
@@ -97,6 +103,7 @@ class GatedTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self.gate.check()
+        booked_tokens(request)  # the server need not see laydraft's own booking
         response = await self.inner.handle_async_request(request)
         if self.gate.stop_on_fatal and (response.status_code in FATAL_STATUSES
                                         or response.status_code == 429):
@@ -123,6 +130,15 @@ def estimate_request_tokens(body: bytes, model: str = "") -> int:
     ).tokens if messages else 0
     answer = data.get("max_completion_tokens") or data.get("max_tokens") or 0
     return max(1, prompt + int(answer))
+
+
+def booked_tokens(request: httpx2.Request) -> int | None:
+    """The booking the drafter counted for this request (removed from it), or None."""
+    value = request.headers.pop(BOOKED_TOKENS_HEADER, None)
+    try:
+        return max(1, int(value)) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _text(content: Any) -> str:
@@ -158,9 +174,11 @@ class LimitedTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self.gate.check()
-        body = await request.aread()
-        # Counting may load a tokenizer from disk the first time: keep it off the event loop.
-        tokens = await asyncio.to_thread(estimate_request_tokens, body, self.model)
+        tokens = booked_tokens(request)
+        if tokens is None:  # not counted by the drafter (a repair message): count it here
+            body = await request.aread()
+            # Counting may load a tokenizer from disk the first time: off the event loop.
+            tokens = await asyncio.to_thread(estimate_request_tokens, body, self.model)
         reservation = self.limiter.reserve(tokens)
         while not reservation.granted:
             await self.sleep(reservation.wait)
@@ -171,15 +189,20 @@ class LimitedTransport(httpx2.AsyncBaseTransport):
             self.limiter.cancel(reservation)
             self.gate.check()
         self.stats.calls += 1
+        sent = time.monotonic()
         try:
             response = await self.inner.handle_async_request(request)
-        except httpx2.ConnectError:
+        except (httpx2.ConnectError, httpx2.ConnectTimeout):
+            self.stats.calls -= 1  # it never reached a server: not an API call
+            self.stats.unreached += 1
             self.limiter.cancel(reservation)
             raise
         except BaseException:
             self.limiter.settle(reservation, None)
             raise
         await response.aread()
+        if response.status_code < 400:  # a 429 comes back at once: it says nothing of latency
+            self.limiter.observe_latency(time.monotonic() - sent)
         self.gate.observe(response.status_code, response.content)
         self.limiter.observe(RateLimits.from_headers(response.headers))
         if response.status_code == 429:
