@@ -44,8 +44,8 @@ the first number after the label; if no sentence has one, the first sentence wit
 confidence level (95%) or a heterogeneity I². An abstract with neither has no primary figure
 and is left out of the denominator (the count left out is printed). A draft *contains* it when
 a number in its headline or *What was found* stands for it under laydraft's rounding rule
-(``laydraft.text.rounding.window``, the window tracing uses: "0.7" for 0.73 is not, "about
-0.7" is), read as the value itself, or for a ratio estimate as the relative change it implies
+(``laydraft.text.rounding.window``, the window tracing uses: "0.7" for 0.73 is, "0.8" is
+not), read as the value itself, or for a ratio estimate as the relative change it implies
 (RR 0.73 as "27% fewer", HR 1.5 as "50% higher" or "1.5 times"), or for a percentage as a
 spelled share within 2 points or a tenth ("one in four" for 26%).
 
