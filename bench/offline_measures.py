@@ -38,8 +38,10 @@ ones (``everyday_words.txt``, e.g. "HIV") are not counted: a lay reader knows th
 
 **Primary result figure** of an abstract: in its results part (from a "Results" or "Main
 results" label on, else the whole text: the Cochrane abstracts start there), the first sentence
-with a labelled effect estimate (RR, OR, HR, MD, SMD, "risk ratio", "mean difference"...) gives
-the first number after the label; if no sentence has one, the first sentence with a result cue
+with an effect estimate gives its first one: the first number within 80 characters after an
+estimate's label (RR, OR, HR, MD, SMD, "risk ratio", "mean difference"...; a ratio label makes
+it a ratio) or a number right before its confidence interval ("11.34 metres per minute (95%
+CI ..."); if no sentence has one, the first sentence with a result cue
 ("reduced", "higher", "improved", "no difference"...) gives its first percentage that is not a
 confidence level (95%) or a heterogeneity I². An abstract with neither has no primary figure
 and is left out of the denominator (the count left out is printed). A draft *contains* it when
@@ -47,7 +49,7 @@ a number in its headline or *What was found* stands for it under laydraft's roun
 (``laydraft.text.rounding.window``, the window tracing uses: "0.7" for 0.73 is, "0.8" is
 not), read as the value itself, or for a ratio estimate as the relative change it implies
 (RR 0.73 as "27% fewer", HR 1.5 as "50% higher" or "1.5 times"), or for a percentage as a
-spelled share within 2 points or a tenth ("one in four" for 26%).
+share within tracing's margins ("one in four" for 26%, "nearly half" for 45%).
 
 **Verbless sentences**: a sentence has a verb when one of its words is an auxiliary or modal,
 a verb form in lemminflect's English lexicon (British -ise spellings read as -ize) that cannot
@@ -309,10 +311,14 @@ def unexplained_abbreviations(headline: str) -> list[str]:
 _RESULTS_LABEL = re.compile(r"(?m)^\s*(?:MAIN RESULTS|Main results|RESULTS|Results)\s*[:.]")
 _ESTIMATE = re.compile(
     r"\b(?:(?-i:a?RR|a?OR|a?HR|IRR|RD|MD|SMD|WMD)|risk ratio|odds ratio|hazard ratio|rate ratio|"
-    r"relative risk|risk difference|(?:standardi[sz]ed |weighted )?mean difference)\b"
-    r"(?:\s*\([A-Za-z]{2,4}\))?[\s,:=]*(?:of\s+|was\s+|were\s+|is\s+)?(?=[-−–]?\d)",
+    r"relative risk|risk difference|(?:standardi[sz]ed |weighted )?mean difference)\b",
     re.I,
 )
+_LABEL_GAP = 80  # characters between an estimate's label and its number ("MD of ... -8.67")
+# a number right before its confidence interval: "11.34 metres per minute (95% CI ..."
+_BEFORE_CI = re.compile(
+    r"(?:\s*[A-Za-zµ/%.]+){0,4}\s*[(\[,;]\s*(?:95\s*%\s*)?(?:CI|confidence interval)\b", re.I)
+_CI_LEVEL = re.compile(r"\s*%?\s*(?:CI|confidence)\b", re.I)
 _RATIO_ESTIMATE = re.compile(r"ratio|relative risk|^a?(?:RR|OR|HR|IRR)\b", re.I)
 _RESULT_CUES = re.compile(
     r"\b(?:reduc\w*|increas\w*|decreas\w*|lower\w*|higher|improv\w*|fewer|more|less|"
@@ -337,19 +343,32 @@ def results_part(abstract: str) -> str:
     return abstract[match.start():] if match else abstract
 
 
+def _estimates(sentence: str) -> list[PrimaryFigure]:
+    """The sentence's effect estimates, in order: the first number after an estimate's label,
+    and any number right before a confidence interval."""
+    readable = for_reading(sentence)
+    mentions = [m for m in extract_numbers(sentence) if m.kind in ("count", "decimal", "percent")
+                and not _CI_LEVEL.match(readable, m.end)]
+    found: dict[int, PrimaryFigure] = {}
+    for match in _ESTIMATE.finditer(readable):
+        after = [m for m in mentions if 0 <= m.start - match.end() <= _LABEL_GAP]
+        if after and after[0].start not in found:
+            kind = "ratio" if _RATIO_ESTIMATE.search(match.group()) else "difference"
+            found[after[0].start] = PrimaryFigure(after[0].value, kind, sentence)
+    for m in mentions:
+        if m.start not in found and _BEFORE_CI.match(readable, m.end):
+            kind = "percent" if m.unit == "percent" else "difference"
+            found[m.start] = PrimaryFigure(m.value, kind, sentence)
+    return [found[start] for start in sorted(found)]
+
+
 def primary_figure(abstract: str) -> PrimaryFigure | None:
     """The rule of the module docstring; None when the abstract has no such figure."""
     sentences = [s.text for s in split_sentences(results_part(abstract))]
     for sentence in sentences:
-        readable = for_reading(sentence)
-        match = _ESTIMATE.search(readable)
-        if not match:
-            continue
-        for mention in extract_numbers(sentence):
-            if mention.start >= match.end() - 1 and mention.kind in ("count", "decimal"):
-                label = match.group().strip(" ,:=")
-                kind = "ratio" if _RATIO_ESTIMATE.search(label) else "difference"
-                return PrimaryFigure(value=mention.value, kind=kind, sentence=sentence)
+        estimates = _estimates(sentence)
+        if estimates:
+            return estimates[0]
     for sentence in sentences:
         if not _RESULT_CUES.search(sentence):
             continue
@@ -364,24 +383,29 @@ def primary_figure(abstract: str) -> PrimaryFigure | None:
     return None
 
 
-def _forms(figure: PrimaryFigure) -> list[float]:
-    """The values a draft may write for the figure."""
+def _forms(figure: PrimaryFigure, mention: NumberMention) -> list[float]:
+    """The values ``mention`` may have to stand for the figure: a ratio as itself (a number
+    that is not a percentage: "0.73", "1.5 times") or as the relative change it implies (a
+    percentage: "27% fewer"); a percentage only as a percentage; a difference as itself."""
     p = figure.value
+    percent = mention.unit in ("percent", "points")
     if figure.kind == "ratio":
-        return [p, round(100 * abs(1 - p), 6)]
+        return [round(100 * abs(1 - p), 6)] if percent else [p]
+    if figure.kind == "percent":
+        return [p] if percent else []
     return [abs(p)]
 
 
 def _stands_for(mention: NumberMention, figure: PrimaryFigure) -> bool:
-    forms = _forms(figure)
     for value, decimals in zip(mention.values, mention.decimals, strict=False):
-        if mention.kind in ("fraction", "ratio") and value <= 1 and figure.kind == "percent":
-            share = 100 * value
-            if any(abs(share - f) <= max(2.0, 0.1 * f) for f in forms):
+        if mention.kind in ("fraction", "ratio") and value <= 1:
+            share = 100 * value  # "one in four", "nearly half": tracing's margins for shares
+            margin = max(3.0, 0.15 * share) if mention.qualifier else max(2.0, 0.1 * share)
+            if figure.kind == "percent" and abs(share - figure.value) <= margin:
                 return True
             continue
         low, high = window(value, decimals, mention.qualifier)
-        if any(low - 1e-9 <= f <= high + 1e-9 for f in forms):
+        if any(low - 1e-9 <= f <= high + 1e-9 for f in _forms(figure, mention)):
             return True
     return False
 
