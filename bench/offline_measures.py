@@ -193,12 +193,14 @@ def novel(sentence: str, abstract: Source) -> bool:
 
 
 def copied(sentence: str, abstract: Source) -> bool:
-    """Every pair of neighbouring content words of the sentence (two or more) is a pair of
-    neighbouring content words of the abstract: a sentence taken from it, which recurs only
-    because abstracts repeat themselves ("Side effects were not reported.")."""
+    """Every word of the sentence, function words included, occurs in the abstract, and every
+    pair of neighbouring content words of it (two or more) is a pair of neighbouring content
+    words of the abstract: a sentence taken from it, which recurs only because abstracts
+    repeat themselves ("Side effects were not reported."); "This is just a single study."
+    is not copied from an abstract that says "a single study" but not "just"."""
     stems = content_stems(sentence)
-    return len(stems) >= 2 and all(b in abstract.bigrams
-                                   for b in zip(stems, stems[1:], strict=False))
+    return (len(stems) >= 2 and word_stems(sentence) <= abstract.words
+            and all(b in abstract.bigrams for b in zip(stems, stems[1:], strict=False)))
 
 
 def masked(sentence: str) -> str:

@@ -218,6 +218,19 @@ def test_a_sentence_recurring_in_many_drafts_is_template_unless_copied() -> None
     assert not om.is_template("Weight did not change.", DIABETES, index)
 
 
+def test_a_short_fixed_sentence_is_not_copied_because_its_pairs_of_words_are() -> None:
+    single = "One single study found that sleep improved."
+    fixed = "This is just a single study."
+    assert not om.novel(fixed, om.source(single))  # "single", "study": all content words
+    assert om.copied("A single study found that sleep improved.",
+                     om.source(single + " It was a small study."))
+    assert not om.copied(fixed, om.source(single))  # "just" is not in it
+    index = om.TemplateIndex()
+    for abstract in (single, *ABSTRACTS):
+        index.add([fixed], abstract)
+    assert om.is_template(fixed, single, index)
+
+
 def test_a_fixed_frame_filled_with_the_abstracts_words_is_template() -> None:
     fillers = {ABSTRACT: "education for adults with asthma", DIABETES: "metformin lowered blood sugar",
                STROKE: "early walking after stroke", ANXIETY: "online therapy reduced anxiety"}
