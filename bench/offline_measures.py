@@ -68,7 +68,10 @@ children"); it is a false count unless the abstract states the same count of the
 (a number followed by a participant noun, or by a study noun for studies; rounding as
 tracing allows). So a year ("in 1997" -> "1997 people"), a correlation ("0.72" -> "72
 people"), a figure of another kind or one absent from the abstract, and a total the abstract
-never states (a sum of subgroups) are false counts.
+never states (a sum of subgroups) are false counts. A draft's "N studies with M people" (the
+two counts within 40 characters in one sentence) is also false unless the abstract states
+that pair together in one sentence: "2 trials with 3258 children" is false when the abstract
+has "23 trials (3258 children)" and "two trials (849 children)".
 """
 
 from __future__ import annotations
@@ -480,27 +483,52 @@ def has_verb(sentence: str) -> bool:
 COUNTED = ("person", "study")
 
 
-def stated_counts(text: str) -> list[NumberMention]:
-    """Numbers followed by a counted noun of people or studies."""
+def stated_counts(text: str, *, spelled: bool = False) -> list[NumberMention]:
+    """Numbers followed by a counted noun of people or studies; small number words ("two
+    trials", "one study") only when ``spelled`` (alone they are too often ordinary words)."""
     return [m for m in extract_numbers(text)
-            if m.counts in COUNTED and m.kind in ("count", "decimal") and m.quantity]
+            if m.counts in COUNTED and m.kind in ("count", "decimal") and (m.quantity or spelled)]
+
+
+_PAIR_GAP = 40  # characters between "N studies" and "M people" read as one statement
+
+
+def _stated(mention: NumberMention, pool: Iterable[float]) -> bool:
+    low, high = window(mention.value, mention.decimals[0], mention.qualifier,
+                       widen=mention.qualifier is not None)
+    return any(low - 1e-9 <= v <= high + 1e-9 for v in pool)
+
+
+def _pairs(text: str) -> list[tuple[NumberMention, NumberMention]]:
+    """("N studies", "M people") said together in one sentence: "12 trials with 3000 adults",
+    "12 trials (3000 adults)"."""
+    pairs = []
+    for sentence in split_sentences(text):
+        counts = stated_counts(sentence.text, spelled=True)
+        for first, second in zip(counts, counts[1:], strict=False):
+            if (first.counts, second.counts) == ("study", "person") and \
+                    second.start - first.end <= _PAIR_GAP:
+                pairs.append((first, second))
+    return pairs
 
 
 def false_counts(summary: LaySummary, abstract: str) -> list[str]:
-    """The draft's counts of people or studies that the abstract does not state as such."""
+    """The draft's counts of people or studies that the abstract does not state as such, and
+    its "N studies with M people" that the abstract does not state together."""
     source: dict[str, list[float]] = {c: [] for c in COUNTED}
     for mention in stated_counts(abstract):
         assert mention.counts is not None
         source[mention.counts].extend(mention.values)
+    together = [(s.value, p.value) for s, p in _pairs(abstract)]
     wrong: list[str] = []
     for name, text in summary.sections().items():
         for mention in stated_counts(text):
             assert mention.counts is not None
-            pool = source[mention.counts]
-            low, high = window(mention.value, mention.decimals[0], mention.qualifier,
-                               widen=mention.qualifier is not None)
-            if not any(low - 1e-9 <= v <= high + 1e-9 for v in pool):
+            if not _stated(mention, source[mention.counts]):
                 wrong.append(f"{name}: {text[mention.start:mention.end + 20].strip()}")
+        for studies, people in _pairs(text):
+            if not any(_stated(studies, [n]) and _stated(people, [m]) for n, m in together):
+                wrong.append(f"{name}: {text[studies.start:people.end + 10].strip()}")
     return wrong
 
 

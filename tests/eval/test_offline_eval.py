@@ -125,6 +125,15 @@ def test_a_count_not_stated_by_the_abstract_is_false(found: str, false: bool) ->
     assert bool(om.false_counts(summary(found=found), ABSTRACT)) is false
 
 
+def test_studies_and_people_must_be_stated_together() -> None:
+    abstract = "We included 23 trials (3258 children). Only two trials (849 children) gave data."
+    for found, false in (("The review included 23 trials with 3258 children.", False),
+                         ("Two trials with 849 children gave data.", False),
+                         ("The review included two trials with 3258 children.", True),
+                         ("Two trials gave data. In all, 3258 children took part.", False)):
+        assert bool(om.false_counts(summary(found=found), abstract)) is false, found
+
+
 def test_a_subgroup_figure_is_not_a_count_of_the_people_studied() -> None:
     abstract = ("Family therapy may reduce relapse (n = 2981, 32 RCTs, RR 0.55). "
                 "We included 53 trials with 6000 participants.")
