@@ -69,8 +69,8 @@ children"); it is a false count unless the abstract states the same count of the
 tracing allows). So a year ("in 1997" -> "1997 people"), a correlation ("0.72" -> "72
 people"), a figure of another kind or one absent from the abstract, and a total the abstract
 never states (a sum of subgroups) are false counts. A draft's "N studies with M people" (the
-two counts within 40 characters in one sentence) is also false unless the abstract states
-that pair together in one sentence: "2 trials with 3258 children" is false when the abstract
+two counts within 40 characters in one sentence) is also false unless one sentence of the
+abstract states both counts (in any order): "2 trials with 3258 children" is false when the abstract
 has "23 trials (3258 children)" and "two trials (849 children)".
 """
 
@@ -500,8 +500,8 @@ def _stated(mention: NumberMention, pool: Iterable[float]) -> bool:
 
 
 def _pairs(text: str) -> list[tuple[NumberMention, NumberMention]]:
-    """("N studies", "M people") said together in one sentence: "12 trials with 3000 adults",
-    "12 trials (3000 adults)"."""
+    """("N studies", "M people") said together: one right after the other in a sentence,
+    "12 trials with 3000 adults", "12 trials (3000 adults)"."""
     pairs = []
     for sentence in split_sentences(text):
         counts = stated_counts(sentence.text, spelled=True)
@@ -512,6 +512,17 @@ def _pairs(text: str) -> list[tuple[NumberMention, NumberMention]]:
     return pairs
 
 
+def _stated_together(text: str) -> list[tuple[float, float]]:
+    """(studies, people) for every count of studies and count of people in one sentence of
+    the abstract, in either order and at any distance ("1831 participants ... in 12 trials")."""
+    together = []
+    for sentence in split_sentences(text):
+        counts = stated_counts(sentence.text, spelled=True)
+        together += [(s.value, p.value) for s in counts if s.counts == "study"
+                     for p in counts if p.counts == "person"]
+    return together
+
+
 def false_counts(summary: LaySummary, abstract: str) -> list[str]:
     """The draft's counts of people or studies that the abstract does not state as such, and
     its "N studies with M people" that the abstract does not state together."""
@@ -519,7 +530,7 @@ def false_counts(summary: LaySummary, abstract: str) -> list[str]:
     for mention in stated_counts(abstract):
         assert mention.counts is not None
         source[mention.counts].extend(mention.values)
-    together = [(s.value, p.value) for s, p in _pairs(abstract)]
+    together = _stated_together(abstract)
     wrong: list[str] = []
     for name, text in summary.sections().items():
         for mention in stated_counts(text):

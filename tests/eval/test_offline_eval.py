@@ -132,6 +132,8 @@ def test_studies_and_people_must_be_stated_together() -> None:
                          ("The review included two trials with 3258 children.", True),
                          ("Two trials gave data. In all, 3258 children took part.", False)):
         assert bool(om.false_counts(summary(found=found), abstract)) is false, found
+    apart = "In all, 1831 participants were randomised to a drain or none in 12 trials."
+    assert not om.false_counts(summary(found="There were 12 trials with 1831 people."), apart)
 
 
 def test_a_subgroup_figure_is_not_a_count_of_the_people_studied() -> None:
