@@ -1,0 +1,147 @@
+"""*What was found*, *Why it matters* and *Limitations*, mostly in the abstract's own words.
+
+Template wording is kept short and rare (the issue allows a fifth of a draft): one sentence on
+who was studied, one on the design's main limit, one on how sure the evidence is. The rest is
+the abstract's results, conclusions and stated limits, cleaned by ``clauses`` and ``wording``.
+The audience named in the settings is mentioned only when the abstract is about its condition.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...models import count_words
+from ...text.design import DesignKind, StudyDesign
+from . import clauses
+from .main_finding import Prepare, is_finding, score
+from .source import Line
+
+_STATED_LIMIT = re.compile(
+    r"\b(?:limitations?|limited by|small (?:number|sample|studies|trials|size)|few (?:studies|"
+    r"trials|participants|data)|risk of bias|bias|(?:low|poor|very low|moderate)[- ](?:quality|"
+    r"certainty)|uncertain\w*|heterogene\w+|short follow-up|imprecis\w+|not (?:blinded|"
+    r"randomi[sz]ed)|underpowered|confound\w*|insufficient|inconclusive|caution|"
+    r"(?:research|studies|trials) (?:is|are) needed|further (?:research|studies|trials))\b",
+    re.I,
+)
+_GRADE = re.compile(r"\b(very low|low|moderate|high)[- ](?:quality|certainty)(?: evidence)?\b",
+                    re.I)
+_GRADE_WORDS = {
+    "high": "The authors rated the evidence as high certainty: further research is unlikely "
+            "to change it much.",
+    "moderate": "The authors rated the evidence as moderate: it is fairly sure, but could "
+                "change.",
+    "low": "The authors rated the evidence as low certainty, so the evidence is uncertain.",
+    "very low": "The authors rated the evidence as very low certainty, so the evidence is very "
+                "uncertain.",
+}
+_AUDIENCE_FILLER = {"people", "living", "with", "and", "their", "caregivers", "families",
+                    "carers", "patients", "the", "of", "for", "who", "have", "those"}
+
+
+def _fit(sentences: list[str], max_words: int) -> list[str]:
+    kept: list[str] = []
+    total = 0
+    for sentence in sentences:
+        words = count_words(sentence)
+        if words and total + words <= max_words and sentence not in kept:
+            kept.append(sentence)
+            total += words
+    return kept
+
+
+def _same(a: str, b: str) -> bool:
+    words_a = set(re.findall(r"[a-z]{4,}", a.lower()))
+    words_b = set(re.findall(r"[a-z]{4,}", b.lower()))
+    return bool(words_a) and len(words_a & words_b) >= 0.6 * min(len(words_a), len(words_b))
+
+
+def what_was_found(lines: list[Line], primary: Line | None, who: str, prepare: Prepare,
+                   headline: str, max_words: int) -> list[str]:
+    """Who took part, the main result with its figure, then the other findings in order."""
+    chosen: list[tuple[int, str]] = []
+    if primary is not None:
+        chosen += [(primary.index, prepare(p)) for p in clauses.pieces(primary.text, True)]
+    others = sorted((x for x in lines if x.part == "results" and x is not primary
+                     and score(x) > 0), key=lambda x: (-round(score(x)), len(x.text), x.index))
+    budget = max_words - count_words(who) - sum(count_words(p) for _, p in chosen)
+    for line in others:
+        for piece in clauses.pieces(line.text, True):
+            piece = prepare(piece)
+            words = count_words(piece)
+            if words <= budget and not _same(piece, headline):
+                chosen.append((line.index, piece))
+                budget -= words
+    ordered = [piece for _, piece in sorted(chosen, key=lambda x: x[0])]
+    if not ordered:  # no result sentence stands alone: the best ones, as whole sentences
+        ordered = [prepare(p) for x in lines if x.part in ("results", "conclusions")
+                   for p in clauses.pieces(x.text)][:3]
+    if not ordered and not who:
+        ordered = ["The abstract does not state its results in a way this drafter can use."]
+    return _fit([s for s in [who, *ordered] if s], max_words)
+
+
+def _audience_line(audience: str, abstract_text: str) -> str | None:
+    words = [w for w in re.findall(r"[a-z]+", audience.lower()) if w not in _AUDIENCE_FILLER]
+    text = abstract_text.lower()
+    if words and all(w in text for w in words):
+        return f"This may interest {audience}."
+    return None
+
+
+def why_it_matters(lines: list[Line], prepare: Prepare, headline: str, audience: str,
+                   abstract_text: str, max_words: int, used: list[str]) -> list[str]:
+    """The abstract's own conclusions, except the one the headline already says."""
+    out: list[str] = []
+    line = _audience_line(audience, abstract_text)
+    if line:
+        out.append(line)
+    conclusions = [x for x in lines if x.part == "conclusions"]
+    if not conclusions:
+        conclusions = [x for x in lines if x.part == "results"][-2:]
+    for line_ in conclusions:
+        if _STATED_LIMIT.search(line_.text) and not is_finding(line_.text):
+            continue
+        for piece in clauses.pieces(line_.text):
+            piece = prepare(piece)
+            if not _same(piece, headline) and not any(_same(piece, u) for u in used):
+                out.append(piece)
+    if not out:
+        out.append("The abstract does not say what these results mean for patients; the full "
+                   "paper may.")
+    return _fit(out, max_words)
+
+
+def limitations(lines: list[Line], design: StudyDesign, prepare: Prepare, max_words: int,
+                used: list[str]) -> list[str]:
+    """The design's main limit, how sure the evidence is, and the limits the abstract states."""
+    out: list[str] = []
+    if design.kind is DesignKind.systematic_review:
+        out.append("A review is only as good as the studies in it.")
+    elif design.kind is DesignKind.animal:
+        out.append("The work was done in animals. Results in animals often do not hold in people.")
+    elif design.kind is DesignKind.in_vitro:
+        out.append("The work was done on cells in a lab. Results in cells often do not hold in "
+                   "people.")
+    elif design.observational:
+        out.append("This kind of study can show that things go together, not that one causes "
+                   "the other.")
+    if design.retrospective and design.kind is not DesignKind.systematic_review:
+        out.append("The team looked back at past records, so some facts may be missing.")
+    if design.small and design.kind is not DesignKind.systematic_review:
+        out.append("The study was small.")
+    grades = [m.group(1).lower() for x in lines for m in _GRADE.finditer(x.text)]
+    if grades:
+        worst = min(grades, key=["very low", "low", "moderate", "high"].index)
+        out.append(_GRADE_WORDS[worst])
+    for line in lines:
+        if line.part == "background" or not _STATED_LIMIT.search(line.text):
+            continue
+        for piece in clauses.pieces(line.text):
+            piece = prepare(piece)
+            if not any(_same(piece, u) for u in used) and _STATED_LIMIT.search(piece):
+                out.append(piece)
+    if count_words(" ".join(out)) < 20:
+        out.append("This summary is based on the abstract alone; the full paper may add "
+                   "details that matter.")
+    return _fit(out, max_words)
