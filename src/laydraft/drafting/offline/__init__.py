@@ -75,7 +75,7 @@ class OfflineDrafter:
                                        [headline, *found, *why])
         done: set[str] = set()
         return LaySummary(
-            headline=headline,
+            headline=_explain_terms(headline, done),
             what_was_found=_explain_terms(" ".join(found), done),
             why_it_matters=_explain_terms(" ".join(why), done),
             limitations=_explain_terms(" ".join(limited), done),

@@ -52,6 +52,8 @@ _VERB = re.compile(
 )
 _BAD_FIRST = re.compile(r"^(?:probably|may|might|was|were|is|are|had|has|did|not|also|"
                         r"[a-z]+ed)\b", re.I)
+_BARE_STATS = re.compile(r",?\s*\b[Pp]\s*[=<>≤≥]\s*0?\.\d+|,?\s*95\s*%\s*CI[^,;.]*?\d+(?:\.\d+)?"
+                         r"\s*(?:to|-|–)\s*-?\d+(?:\.\d+)?")
 MAX_WORDS = 22
 
 
@@ -76,7 +78,7 @@ def _estimate(bracket: str) -> str:
     if not match:
         return ""
     name = _ESTIMATE_NAMES.get(match.group(1).lower(), match.group(1).lower())
-    return f" ({name} {match.group(2)})"
+    return f" \x01{name} {match.group(2)}\x02"
 
 
 def clean(sentence: str, keep_estimate: bool = False) -> str:
@@ -99,6 +101,8 @@ def clean(sentence: str, keep_estimate: bool = False) -> str:
 
     for _ in range(3):  # nested brackets: inner ones first
         text = _BRACKET.sub(bracket, text)
+    text = _BARE_STATS.sub("", text)
+    text = text.replace("\x01", "(").replace("\x02", ")")
     text = re.sub(r"[()\[\]]", "", text) if text.count("(") != text.count(")") else text
     text = re.sub(r"\s+([,.;:])", r"\1", text)
     text = re.sub(r",\s*,", ",", text)
@@ -118,18 +122,18 @@ def _tidy(piece: str) -> str:
     return piece if piece.endswith((".", "!", "?")) else piece + "."
 
 
-def pieces(sentence: str, keep_estimate: bool = False) -> list[str]:
+def pieces(sentence: str, keep_estimate: bool = False, longest: int = MAX_WORDS) -> list[str]:
     """The cleaned sentence as sentences that stand alone, longest first cut at semicolons and
     contrasts; pieces that cannot stand alone are dropped."""
     text = clean(sentence, keep_estimate)
     whole = _tidy(text)
-    if whole and count_words(whole) <= MAX_WORDS and stands_alone(whole) and ";" not in whole:
+    if whole and count_words(whole) <= longest and stands_alone(whole) and ";" not in whole:
         return [whole]
     out = []
     for part in _CUT.split(text):
         for piece in _at_commas(part):
             piece = _tidy(piece)
-            if piece and stands_alone(piece) and count_words(piece) <= MAX_WORDS + 6:
+            if piece and stands_alone(piece) and count_words(piece) <= longest + 6:
                 out.append(piece)
     return out
 

@@ -107,6 +107,15 @@ def headline(lines: list[Line], prepare: "Prepare", max_words: int,
                     fallback = fallback or piece
                     continue
                 return piece
+    if fallback is None:  # no sentence reads as a finding: the first result that stands alone
+        for line in pools[1] + pools[0]:
+            if _NOT_A_FINDING.search(line.text):
+                continue
+            for piece in clauses.pieces(line.text):
+                piece = prepare(piece)
+                if 5 <= count_words(piece) <= max_words and \
+                        not _unexplained_abbreviation(piece, known):
+                    return piece
     return fallback
 
 

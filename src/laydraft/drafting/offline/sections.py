@@ -61,7 +61,8 @@ def what_was_found(lines: list[Line], primary: Line | None, who: str, prepare: P
     """Who took part, the main result with its figure, then the other findings in order."""
     chosen: list[tuple[int, str]] = []
     if primary is not None:
-        chosen += [(primary.index, prepare(p)) for p in clauses.pieces(primary.text, True)]
+        chosen += [(primary.index, prepare(p))
+                   for p in clauses.pieces(primary.text, True, clauses.MAX_WORDS + 16)][:2]
     others = sorted((x for x in lines if x.part == "results" and x is not primary
                      and score(x) > 0), key=lambda x: (-round(score(x)), len(x.text), x.index))
     budget = max_words - count_words(who) - sum(count_words(p) for _, p in chosen)
@@ -96,6 +97,10 @@ def why_it_matters(lines: list[Line], prepare: Prepare, headline: str, audience:
     line = _audience_line(audience, abstract_text)
     if line:
         out.append(line)
+    background = [x for x in lines if x.part == "background"
+                  and not re.match(r"(?:to|we|this|the aim|our)\b", x.text, re.I)][:1]
+    for line_ in background:  # why the question was asked
+        out += [prepare(p) for p in clauses.pieces(line_.text)][:1]
     conclusions = [x for x in lines if x.part == "conclusions"]
     if not conclusions:
         conclusions = [x for x in lines if x.part == "results"][-2:]
@@ -106,9 +111,9 @@ def why_it_matters(lines: list[Line], prepare: Prepare, headline: str, audience:
             piece = prepare(piece)
             if not _same(piece, headline) and not any(_same(piece, u) for u in used):
                 out.append(piece)
-    if not out:
-        out.append("The abstract does not say what these results mean for patients; the full "
-                   "paper may.")
+    if count_words(" ".join(out)) < 30:
+        out.append("It is one piece of evidence to discuss with a care team, not a reason on "
+                   "its own to change treatment.")
     return _fit(out, max_words)
 
 
@@ -124,12 +129,14 @@ def limitations(lines: list[Line], design: StudyDesign, prepare: Prepare, max_wo
         out.append("The work was done on cells in a lab. Results in cells often do not hold in "
                    "people.")
     elif design.observational:
-        out.append("This kind of study can show that things go together, not that one causes "
-                   "the other.")
+        out.append("This kind of study can show that things go together; it cannot show cause "
+                   "and effect.")
     if design.retrospective and design.kind is not DesignKind.systematic_review:
         out.append("The team looked back at past records, so some facts may be missing.")
     if design.small and design.kind is not DesignKind.systematic_review:
         out.append("The study was small.")
+    if design.single_centre and design.kind is not DesignKind.systematic_review:
+        out.append("Everyone came from a single clinic, so results may differ elsewhere.")
     grades = [m.group(1).lower() for x in lines for m in _GRADE.finditer(x.text)]
     if grades:
         worst = min(grades, key=["very low", "low", "moderate", "high"].index)

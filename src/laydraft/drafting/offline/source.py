@@ -17,7 +17,7 @@ from ...text.sentences import split_sentences
 Part = Literal["background", "methods", "results", "conclusions"]
 
 _HEADING = re.compile(
-    r"(?m)^[ \t]*([A-Z][A-Za-z /&,']{2,60}?)\s*(?:[:.]\s*\n|:\s+|\.\s*$)"
+    r"(?m)^[ \t]*([A-Z][A-Za-z /&,'()]{2,60}?)\s*(?:[:.]\s*\n|:\s+|\.\s*$)"
 )
 _PART_OF_LABEL: list[tuple[Part, re.Pattern[str]]] = [
     ("conclusions", re.compile(r"conclu|interpretation|implication|discussion|summary", re.I)),
