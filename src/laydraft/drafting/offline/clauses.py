@@ -17,12 +17,15 @@ from ...models import count_words
 _LABEL = re.compile(r"^(?:[A-Z][A-Za-z' ]{2,40}|[A-Z &']{3,40})[:]\s+")
 _BRACKET = re.compile(r"\s*[\(\[][^()\[\]]*[\)\]]")
 _ESTIMATE = re.compile(
-    r"\b(RR|OR|HR|MD|SMD|risk ratio|odds ratio|hazard ratio|rate ratio|mean difference|"
-    r"standardi[sz]ed mean difference)\b(?:\s*\([A-Z]+\))?\s*[=:,]?\s*(-?\d+(?:\.\d+)?)",
+    r"\b(RR|OR|HR|MD|SMD|WMD|RD|aOR|aHR|risk ratio|odds ratio|hazard ratio|rate ratio|"
+    r"relative risk|risk difference|(?:weighted |standardi[sz]ed )?mean difference|"
+    r"(?:improvement )?rate difference)\b(?:\s*\([A-Za-z]+\))?\s*[=:,]?\s*(-?\d+(?:\.\d+)?%?)",
     re.I,
 )
 _ESTIMATE_NAMES = {"rr": "risk ratio", "or": "odds ratio", "hr": "hazard ratio",
-                   "md": "mean difference", "smd": "standardised mean difference"}
+                   "md": "mean difference", "smd": "standardised mean difference",
+                   "wmd": "mean difference", "rd": "risk difference", "aor": "odds ratio",
+                   "ahr": "hazard ratio"}
 _PERCENT_ONLY = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)$")
 _OPENER = re.compile(
     r"^(?:(?:in conclusion|in summary|overall|thus|therefore|hence|however|moreover|"
@@ -81,22 +84,44 @@ def _estimate(bracket: str) -> str:
     return f" \x01{name} {match.group(2)}\x02"
 
 
+def _top_level_bracket(text: str, position: int) -> tuple[int, int] | None:
+    """The outermost bracket around ``position``, as (start, end)."""
+    depth, start = 0, -1
+    for index, char in enumerate(text):
+        if char in "([":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char in ")]" and depth:
+            depth -= 1
+            if depth == 0 and start <= position < index:
+                return start, index + 1
+    return None
+
+
+def _with_estimate(text: str) -> str:
+    """The first effect estimate's bracket replaced by a marked "(risk ratio 0.73)"."""
+    match = _ESTIMATE.search(text)
+    if not match:
+        return text
+    span = _top_level_bracket(text, match.start())
+    if span is None:
+        return text
+    estimate = _estimate(text[span[0]:span[1]])
+    return text[:span[0]] + estimate + text[span[1]:]
+
+
 def clean(sentence: str, keep_estimate: bool = False) -> str:
     """The sentence without its label, bracketed asides and statistics; with ``keep_estimate``
     the first effect estimate stays in plain words and bare percentages stay."""
     text = _LABEL.sub("", sentence.strip())
-    kept_one = False
+    if keep_estimate:
+        text = _with_estimate(text)
 
     def bracket(match: re.Match[str]) -> str:
-        nonlocal kept_one
         inner = match.group(0)
         if keep_estimate and _PERCENT_ONLY.match(inner):
             return inner
-        if keep_estimate and not kept_one:
-            estimate = _estimate(inner)
-            if estimate:
-                kept_one = True
-                return estimate
         return ""
 
     for _ in range(3):  # nested brackets: inner ones first

@@ -37,6 +37,8 @@ _EFFECT = re.compile(
     r"survival|died|deaths?)\b",
     re.I,
 )
+_ADMIN = re.compile(r"\b(?:registration|registered|clinicaltrials|NCT\d|ISRCTN|PROSPERO|funded|"
+                    r"funding|we searched|inclusion criteria)\b", re.I)
 _FIGURE = re.compile(r"\d")
 _STATS = re.compile(r"\b(?:RR|OR|HR|MD|SMD|CI|risk ratio|odds ratio|hazard ratio|"
                     r"mean difference|p\s*[=<])", re.I)
@@ -66,9 +68,13 @@ def score(line: Line) -> float:
 
 def primary_result(lines: list[Line]) -> Line | None:
     """The first result sentence with an effect estimate, else the best-ranked result."""
-    results = [line for line in lines if line.part == "results" and is_finding(line.text)]
+    results = [line for line in lines if line.part != "background"
+               and not _ADMIN.search(line.text) and _EFFECT.search(line.text)]
     for line in results:
-        if _STATS.search(line.text) or re.search(r"\d+(?:\.\d+)?\s*%", line.text):
+        if _STATS.search(line.text):
+            return line
+    for line in results:
+        if line.part == "results" and re.search(r"\d+(?:\.\d+)?\s*%", line.text):
             return line
     ranked = sorted((line for line in lines if line.part in ("results", "conclusions")),
                     key=lambda x: -score(x))

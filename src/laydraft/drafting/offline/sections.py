@@ -39,6 +39,15 @@ _AUDIENCE_FILLER = {"people", "living", "with", "and", "their", "caregivers", "f
                     "carers", "patients", "the", "of", "for", "who", "have", "those"}
 
 
+def _grade(text: str) -> float:
+    """Coleman-Liau grade: letters per word and words per sentence; cheap, for ranking only."""
+    words = count_words(text)
+    if not words:
+        return 0.0
+    letters = sum(ch.isalpha() for ch in text)
+    return 0.0588 * (100 * letters / words) - 0.296 * (100 / words) - 15.8
+
+
 def _fit(sentences: list[str], max_words: int) -> list[str]:
     kept: list[str] = []
     total = 0
@@ -59,21 +68,21 @@ def _same(a: str, b: str) -> bool:
 def what_was_found(lines: list[Line], primary: Line | None, who: str, prepare: Prepare,
                    headline: str, max_words: int) -> list[str]:
     """Who took part, the main result with its figure, then the other findings in order."""
+    first: list[str] = []
+    if primary is not None:  # the main result opens the section, with its figure
+        first = [prepare(p) for p in clauses.pieces(primary.text, True, clauses.MAX_WORDS + 16)][:2]
     chosen: list[tuple[int, str]] = []
-    if primary is not None:
-        chosen += [(primary.index, prepare(p))
-                   for p in clauses.pieces(primary.text, True, clauses.MAX_WORDS + 16)][:2]
-    others = sorted((x for x in lines if x.part == "results" and x is not primary
-                     and score(x) > 0), key=lambda x: (-round(score(x)), len(x.text), x.index))
-    budget = max_words - count_words(who) - sum(count_words(p) for _, p in chosen)
-    for line in others:
-        for piece in clauses.pieces(line.text, True):
-            piece = prepare(piece)
-            words = count_words(piece)
-            if words <= budget and not _same(piece, headline):
-                chosen.append((line.index, piece))
-                budget -= words
-    ordered = [piece for _, piece in sorted(chosen, key=lambda x: x[0])]
+    others = [(line.index, prepare(piece)) for line in lines
+              if line.part == "results" and line is not primary and score(line) > 0
+              for piece in clauses.pieces(line.text, True)]
+    budget = max_words - count_words(who) - sum(count_words(p) for p in first)
+    for index, piece in sorted(others, key=lambda x: (_grade(x[1]), x[0])):
+        words = count_words(piece)
+        if words <= budget and not _same(piece, headline) and \
+                not any(_same(piece, f) for f in first):
+            chosen.append((index, piece))
+            budget -= words
+    ordered = first + [piece for _, piece in sorted(chosen, key=lambda x: x[0])]
     if not ordered:  # no result sentence stands alone: the best ones, as whole sentences
         ordered = [prepare(p) for x in lines if x.part in ("results", "conclusions")
                    for p in clauses.pieces(x.text)][:3]
