@@ -16,13 +16,13 @@ from ...models import count_words
 
 _LABEL = re.compile(r"^(?:[A-Z][A-Za-z' ]{2,40}|[A-Z &']{3,40})[:]\s+")
 _BRACKET = re.compile(r"\s*[\(\[][^()\[\]]*[\)\]]")
-_ESTIMATE = re.compile(
+ESTIMATE = re.compile(
     r"\b(RR|OR|HR|MD|SMD|WMD|RD|aOR|aHR|risk ratio|odds ratio|hazard ratio|rate ratio|"
     r"relative risk|risk difference|(?:weighted |standardi[sz]ed )?mean difference|"
     r"(?:improvement )?rate difference)\b(?:\s*\([A-Za-z]+\))?\s*[=:,]?\s*(-?\d+(?:\.\d+)?%?)",
     re.I,
 )
-_ESTIMATE_NAMES = {"rr": "risk ratio", "or": "odds ratio", "hr": "hazard ratio",
+ESTIMATE_NAMES = {"rr": "risk ratio", "or": "odds ratio", "hr": "hazard ratio",
                    "md": "mean difference", "smd": "standardised mean difference",
                    "wmd": "mean difference", "rd": "risk difference", "aor": "odds ratio",
                    "ahr": "hazard ratio"}
@@ -77,10 +77,10 @@ def stands_alone(piece: str) -> bool:
 
 
 def _estimate(bracket: str) -> str:
-    match = _ESTIMATE.search(bracket)
+    match = ESTIMATE.search(bracket)
     if not match:
         return ""
-    name = _ESTIMATE_NAMES.get(match.group(1).lower(), match.group(1).lower())
+    name = ESTIMATE_NAMES.get(match.group(1).lower(), match.group(1).lower())
     return f" \x01{name} {match.group(2)}\x02"
 
 
@@ -101,7 +101,7 @@ def _top_level_bracket(text: str, position: int) -> tuple[int, int] | None:
 
 def _with_estimate(text: str) -> str:
     """The first effect estimate's bracket replaced by a marked "(risk ratio 0.73)"."""
-    match = _ESTIMATE.search(text)
+    match = ESTIMATE.search(text)
     if not match:
         return text
     span = _top_level_bracket(text, match.start())
@@ -133,6 +133,23 @@ def clean(sentence: str, keep_estimate: bool = False) -> str:
     text = re.sub(r",\s*,", ",", text)
     text = re.sub(r"\s{2,}", " ", text).strip()
     return text
+
+
+def with_figure(sentence: str, longest: int) -> list[str]:
+    """The pieces of a main-result sentence, the one with its effect estimate first; when no
+    piece keeps the estimate, the sentence up to the estimate, if that stands alone."""
+    text = clean(sentence, keep_estimate=True)
+    estimate = re.search(r"\((?:[a-z ]+) -?\d[\d.]*%?\)", text)
+    found = pieces(sentence, True, longest)
+    if estimate is None:
+        return found[:2]
+    holding = [p for p in found if estimate.group(0) in p]
+    if holding:
+        return holding[:1] + [p for p in found if p not in holding][:1]
+    head = _tidy(text[:estimate.end()])
+    if stands_alone(head) and count_words(head) <= longest + 12:
+        return [head, *found[:1]]
+    return found[:2]
 
 
 def _tidy(piece: str) -> str:

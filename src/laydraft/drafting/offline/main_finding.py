@@ -44,7 +44,9 @@ _STATS = re.compile(r"\b(?:RR|OR|HR|MD|SMD|CI|risk ratio|odds ratio|hazard ratio
                     r"mean difference|p\s*[=<])", re.I)
 _HEDGE_ONLY = re.compile(r"^(?:the )?(?:evidence|data|results|findings) (?:is|are|was|were) "
                          r"(?:insufficient|limited|inconclusive|lacking|scarce|sparse)\b", re.I)
-_ABBREVIATION = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z0-9-]*\b|\b[A-Z]{2,}\b")
+_ABBREVIATION = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z0-9-]*\b|\b[a-z]+[A-Z][A-Za-z0-9-]*\b")
+_CONJUNCTION = re.compile(r"^(?:so|and|but|yet|or|thus|therefore|hence|however|also)\b,?\s+",
+                          re.I)
 
 
 def is_finding(text: str) -> bool:
@@ -70,8 +72,9 @@ def primary_result(lines: list[Line]) -> Line | None:
     """The first result sentence with an effect estimate, else the best-ranked result."""
     results = [line for line in lines if line.part != "background"
                and not _ADMIN.search(line.text) and _EFFECT.search(line.text)]
-    for line in results:
-        if _STATS.search(line.text):
+    for line in lines:
+        if line.part != "background" and not _ADMIN.search(line.text) and \
+                clauses.ESTIMATE.search(line.text):
             return line
     for line in results:
         if line.part == "results" and re.search(r"\d+(?:\.\d+)?\s*%", line.text):
@@ -135,4 +138,6 @@ class Prepare:
         self._wording = wording
 
     def __call__(self, piece: str) -> str:
-        return self._wording.plain(self._wording.expand(piece, self.defined))
+        text = self._wording.plain(self._wording.expand(piece, self.defined))
+        text = _CONJUNCTION.sub("", text)  # a sentence of its own needs no link to the last
+        return text[0].upper() + text[1:] if text else text

@@ -29,9 +29,10 @@ _COUNT = re.compile(
 _STUDIES = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)\s+"
-    r"(?:[\w-]+\s+){0,2}?(studies|trials|RCTs)\b",
+    r"(?:(?!of\b|these\b|those\b)[\w-]+\s+){0,2}?(studies|trials|RCTs)\b",
     re.I,
 )
+_PART_OF = re.compile(r"\b(?:out of|of|of the|from)\s*$", re.I)
 _WHOLE = re.compile(r"\b(?:included|enrolled|recruited|randomi[sz]ed|total|involving|involved|"
                     r"took part|participated|comprised|consisted|with|of|among|studied|"
                     r"analy[sz]ed|surveyed|assigned|allocated)\b", re.I)
@@ -60,29 +61,38 @@ def _plausible(number: str, text: str, start: int) -> bool:
 def _people_in(text: str) -> list[tuple[str, str, int]]:
     found = []
     for match in _COUNT.finditer(text):
-        number = match.group(1) or match.group(2)
-        start = match.start(1) if match.group(1) else match.start(2)
-        noun = "people"
-        if match.group(1):
-            noun = match.group(0).split()[-1]
+        if not match.group(1):
+            continue  # "n = 478" may count a subgroup, eyes or teeth: not said as people
+        number, start = match.group(1), match.start(1)
+        noun = match.group(0).split()[-1]
         if _plausible(number, text, start):
             found.append((number, noun, start))
     return found
 
 
+def _studies_in(text: str) -> re.Match[str] | None:
+    """The first number of studies that is not part of a larger number ("3 out of 16 studies")."""
+    for match in _STUDIES.finditer(text):
+        if not _PART_OF.search(text[max(0, match.start() - 12):match.start()]) and \
+                not re.match(r"\s*(?:more|additional|new|further)\b",
+                             text[match.end(1):match.end(1) + 12], re.I):
+            return match
+    return None
+
+
 def who(lines: list[Line], design: StudyDesign) -> Who | None:
     """The whole sample of the study (or of the review), if the abstract states it."""
     candidates = [line for line in lines if line.part in ("methods", "results")][:8]
-    review_like = any(_STUDIES.search(x.text) and _people_in(x.text) for x in candidates[:3])
+    review_like = any(_studies_in(x.text) and _people_in(x.text) for x in candidates[:3])
     if design.kind is DesignKind.systematic_review or review_like:
         for line in candidates:
-            studies = _STUDIES.search(line.text)
+            studies = _studies_in(line.text)
             people = _people_in(line.text)
             if studies and people and _WHOLE.search(line.text):
                 number, noun, _ = people[0]
                 return Who(number, noun, studies.group(0))
         for line in candidates:
-            studies = _STUDIES.search(line.text)
+            studies = _studies_in(line.text)
             if studies and re.search(r"\bincluded|met|eligible|identified\b", line.text, re.I):
                 return Who("", "", studies.group(0))
         return None

@@ -35,6 +35,7 @@ _GRADE_WORDS = {
     "very low": "The authors rated the evidence as very low certainty, so the evidence is very "
                 "uncertain.",
 }
+_PROJECTION = re.compile(r"\b\d[\d,]*\s+\w+\s+(?:will|would)\b")  # "144 patients will ..."
 _AUDIENCE_FILLER = {"people", "living", "with", "and", "their", "caregivers", "families",
                     "carers", "patients", "the", "of", "for", "who", "have", "those"}
 
@@ -70,11 +71,12 @@ def what_was_found(lines: list[Line], primary: Line | None, who: str, prepare: P
     """Who took part, the main result with its figure, then the other findings in order."""
     first: list[str] = []
     if primary is not None:  # the main result opens the section, with its figure
-        first = [prepare(p) for p in clauses.pieces(primary.text, True, clauses.MAX_WORDS + 16)][:2]
+        first = [prepare(p) for p in clauses.with_figure(primary.text, clauses.MAX_WORDS + 16)]
     chosen: list[tuple[int, str]] = []
     others = [(line.index, prepare(piece)) for line in lines
               if line.part == "results" and line is not primary and score(line) > 0
-              for piece in clauses.pieces(line.text, True)]
+              for piece in clauses.pieces(line.text, True)
+              if not _PROJECTION.search(piece)]
     budget = max_words - count_words(who) - sum(count_words(p) for p in first)
     for index, piece in sorted(others, key=lambda x: (_grade(x[1]), x[0])):
         words = count_words(piece)
