@@ -27,13 +27,10 @@ _STATED_LIMIT = re.compile(
 _GRADE = re.compile(r"\b(very low|low|moderate|high)[- ](?:quality|certainty)(?: evidence)?\b",
                     re.I)
 _GRADE_WORDS = {
-    "high": "The authors rated the evidence as high certainty: further research is unlikely "
-            "to change it much.",
-    "moderate": "The authors rated the evidence as moderate: it is fairly sure, but could "
-                "change.",
-    "low": "The authors rated the evidence as low certainty, so the evidence is uncertain.",
-    "very low": "The authors rated the evidence as very low certainty, so the evidence is very "
-                "uncertain.",
+    "high": "The authors judged the evidence to be of high certainty.",
+    "moderate": "The authors judged the evidence to be of moderate certainty.",
+    "low": "The evidence is uncertain.",
+    "very low": "The evidence is very uncertain.",
 }
 _PROJECTION = re.compile(r"\b\d[\d,]*\s+\w+\s+(?:will|would)\b")  # "144 patients will ..."
 _AUDIENCE_FILLER = {"people", "living", "with", "and", "their", "caregivers", "families",
@@ -116,13 +113,11 @@ def why_it_matters(lines: list[Line], prepare: Prepare, headline: str, audience:
     if not conclusions:
         conclusions = [x for x in lines if x.part == "results"][-2:]
     for line_ in conclusions:
-        if _STATED_LIMIT.search(line_.text) and not is_finding(line_.text):
-            continue
         for piece in clauses.pieces(line_.text):
             piece = prepare(piece)
             if not _same(piece, headline) and not any(_same(piece, u) for u in used):
                 out.append(piece)
-    if count_words(" ".join(out)) < 30:
+    if count_words(" ".join(out)) < 12:
         out.append("It is one piece of evidence to discuss with a care team, not a reason on "
                    "its own to change treatment.")
     return _fit(out, max_words)
@@ -159,7 +154,7 @@ def limitations(lines: list[Line], design: StudyDesign, prepare: Prepare, max_wo
             piece = prepare(piece)
             if not any(_same(piece, u) for u in used) and _STATED_LIMIT.search(piece):
                 out.append(piece)
-    if count_words(" ".join(out)) < 20:
+    if count_words(" ".join(out)) < 10:
         out.append("This summary is based on the abstract alone; the full paper may add "
                    "details that matter.")
     return _fit(out, max_words)
