@@ -17,10 +17,10 @@ from ...models import count_words
 _LABEL = re.compile(r"^(?:[A-Z][A-Za-z' ]{2,40}|[A-Z &']{3,40})[:]\s+")
 _BRACKET = re.compile(r"\s*[\(\[][^()\[\]]*[\)\]]")
 ESTIMATE = re.compile(
-    r"\b(RR|OR|HR|MD|SMD|WMD|RD|aOR|aHR|risk ratio|odds ratio|hazard ratio|rate ratio|"
+    r"\b(RR|OR|HR|MD|SMD|WMD|RD|aOR|aHR|(?i:risk ratio|odds ratio|hazard ratio|rate ratio|"
     r"relative risk|risk difference|(?:weighted |standardi[sz]ed )?mean difference|"
-    r"(?:improvement )?rate difference)\b(?:\s*\([A-Za-z]+\))?\s*[=:,]?\s*(-?\d+(?:\.\d+)?%?)",
-    re.I,
+    r"(?:improvement )?rate difference))\b(?:\s*\([A-Za-z]+\))?\s*(?:of\s+)?[=:,]?\s*"
+    r"([-−]?\d+(?:\.\d+)?%?)",
 )
 ESTIMATE_NAMES = {"rr": "risk ratio", "or": "odds ratio", "hr": "hazard ratio",
                    "md": "mean difference", "smd": "standardised mean difference",
