@@ -60,7 +60,7 @@ class OfflineDrafter:
         design = detect_design(abstract)
         lines = read_abstract(abstract)
         defined = wording.abbreviations(abstract.text)
-        prepare = main_finding.Prepare(defined)
+        prepare = main_finding.Prepare(defined, wording.condition_swaps(abstract.text))
         known = {"HIV", "DNA"}  # any other abbreviation keeps a sentence out of the headline
         headline = main_finding.headline(lines, prepare, limits.headline.max, known)
         if headline is None:

@@ -131,13 +131,15 @@ def headline(lines: list[Line], prepare: "Prepare", max_words: int,
 class Prepare:
     """Plain wording for one abstract: abbreviations written out, then the word swaps."""
 
-    def __init__(self, defined: dict[str, str]) -> None:
+    def __init__(self, defined: dict[str, str], swaps: dict[str, str] | None = None) -> None:
         from . import wording
 
         self.defined = defined
+        self.swaps = swaps or {}
         self._wording = wording
 
     def __call__(self, piece: str) -> str:
-        text = self._wording.plain(self._wording.expand(piece, self.defined))
+        text = self._wording.swap(self._wording.expand(piece, self.defined), self.swaps)
+        text = self._wording.plain(text)
         text = _CONJUNCTION.sub("", text)  # a sentence of its own needs no link to the last
         return text[0].upper() + text[1:] if text else text

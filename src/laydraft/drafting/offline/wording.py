@@ -138,3 +138,42 @@ def expand(text: str, defined: dict[str, str]) -> str:
     pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(defined, key=len,
                                                                         reverse=True)) + r")\b")
     return pattern.sub(lambda m: defined[m.group(1)], text)
+
+
+# Swaps that are right only for some conditions: "relapse" is a flare-up in multiple sclerosis,
+# a return of the disease in cancer or addiction.
+_BY_CONDITION: dict[str, dict[str, str]] = {
+    "multiple sclerosis": {
+        "annualised relapse rate": "yearly rate of flare-ups",
+        "annualized relapse rate": "yearly rate of flare-ups",
+        "relapse rate": "rate of flare-ups",
+        "relapse activity": "flare-ups",
+        "relapses": "flare-ups",
+        "relapse": "flare-up",
+    },
+}
+
+
+def condition_swaps(abstract_text: str) -> dict[str, str]:
+    """The swaps for the conditions the abstract is about."""
+    text = abstract_text.lower()
+    swaps: dict[str, str] = {}
+    for condition, table in _BY_CONDITION.items():
+        if condition in text:
+            swaps.update(table)
+    return swaps
+
+
+def swap(text: str, swaps: dict[str, str]) -> str:
+    """Apply condition-keyed swaps, longest first."""
+    if not swaps:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(swaps, key=len,
+                                                                        reverse=True)) + r")\b",
+                         re.I)
+
+    def replace(match: re.Match[str]) -> str:
+        new = swaps[match.group(0).lower()]
+        return new[0].upper() + new[1:] if match.group(0)[0].isupper() else new
+
+    return pattern.sub(replace, text)
