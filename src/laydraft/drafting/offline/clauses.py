@@ -48,6 +48,8 @@ _CUT = re.compile(r";\s+|,\s*(?:however|but),\s*|,\s+(?:but|whereas|while|althou
 _VERB = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|do|does|did|may|might|can|could|will|would|"
     r"should|must|seems?|appears?|remains?|[a-z]{3,}ed|found|showed|shown|made|led|gave|"
+    r"brought|thought|began|became|came|chose|drew|grew|knew|meant|sought|taught|told|"
+    r"wrote|went|won|ran|put|set|cut|paid|spent|left|got|did|done|given|taken|known|seen|"
     r"took|saw|met|lost|fell|kept|felt|held|reduces?|increases?|improves?|lowers?|raises?|"
     r"helps?|works?|needs?|suggests?|shows?|makes?|causes?|affects?|leads?|gets?|takes?|"
     r"lasts?|differs?|depends?|tends?|provides?|supports?|exists?|occurs?|happens?)\b",

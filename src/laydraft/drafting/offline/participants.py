@@ -32,7 +32,7 @@ _STUDIES = re.compile(
     r"(?:(?!of\b|these\b|those\b)[\w-]+\s+){0,2}?(studies|trials|RCTs)\b",
     re.I,
 )
-_PART_OF = re.compile(r"\b(?:out of|of|of the|from)\s*$", re.I)
+_PART_OF = re.compile(r"\b(?:out of|(?<!total )of|of the|from)\s*$", re.I)
 _WHOLE = re.compile(r"\b(?:included|enrolled|recruited|randomi[sz]ed|total|involving|involved|"
                     r"took part|participated|comprised|consisted|with|of|among|studied|"
                     r"analy[sz]ed|surveyed|assigned|allocated)\b", re.I)
