@@ -189,8 +189,9 @@ def _at_commas(text: str) -> list[str]:
     current = segments[0]
     for index, segment in enumerate(segments[1:], start=1):
         rest = ", ".join(segments[index:])
-        if stands_alone(_tidy(current)) and stands_alone(_tidy(segment)) and \
-                not _SUBORDINATE.match(segment) and stands_alone(_tidy(rest)):
+        if not _SUBORDINATE.match(segment) and not _VERB.match(segment) and \
+                stands_alone(_tidy(segment)) and stands_alone(_tidy(current)) and \
+                stands_alone(_tidy(rest)):
             out.append(current)
             current = segment
         else:

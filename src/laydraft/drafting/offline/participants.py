@@ -82,7 +82,7 @@ def _studies_in(text: str) -> re.Match[str] | None:
 
 def who(lines: list[Line], design: StudyDesign) -> Who | None:
     """The whole sample of the study (or of the review), if the abstract states it."""
-    candidates = [line for line in lines if line.part in ("methods", "results")][:8]
+    candidates = [line for line in lines if line.part != "conclusions"][:10]
     review_like = any(_studies_in(x.text) and _people_in(x.text) for x in candidates[:3])
     if design.kind is DesignKind.systematic_review or review_like:
         for line in candidates:
