@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from laydraft.config import Settings
-from laydraft.drafting.offline import OfflineDrafter
-from laydraft.drafting.offline import clauses, participants, wording
+from laydraft.drafting.offline import OfflineDrafter, clauses, participants, wording
 from laydraft.drafting.offline.source import read_abstract
 from laydraft.models import Abstract
 from laydraft.text.design import detect_design

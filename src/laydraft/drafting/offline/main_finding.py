@@ -64,7 +64,7 @@ def score(line: Line) -> float:
         value += 1.5
     if line.part == "results":
         value += 1.0
-    value -= line.index * 0.02  # the primary outcome is reported first
+    value -= line.position * 0.02  # the primary outcome is reported first
     return value
 
 
@@ -88,7 +88,7 @@ def _unexplained_abbreviation(text: str, known: set[str]) -> bool:
     return any(m.group(0) not in known for m in _ABBREVIATION.finditer(text))
 
 
-def headline(lines: list[Line], prepare: "Prepare", max_words: int,
+def headline(lines: list[Line], prepare: Prepare, max_words: int,
              known: set[str]) -> str | None:
     """The conclusion (else result) that states the main finding, as one plain sentence.
 
@@ -99,7 +99,7 @@ def headline(lines: list[Line], prepare: "Prepare", max_words: int,
     pools = [[x for x in lines if x.part == "conclusions"], [x for x in lines if x.part == "results"]]
     fallback: str | None = None
     for pool in pools:
-        ranked = sorted(pool, key=lambda x: (-score(x), x.index))
+        ranked = sorted(pool, key=lambda x: (-score(x), x.position))
         for line in ranked:
             if score(line) <= 0:
                 continue

@@ -13,7 +13,7 @@ import re
 from ...models import count_words
 from ...text.design import DesignKind, StudyDesign
 from . import clauses
-from .main_finding import Prepare, is_finding, score
+from .main_finding import Prepare, score
 from .source import Line
 
 _STATED_LIMIT = re.compile(
@@ -70,7 +70,7 @@ def what_was_found(lines: list[Line], primary: Line | None, who: str, prepare: P
     if primary is not None:  # the main result opens the section, with its figure
         first = [prepare(p) for p in clauses.with_figure(primary.text, clauses.MAX_WORDS + 16)]
     chosen: list[tuple[int, str]] = []
-    others = [(line.index, prepare(piece)) for line in lines
+    others = [(line.position, prepare(piece)) for line in lines
               if line.part == "results" and line is not primary and score(line) > 0
               for piece in clauses.pieces(line.text, True)
               if not _PROJECTION.search(piece)]

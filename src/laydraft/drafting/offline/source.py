@@ -51,7 +51,7 @@ class Line(NamedTuple):
 
     text: str
     part: Part
-    index: int
+    position: int
 
 
 def _part_of_label(label: str) -> Part | None:
