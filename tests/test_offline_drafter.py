@@ -110,3 +110,9 @@ def test_relapse_is_a_flare_up_only_in_multiple_sclerosis() -> None:
     assert wording.swap("relapse rate", wording.condition_swaps("multiple sclerosis")) == \
         "rate of flare-ups"
     assert wording.condition_swaps("breast cancer relapse") == {}
+
+
+def test_a_hyphenated_number_of_studies_is_read_whole() -> None:
+    found = _draft("Twenty-three trials involving 724 people were included. Drug A reduced "
+                   "pain (RR 0.50, 95% CI 0.30 to 0.80) compared with a dummy pill.")[1]
+    assert found.startswith("The review included twenty-three trials with 724 people")

@@ -19,7 +19,7 @@ _BRACKET = re.compile(r"\s*[\(\[][^()\[\]]*[\)\]]")
 ESTIMATE = re.compile(
     r"\b(RR|OR|HR|MD|SMD|WMD|RD|aOR|aHR|(?i:risk ratio|odds ratio|hazard ratio|rate ratio|"
     r"relative risk|risk difference|(?:weighted |standardi[sz]ed )?mean difference|"
-    r"(?:improvement )?rate difference))\b(?:\s*\([A-Za-z]+\))?\s*(?:of\s+)?[=:,]?\s*"
+    r"(?:improvement )?rate difference))\b\]?(?:\s*[\(\[][A-Za-z]+[\)\]])?\s*(?:of\s+)?[=:,]?\s*"
     r"([-−]?\d+(?:\.\d+)?%?)",
 )
 ESTIMATE_NAMES = {"rr": "risk ratio", "or": "odds ratio", "hr": "hazard ratio",

@@ -39,6 +39,7 @@ _EFFECT = re.compile(
 )
 _ADMIN = re.compile(r"\b(?:registration|registered|clinicaltrials|NCT\d|ISRCTN|PROSPERO|funded|"
                     r"funding|we searched|inclusion criteria)\b", re.I)
+_INTERVAL = re.compile(r"\b95\s*%\s*(?:CI|confidence interval)", re.I)
 _FIGURE = re.compile(r"\d")
 _STATS = re.compile(r"\b(?:RR|OR|HR|MD|SMD|CI|risk ratio|odds ratio|hazard ratio|"
                     r"mean difference|p\s*[=<])", re.I)
@@ -74,7 +75,7 @@ def primary_result(lines: list[Line]) -> Line | None:
                and not _ADMIN.search(line.text) and _EFFECT.search(line.text)]
     for line in lines:
         if line.part != "background" and not _ADMIN.search(line.text) and \
-                clauses.ESTIMATE.search(line.text):
+                (clauses.ESTIMATE.search(line.text) or _INTERVAL.search(line.text)):
             return line
     for line in results:
         if line.part == "results" and re.search(r"\d+(?:\.\d+)?\s*%", line.text):

@@ -26,10 +26,11 @@ _COUNT = re.compile(
     r"\s+(?:(?!of\b|in\b|and\b|or\b|to\b|with\b|from\b|per\b)[a-z][\w-]*\s+){0,2}?" + _PEOPLE + r"\b"
     r"|\b[nN]\s*=\s*" + _NUMBER + r"(?!\s*%)(?![\d.])",
 )
+_UNITS = r"one|two|three|four|five|six|seven|eight|nine"
 _STUDIES = re.compile(
-    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty)\s+"
-    r"(?:(?!of\b|these\b|those\b)[\w-]+\s+){0,2}?(studies|trials|RCTs)\b",
+    r"(?<![\w-])(\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:" + _UNITS +
+    r"))?|" + _UNITS + r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    r"eighteen|nineteen)\s+(?:(?!of\b|these\b|those\b)[\w-]+\s+){0,2}?(studies|trials|RCTs)\b",
     re.I,
 )
 _PART_OF = re.compile(r"\b(?:out of|(?<!total )of|of the|from)\s*$", re.I)
