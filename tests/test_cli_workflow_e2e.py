@@ -78,7 +78,7 @@ def test_the_person_who_created_a_draft_cannot_approve_it(env: dict[str, str]) -
     ok(env, "review", "claim", "1", "--as", "bob")
     approved = ok(env, "review", "approve", "1", "--as", "bob", "-m", "clear")
     assert "Draft 1 approved by bob" in approved
-    assert "approved with 2 warnings: [readability]" in approved
+    assert "approved with 1 warning: [readability]" in approved
 
 
 def test_the_person_who_saved_the_current_version_cannot_approve_it(

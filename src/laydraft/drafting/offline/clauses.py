@@ -1,0 +1,200 @@
+"""Sentences cut to ones that stand alone: no statistics in brackets, no dangling clauses.
+
+An abstract sentence is cleaned (section labels, statistics and asides in brackets go; the
+effect estimate of a main result may stay as "(risk ratio 0.73)"), then cut at semicolons and
+at contrasts only where each side has its own subject and verb. A piece that cannot stand alone
+("Although no reference was made ...", "But probably reduces ...", "Two months, and six
+months,") is dropped rather than shown. Lists are never cut: a list is a sentence's commas,
+and commas are never a cut point.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...models import count_words
+
+_LABEL = re.compile(r"^(?:[A-Z][A-Za-z' ]{2,40}|[A-Z &']{3,40})[:]\s+")
+_BRACKET = re.compile(r"\s*[\(\[][^()\[\]]*[\)\]]")
+ESTIMATE = re.compile(
+    r"\b(RR|OR|HR|MD|SMD|WMD|RD|aOR|aHR|(?i:risk ratio|odds ratio|hazard ratio|rate ratio|"
+    r"relative risk|risk difference|(?:weighted |standardi[sz]ed )?mean difference|"
+    r"(?:improvement )?rate difference))\b\]?(?:\s*[\(\[][A-Za-z]+[\)\]])?\s*(?:of\s+)?[=:,]?\s*"
+    r"([-−]?\d+(?:\.\d+)?%?)",
+)
+ESTIMATE_NAMES = {"rr": "risk ratio", "or": "odds ratio", "hr": "hazard ratio",
+                   "md": "mean difference", "smd": "standardised mean difference",
+                   "wmd": "mean difference", "rd": "risk difference", "aor": "odds ratio",
+                   "ahr": "hazard ratio"}
+_PERCENT_ONLY = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)$")
+_OPENER = re.compile(
+    r"^(?:(?:in conclusion|in summary|overall|thus|therefore|hence|however|moreover|"
+    r"furthermore|additionally|in addition|similarly|importantly|notably|finally|"
+    r"taken together|consequently|nevertheless|nonetheless|in this (?:study|review|trial|"
+    r"cohort|analysis)|in (?:this|our) [\w -]{3,30}?),\s*|(?:and|but|so|yet|also)\s+,?\s*)",
+    re.I,
+)
+_SUBORDINATE = re.compile(
+    r"^(?:although|though|whereas|while|because|since|as|which|who|whose|whom|where|that|if|"
+    r"unless|when|in (?:whom|which)|do|does|did|don't|mostly|"
+    r"whether|and|or|but|nor|with|without|including|such as|for|to|by|compared|respectively|"
+    r"especially|particularly|possibly|probably|only|mainly|versus|vs)\b",
+    re.I,
+)
+_LEADING_CLAUSE = re.compile(r"^(?:although|though|while|whereas|despite|because)\b[^,]{3,}?,\s+",
+                             re.I)
+_CUT = re.compile(r";\s+|,\s*(?:however|but),\s*|,\s+(?:but|whereas|while|although|though)\s+|"
+                  r"\.\s+(?=[A-Z])")
+_VERB = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|do|does|did|may|might|can|could|will|would|"
+    r"should|must|seems?|appears?|remains?|[a-z]{3,}ed|found|showed|shown|made|led|gave|"
+    r"brought|thought|began|became|came|chose|drew|grew|knew|meant|sought|taught|told|"
+    r"wrote|went|won|ran|put|set|cut|paid|spent|left|got|did|done|given|taken|known|seen|"
+    r"took|saw|met|lost|fell|kept|felt|held|reduces?|increases?|improves?|lowers?|raises?|"
+    r"helps?|works?|needs?|suggests?|shows?|makes?|causes?|affects?|leads?|gets?|takes?|"
+    r"lasts?|differs?|depends?|tends?|provides?|supports?|exists?|occurs?|happens?)\b",
+    re.I,
+)
+_BAD_FIRST = re.compile(r"^(?:probably|may|might|was|were|is|are|had|has|did|not|also|"
+                        r"[a-z]+ed)\b", re.I)
+_BARE_STATS = re.compile(r",?\s*\b[Pp]\s*[=<>≤≥]\s*0?\.\d+|,?\s*95\s*%\s*CI[^,;.]*?\d+(?:\.\d+)?"
+                         r"\s*(?:to|-|–)\s*-?\d+(?:\.\d+)?")
+MAX_WORDS = 22
+
+
+def has_verb(text: str) -> bool:
+    return bool(_VERB.search(text))
+
+
+def stands_alone(piece: str) -> bool:
+    """A piece a reader can read as a sentence: a subject, a verb, no dangling start or end."""
+    words = count_words(piece)
+    if words < 4 or not has_verb(piece):
+        return False
+    if _SUBORDINATE.match(piece) or _BAD_FIRST.match(piece):
+        return False
+    if piece[0].islower() or re.search(r"[,;:]\s*\.?$", piece.rstrip(".")):
+        return False
+    return piece.count("(") == piece.count(")")
+
+
+def _estimate(bracket: str) -> str:
+    match = ESTIMATE.search(bracket)
+    if not match:
+        return ""
+    name = ESTIMATE_NAMES.get(match.group(1).lower(), match.group(1).lower())
+    return f" \x01{name} {match.group(2)}\x02"
+
+
+def _top_level_bracket(text: str, position: int) -> tuple[int, int] | None:
+    """The outermost bracket around ``position``, as (start, end)."""
+    depth, start = 0, -1
+    for index, char in enumerate(text):
+        if char in "([":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char in ")]" and depth:
+            depth -= 1
+            if depth == 0 and start <= position < index:
+                return start, index + 1
+    return None
+
+
+def _with_estimate(text: str) -> str:
+    """The first effect estimate's bracket replaced by a marked "(risk ratio 0.73)"."""
+    match = ESTIMATE.search(text)
+    if not match:
+        return text
+    span = _top_level_bracket(text, match.start())
+    if span is None:
+        return text
+    estimate = _estimate(text[span[0]:span[1]])
+    return text[:span[0]] + estimate + text[span[1]:]
+
+
+def clean(sentence: str, keep_estimate: bool = False) -> str:
+    """The sentence without its label, bracketed asides and statistics; with ``keep_estimate``
+    the first effect estimate stays in plain words and bare percentages stay."""
+    text = _LABEL.sub("", sentence.strip())
+    if keep_estimate:
+        text = _with_estimate(text)
+
+    def bracket(match: re.Match[str]) -> str:
+        inner = match.group(0)
+        if keep_estimate and _PERCENT_ONLY.match(inner):
+            return inner
+        return ""
+
+    for _ in range(3):  # nested brackets: inner ones first
+        text = _BRACKET.sub(bracket, text)
+    text = _BARE_STATS.sub("", text)
+    text = text.replace("\x01", "(").replace("\x02", ")")
+    text = re.sub(r"[()\[\]]", "", text) if text.count("(") != text.count(")") else text
+    text = re.sub(r"\s+([,.;:])", r"\1", text)
+    text = re.sub(r",\s*,", ",", text)
+    text = re.sub(r"\s{2,}", " ", text).strip()
+    return text
+
+
+def with_figure(sentence: str, longest: int) -> list[str]:
+    """The pieces of a main-result sentence, the one with its effect estimate first; when no
+    piece keeps the estimate, the sentence up to the estimate, if that stands alone."""
+    text = clean(sentence, keep_estimate=True)
+    estimate = re.search(r"\((?:[a-z ]+) -?\d[\d.]*%?\)", text)
+    found = pieces(sentence, True, longest)
+    if estimate is None:
+        return found[:2]
+    holding = [p for p in found if estimate.group(0) in p]
+    if holding:
+        return holding[:1] + [p for p in found if p not in holding][:1]
+    head = _tidy(text[:estimate.end()])
+    if stands_alone(head) and count_words(head) <= longest + 12:
+        return [head, *found[:1]]
+    return found[:2]
+
+
+def _tidy(piece: str) -> str:
+    piece = piece.strip(" ,;:")
+    for _ in range(2):
+        piece = _OPENER.sub("", piece)
+        piece = _LEADING_CLAUSE.sub("", piece)
+    piece = piece.strip(" ,;:")
+    if not piece:
+        return ""
+    piece = piece[0].upper() + piece[1:]
+    return piece if piece.endswith((".", "!", "?")) else piece + "."
+
+
+def pieces(sentence: str, keep_estimate: bool = False, longest: int = MAX_WORDS) -> list[str]:
+    """The cleaned sentence as sentences that stand alone, longest first cut at semicolons and
+    contrasts; pieces that cannot stand alone are dropped."""
+    text = clean(sentence, keep_estimate)
+    whole = _tidy(text)
+    if whole and count_words(whole) <= longest and stands_alone(whole) and ";" not in whole:
+        return [whole]
+    out = []
+    for part in _CUT.split(text):
+        for piece in _at_commas(part):
+            piece = _tidy(piece)
+            if piece and stands_alone(piece) and count_words(piece) <= longest + 6:
+                out.append(piece)
+    return out
+
+
+def _at_commas(text: str) -> list[str]:
+    """Cut at a comma only where both sides stand alone, so lists and asides stay whole."""
+    segments = text.split(", ")
+    out: list[str] = []
+    current = segments[0]
+    for index, segment in enumerate(segments[1:], start=1):
+        rest = ", ".join(segments[index:])
+        if not _SUBORDINATE.match(segment) and not _VERB.match(segment) and \
+                stands_alone(_tidy(segment)) and stands_alone(_tidy(current)) and \
+                stands_alone(_tidy(rest)):
+            out.append(current)
+            current = segment
+        else:
+            current += ", " + segment
+    out.append(current)
+    return out

@@ -1,0 +1,118 @@
+"""The offline drafter's behaviour: the main finding leads, counts are counts, no fragments."""
+
+from __future__ import annotations
+
+import re
+
+from laydraft.config import Settings
+from laydraft.drafting.offline import OfflineDrafter, clauses, participants, wording
+from laydraft.drafting.offline.source import read_abstract
+from laydraft.models import Abstract
+from laydraft.text.design import detect_design
+
+REVIEW = (
+    "A total of 38 studies involving 7843 children were included. Following educational "
+    "intervention, there was a significantly reduced risk of emergency department visits "
+    "(RR 0.73, 95% CI 0.65 to 0.81, N = 3008) compared with control. But, the magnitude of this "
+    "effect was not reported. The relevant mechanisms remain unclear. Asthma education for "
+    "children can result in lower risk of future emergency department visits. Further studies "
+    "should be conducted to find the best type of education (low-certainty evidence)."
+)
+TRIAL = (
+    "BACKGROUND: Insomnia is common after stroke.\n"
+    "METHODS: In 1997, we randomly assigned 120 adults to sleep coaching or usual care.\n"
+    "RESULTS: Sleep coaching improved sleep quality scores (mean difference 2.1, 95% CI 1.0 to "
+    "3.2). Scores correlated with mood (r = 0.72). Of the 120 adults, 45 patients had a "
+    "second stroke, whereas PML-IRIS may signal risk.\n"
+    "CONCLUSIONS: Sleep coaching improved sleep after stroke. Trial registration: "
+    "ClinicalTrials.gov NCT02149199."
+)
+
+
+def _draft(text: str) -> tuple[str, str, str, str]:
+    summary = OfflineDrafter(Settings()).summarise(Abstract(text=text))
+    return summary.headline, summary.what_was_found, summary.why_it_matters, summary.limitations
+
+
+def test_headline_is_never_a_hedge_a_registration_or_a_call_for_research() -> None:
+    for text in (REVIEW, TRIAL):
+        headline = _draft(text)[0]
+        assert not re.search(r"further studies|remain unclear|not reported|NCT\d|registration",
+                             headline, re.I), headline
+        assert not re.match(r"(?:but|and|whereas|while|although|so)\b", headline, re.I)
+
+
+def test_headline_states_the_main_finding() -> None:
+    assert "education" in _draft(REVIEW)[0].lower()
+    assert "sleep coaching improved sleep" in _draft(TRIAL)[0].lower()
+
+
+def test_main_result_opens_what_was_found_with_its_figure() -> None:
+    sentences = re.split(r"(?<=[.!?])\s+", _draft(REVIEW)[1])
+    assert "0.73" in sentences[1]  # right after who took part
+
+
+def test_review_counts_studies_and_people() -> None:
+    found = _draft(REVIEW)[1]
+    assert found.startswith("The review included 38 studies with 7843 children")
+
+
+def test_no_count_from_a_year_a_correlation_or_a_subgroup() -> None:
+    found = _draft(TRIAL)[1]
+    assert "1997 people" not in found and "72 people" not in found
+    assert "45 patients" not in found.split(".")[0]
+    assert found.startswith("The study included 120 adults.")
+    lines = read_abstract(Abstract(text="In 2010, people with asthma were asked. We studied "
+                                        "them (r = 0.72 people)."))
+    assert participants.who(lines, detect_design(Abstract(text="survey"))) is None
+
+
+def test_no_fragments() -> None:
+    for part in _draft(TRIAL) + _draft(REVIEW):
+        for sentence in re.split(r"(?<=[.!?])\s+", part):
+            assert not re.match(r"(?:but|whereas|although|while|and)\b", sentence, re.I), sentence
+            assert clauses.has_verb(sentence), sentence
+    assert clauses.pieces("Whereas PML-IRIS may signal risk.") == []
+    assert clauses.pieces("Two months, and six months, (RR 0.44).") == []
+
+
+def test_lists_stay_whole() -> None:
+    text = "The drugs tested were aspirin, ibuprofen, naproxen and paracetamol in adults."
+    assert clauses.pieces(text) == [text]
+
+
+def test_articles_follow_the_sound_of_the_next_word() -> None:
+    assert wording.fix_articles("an side effect and a hour") == "a side effect and an hour"
+    assert wording.plain("They had an adverse event.") == "They had a side effect."
+
+
+def test_significance_is_not_turned_into_certainty() -> None:
+    plain = wording.plain("Pain was significantly lower; the difference was statistically "
+                          "significant.")
+    assert "clearly" not in plain and "significant" in plain
+
+
+def test_first_person_becomes_the_authors() -> None:
+    assert wording.plain("We included 12 trials.") == "The authors included 12 trials."
+
+
+def test_evidence_grading_is_kept_in_plain_words() -> None:
+    assert "The evidence is uncertain." in _draft(REVIEW)[3]
+
+
+def test_why_it_matters_names_no_condition_the_study_is_not_about() -> None:
+    why = _draft(REVIEW)[2]
+    assert "multiple sclerosis" not in why
+    assert "single study" not in _draft(REVIEW)[3]
+
+
+def test_relapse_is_a_flare_up_only_in_multiple_sclerosis() -> None:
+    assert wording.swap("relapse rate", wording.condition_swaps("multiple sclerosis")) == \
+        "rate of flare-ups"
+    assert wording.condition_swaps("breast cancer relapse") == {}
+
+
+def test_a_hyphenated_number_of_studies_is_read_whole() -> None:
+    found = _draft("Twenty-three trials involving 724 people were included. Drug A reduced "
+                   "pain (RR 0.50, 95% CI 0.30 to 0.80) compared with a dummy pill.")[1]
+    assert found.startswith("The review included twenty-three trials with 724 people")
