@@ -14,17 +14,42 @@ import pytest
 
 from laydraft import effort, review, stats
 from laydraft.config import Settings, load_settings
-from laydraft.core import DraftingCore
+from laydraft.core import DraftingCore, check_summary
 from laydraft.db import Store
 from laydraft.ingest import read_abstract
 from laydraft.models import Abstract, Draft, LaySummary, utcnow
 from laydraft.resources import default_prompts_dir, example_abstract_path
 
-# The offline drafter's headline of the example abstract (14 words) and a reviewer's rewrite
-# (10 words): 8 kept, 6 deleted, 2 inserted.
+# A drafted headline of the example abstract (14 words) and a reviewer's rewrite (10 words):
+# 8 kept, 6 deleted, 2 inserted.
 DRAFTED_HEADLINE = ("Poor self-rated sleep was linked to a higher relapse (flare-up) rate over "
                     "two years.")
 EDITED_HEADLINE = "Poor sleep was linked to more flare-ups over two years."
+# The whole drafted text, fixed here so the figures below do not follow the offline drafter's
+# wording: at target grade 8 its headline and why_it_matters read too hard, nothing else fires.
+DRAFTED = LaySummary(
+    headline=DRAFTED_HEADLINE,
+    what_was_found=(
+        "The team studied 212 people. Of the 212 patients, 131 reported poor sleep. The yearly "
+        "relapse (a time when symptoms come back or get worse) rate was 0.41 in patients with "
+        "poor sleep and 0.27 in patients with good sleep. The link was similar in patients "
+        "taking stronger MS (multiple sclerosis) medicines. Daytime fatigue (extreme tiredness) "
+        "scores were higher in the poor-sleep group."),
+    why_it_matters=(
+        "This may interest people living with multiple sclerosis and their caregivers. It adds "
+        "to what we know about this topic. In this retrospective (looking back at past records) "
+        "group, poor self-rated sleep was linked to a higher relapse (flare-up) rate over two "
+        "years. Prospective (following people forward in time) studies are needed to determine "
+        "whether improving sleep could reduce relapse activity. This is just a single study. It "
+        "is not a reason to change your treatment. Talk with your care team about any "
+        "questions."),
+    limitations=(
+        "The team looked back at past records. They did not set up a new test, so some facts "
+        "may be missing. This kind of study can show that things go together. It cannot show "
+        "cause and effect. Everyone came from a single clinic. Results may differ in other "
+        "places. This summary is based on the abstract alone. The full paper may add details "
+        "that matter."),
+)
 
 
 def test_word_edits_count_kept_inserted_and_deleted_words() -> None:
@@ -55,9 +80,14 @@ def _abstract(settings: Settings, doi: str) -> Abstract:
     return abstract.model_copy(update={"title": f"Sleep and relapses {doi}", "doi": doi})
 
 
-def _queue(store: Store, settings: Settings, doi: str) -> int:
-    draft: Draft = store.add(DraftingCore(settings).sync.draft(_abstract(settings, doi)),
-                             author="offline", created_by="dana")
+def _queue(store: Store, settings: Settings, doi: str, summary: LaySummary | None = None) -> int:
+    """Draft offline and queue the draft; with ``summary``, queue that text as the drafted one."""
+    abstract = _abstract(settings, doi)
+    drafted = DraftingCore(settings).sync.draft(abstract)
+    if summary is not None:
+        drafted = drafted.model_copy(update={
+            "summary": summary, "findings": check_summary(settings, abstract, summary)})
+    draft: Draft = store.add(drafted, author="offline", created_by="dana")
     assert draft.id is not None
     return draft.id
 
@@ -67,7 +97,7 @@ def _edited(summary: LaySummary) -> LaySummary:
 
 
 def test_effort_of_an_edited_and_approved_draft(store: Store, settings: Settings) -> None:
-    draft_id = _queue(store, settings, "10.1/effort")
+    draft_id = _queue(store, settings, "10.1/effort", DRAFTED)
     drafted = store.get(draft_id)
     assert drafted.summary.headline == DRAFTED_HEADLINE
     start = drafted.created_at
@@ -147,7 +177,7 @@ def test_variants_are_assigned_by_record_key_and_compared(
     assert len(in_a) >= 6 and len(in_b) >= 6, variants
     fingerprints = {}
     for n, doi in enumerate(dois):
-        draft_id = _queue(store, settings, doi)
+        draft_id = _queue(store, settings, doi, DRAFTED)
         draft = store.get(draft_id)
         assert draft.provenance.variant == variants[doi]
         fingerprints[variants[doi]] = draft.provenance.prompt_fingerprint
