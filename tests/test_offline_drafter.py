@@ -148,3 +148,9 @@ def test_a_split_never_leaves_a_piece_without_a_verb() -> None:
             "honey and warm milk, lemon and ginger, or plain water in the evening.")
     for piece in clauses.pieces(text):
         assert clauses.has_verb(piece), piece
+
+
+def test_primary_outcome_becomes_main_result_without_a_doubled_verb() -> None:
+    text = wording.plain("Four trials measured their primary outcome but none reported harms.")
+    assert text == "Four trials measured their main result but none reported harms."
+    assert "measured measured" not in text and "result measured" not in text

@@ -27,8 +27,8 @@ PAIRS = 150
 # figure of Evaluation.figures() -> (lowest, highest) accepted on the first PAIRS pairs;
 # the figure measured when set is in the comment (issue 15's target after the arrow)
 BOUNDS: dict[str, tuple[float, float]] = {
-    "grade": (0.0, 11.8),  # 11.60 (no target)
-    "grade_plain": (0.0, 12.9),  # 12.75 -> <= 9
+    "grade": (0.0, 11.7),  # 11.55 (no target)
+    "grade_plain": (0.0, 12.8),  # 12.65 -> <= 9
     "template_share": (0.0, 0.17),  # 16.6% -> <= 20%
     "rouge1": (0.40, 1.0),  # 0.41 -> >= 0.35
     "conjunction_headlines": (0.0, 0.0),  # 0.0% -> 0%

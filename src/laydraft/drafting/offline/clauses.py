@@ -60,7 +60,7 @@ _BAD_FIRST = re.compile(r"^(?:probably|may|might|was|were|is|are|had|has|did|not
 _BARE_STATS = re.compile(r",?\s*\b[Pp]\s*[=<>≤≥]\s*0?\.\d+|,?\s*95\s*%\s*CI[^,;.]*?\d+(?:\.\d+)?"
                          r"\s*(?:to|-|–)\s*-?\d+(?:\.\d+)?")
 MAX_WORDS = 22
-SHORT = 15  # a piece longer than this is cut further where both sides stand alone
+SHORT = 12  # a piece longer than this is cut further where both sides stand alone
 _AND_CUT = re.compile(r",?\s+(?:and|but)\s+(?=(?:the|this|these|those|there|it|they|both|each|"
                       r"no|all|most|some|many|few|one|two|three|four|five|six|[A-Z])\b)")
 _TAIL = re.compile(r",\s+(?:which|with|including|compared|particularly|especially|although|"
