@@ -154,3 +154,10 @@ def test_primary_outcome_becomes_main_result_without_a_doubled_verb() -> None:
     text = wording.plain("Four trials measured their primary outcome but none reported harms.")
     assert text == "Four trials measured their main result but none reported harms."
     assert "measured measured" not in text and "result measured" not in text
+
+
+def test_a_leading_phrase_with_no_main_clause_is_not_a_sentence() -> None:
+    assert not clauses.stands_alone("Following swimming lessons given to toddlers, their "
+                                    "siblings or both.")
+    assert clauses.stands_alone("After swimming lessons given to toddlers, fewer of them "
+                                "were afraid of water.")

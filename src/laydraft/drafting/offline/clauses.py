@@ -88,6 +88,8 @@ def stands_alone(piece: str) -> bool:
         return False
     if _SUBORDINATE.match(piece) or _BAD_FIRST.match(piece):
         return False
+    if _PREPOSITION.match(piece) and "," in piece and not has_verb(piece.split(",", 1)[1]):
+        return False  # "Following X delivered to Y, their parents or both."
     if piece[0].islower() or re.search(r"[,;:]\s*\.?$", piece.rstrip(".")):
         return False
     return piece.count("(") == piece.count(")")
