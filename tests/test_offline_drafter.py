@@ -116,3 +116,48 @@ def test_a_hyphenated_number_of_studies_is_read_whole() -> None:
     found = _draft("Twenty-three trials involving 724 people were included. Drug A reduced "
                    "pain (RR 0.50, 95% CI 0.30 to 0.80) compared with a dummy pill.")[1]
     assert found.startswith("The review included twenty-three trials with 724 people")
+
+
+def test_a_long_sentence_is_cut_at_and_where_both_sides_stand_alone() -> None:
+    text = ("The walking group lost more weight over the six months of the trial, and the "
+            "stretching group reported less back pain at the end.")
+    got = clauses.pieces(text)
+    assert got == ["The walking group lost more weight over the six months of the trial.",
+                   "The stretching group reported less back pain at the end."]
+
+
+def test_trailing_detail_after_a_comma_is_dropped_when_the_head_stands_alone() -> None:
+    text = ("Daily fish oil capsules lowered the number of painful joints in older adults, "
+            "which was measured by a nurse who did not know the groups.")
+    assert clauses.pieces(text) == ["Daily fish oil capsules lowered the number of painful "
+                                    "joints in older adults."]
+
+
+def test_a_long_leading_phrase_goes_but_the_main_estimate_stays() -> None:
+    text = ("In the three trials that enrolled only farm workers from rural areas, the cream "
+            "reduced skin rashes (RR 0.61, 95% CI 0.40 to 0.90) and fewer workers missed days "
+            "of work in the first month.")
+    got = clauses.pieces(text, keep_estimate=True)
+    assert got[0] == "The cream reduced skin rashes (risk ratio 0.61)."
+    for piece in got:
+        assert clauses.stands_alone(piece), piece
+
+
+def test_a_split_never_leaves_a_piece_without_a_verb() -> None:
+    text = ("Among children with long lasting coughs treated at home by their parents, "
+            "honey and warm milk, lemon and ginger, or plain water in the evening.")
+    for piece in clauses.pieces(text):
+        assert clauses.has_verb(piece), piece
+
+
+def test_primary_outcome_becomes_main_result_without_a_doubled_verb() -> None:
+    text = wording.plain("Four trials measured their primary outcome but none reported harms.")
+    assert text == "Four trials measured their main result but none reported harms."
+    assert "measured measured" not in text and "result measured" not in text
+
+
+def test_a_leading_phrase_with_no_main_clause_is_not_a_sentence() -> None:
+    assert not clauses.stands_alone("Following swimming lessons given to toddlers, their "
+                                    "siblings or both.")
+    assert clauses.stands_alone("After swimming lessons given to toddlers, fewer of them "
+                                "were afraid of water.")

@@ -60,6 +60,21 @@ _BAD_FIRST = re.compile(r"^(?:probably|may|might|was|were|is|are|had|has|did|not
 _BARE_STATS = re.compile(r",?\s*\b[Pp]\s*[=<>≤≥]\s*0?\.\d+|,?\s*95\s*%\s*CI[^,;.]*?\d+(?:\.\d+)?"
                          r"\s*(?:to|-|–)\s*-?\d+(?:\.\d+)?")
 MAX_WORDS = 22
+SHORT = 12  # a piece longer than this is cut further where both sides stand alone
+_AND_CUT = re.compile(r",?\s+(?:and|but)\s+(?=(?:the|this|these|those|there|it|they|both|each|"
+                      r"no|all|most|some|many|few|one|two|three|four|five|six|[A-Z])\b)")
+_TAIL = re.compile(r",\s+(?:which|with|including|compared|particularly|especially|although|"
+                   r"though|as|because|suggesting|indicating|meaning|whereas|while|despite|"
+                   r"irrespective|regardless|except|apart|mainly|mostly|possibly|probably|"
+                   r"such as|for example|e\.g\.|i\.e\.|but|and|or|in|at|on|among|after|"
+                   r"before|during|from|over|up|to|when|where|than)\b")
+_LEAD = re.compile(r"^(?:in|among|for|after|at|during|of|across|within|compared (?:with|to)|"
+                   r"from|over|by|on|with|when|following)\b[^,]{3,80}?,\s+", re.I)
+_AFTER_ESTIMATE = re.compile(r"(\((?:[a-z ]+) -?\d[\d.]*%?\))\s*(?:,|and|or|but|with|in|at|"
+                             r"as|among|for|compared|than|when|while|which)\b.*$")
+_PREPOSITION = re.compile(r"^(?:in|among|for|after|at|during|of|across|within|from|over|by|on|"
+                          r"with|following|compared)\b", re.I)  # a phrase, not a clause
+_HAS_ESTIMATE = re.compile(r"\((?:[a-z ]+) -?\d[\d.]*%?\)")
 
 
 def has_verb(text: str) -> bool:
@@ -73,6 +88,8 @@ def stands_alone(piece: str) -> bool:
         return False
     if _SUBORDINATE.match(piece) or _BAD_FIRST.match(piece):
         return False
+    if _PREPOSITION.match(piece) and "," in piece and not has_verb(piece.split(",", 1)[1]):
+        return False  # "Following X delivered to Y, their parents or both."
     if piece[0].islower() or re.search(r"[,;:]\s*\.?$", piece.rstrip(".")):
         return False
     return piece.count("(") == piece.count(")")
@@ -172,14 +189,42 @@ def pieces(sentence: str, keep_estimate: bool = False, longest: int = MAX_WORDS)
     text = clean(sentence, keep_estimate)
     whole = _tidy(text)
     if whole and count_words(whole) <= longest and stands_alone(whole) and ";" not in whole:
-        return [whole]
+        return [p for p in shorter(whole) if stands_alone(p)] or [whole]
     out = []
     for part in _CUT.split(text):
         for piece in _at_commas(part):
-            piece = _tidy(piece)
-            if piece and stands_alone(piece) and count_words(piece) <= longest + 6:
-                out.append(piece)
+            for short in shorter(_tidy(piece)):
+                if short and stands_alone(short) and count_words(short) <= longest + 6:
+                    out.append(short)
     return out
+
+
+def shorter(piece: str) -> list[str]:
+    """A long piece as shorter sentences: cut at "and"/"but" where both sides stand alone, then
+    trailing detail after a comma dropped where the head stands alone and keeps any estimate."""
+    if count_words(piece) <= SHORT:
+        return [piece]
+    cut = _AFTER_ESTIMATE.sub(r"\1", piece.rstrip(".")) + "."
+    if cut != piece and count_words(cut) >= 6 and stands_alone(cut):
+        return shorter(cut)
+    lead = _LEAD.match(piece)
+    if lead:
+        rest = _tidy(piece[lead.end():])
+        if count_words(rest) >= 6 and stands_alone(rest):
+            return shorter(rest)
+    for match in _AND_CUT.finditer(piece):
+        head = _tidy(piece[:match.start()])
+        tail = _tidy(piece[match.end():])
+        if stands_alone(head) and stands_alone(tail) and count_words(head) >= 5 and \
+                count_words(tail) >= 5:
+            return [*shorter(head), *shorter(tail)]
+    for match in _TAIL.finditer(piece):
+        head = _tidy(piece[:match.start()])
+        dropped = piece[match.start():]
+        if count_words(head) >= 6 and stands_alone(head) and \
+                not (_HAS_ESTIMATE.search(dropped) and not _HAS_ESTIMATE.search(head)):
+            return [head]
+    return [piece]
 
 
 def _at_commas(text: str) -> list[str]:
@@ -190,6 +235,7 @@ def _at_commas(text: str) -> list[str]:
     for index, segment in enumerate(segments[1:], start=1):
         rest = ", ".join(segments[index:])
         if not _SUBORDINATE.match(segment) and not _VERB.match(segment) and \
+                not _PREPOSITION.match(current) and \
                 stands_alone(_tidy(segment)) and stands_alone(_tidy(current)) and \
                 stands_alone(_tidy(rest)):
             out.append(current)
