@@ -353,13 +353,7 @@ def dismiss(store: Store, draft_id: int, finding: int | str, reason: str, review
         state = store.state(conn, draft_id, lock=True)
         _permit(store, conn, actor, Action.dismiss, state, now)
         current = _current_version(store, conn, state)
-        chosen = _chosen(current, finding)
-        if expected_code is not None and chosen.code != expected_code:
-            raise UsageError(f"the findings of draft {draft_id} changed: finding {finding} is "
-                             f"now {chosen.code or chosen.check}, not {expected_code}",
-                             code=ErrorCode.NO_SUCH_FINDING, draft_id=draft_id,
-                             version=current.version, finding=str(finding),
-                             count=len(current.findings))
+        chosen = _expected(current, finding, expected_code, draft_id)
         earlier = dismissed([chosen], current.summary, store.dismissals(draft_id, conn),
                             current.version)[0][1]
         if earlier is not None:
@@ -373,6 +367,19 @@ def dismiss(store: Store, draft_id: int, finding: int | str, reason: str, review
         store.record(conn, _event(state, state, actor.name, "dismiss",
                                   note=dismissal_note(made), at=now))
     return made
+
+
+def _expected(current: Version, finding: int | str, expected_code: str | None,
+              draft_id: int) -> Finding:
+    """The finding named by number or code, refused if the reviewer saw another one there."""
+    chosen = _chosen(current, finding)
+    if expected_code is not None and chosen.code != expected_code:
+        raise UsageError(f"the findings of draft {draft_id} changed: finding {finding} is "
+                         f"now {chosen.code or chosen.check}, not {expected_code}",
+                         code=ErrorCode.NO_SUCH_FINDING, draft_id=draft_id,
+                         version=current.version, finding=str(finding),
+                         count=len(current.findings))
+    return chosen
 
 
 def undismiss(store: Store, draft_id: int, finding: int | str, reviewer: Person,
@@ -393,13 +400,7 @@ def undismiss(store: Store, draft_id: int, finding: int | str, reviewer: Person,
         state = store.state(conn, draft_id, lock=True)
         _permit(store, conn, actor, Action.dismiss, state, now)
         current = _current_version(store, conn, state)
-        chosen = _chosen(current, finding)
-        if expected_code is not None and chosen.code != expected_code:
-            raise UsageError(f"the findings of draft {draft_id} changed: finding {finding} is "
-                             f"now {chosen.code or chosen.check}, not {expected_code}",
-                             code=ErrorCode.NO_SUCH_FINDING, draft_id=draft_id,
-                             version=current.version, finding=str(finding),
-                             count=len(current.findings))
+        chosen = _expected(current, finding, expected_code, draft_id)
         reviewed = [d for d in store.dismissals(draft_id, conn) if not d.approval]
         covering = [d for d in reviewed if d.live and dismissed(
             [chosen], current.summary, [d], current.version)[0][1] is not None]
