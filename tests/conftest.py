@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -68,6 +69,21 @@ def closed_connections() -> Iterator[None]:
         connection.close()  # so the leak is reported here, once, not by a later test's GC
     assert not leaked, ("database connections left open (close the Store/engine), opened at:\n"
                         + "\n".join(where for _connection, where in leaked.values()))
+
+
+@pytest.fixture(autouse=True)
+def absl_logs_to_the_real_stderr() -> Iterator[None]:
+    """Keep absl's log handler off pytest's capture files.
+
+    rouge-score (the offline evaluation's ROUGE) imports absl.logging. Its handler keeps the
+    ``sys.stderr`` of the moment of import, which is a capture file that pytest later closes.
+    A later write to it kills the whole run with "lost sys.stderr", at import-linter's run in
+    test_architecture. After each test, the handler is pointed at the process's own stderr.
+    """
+    yield
+    absl_logging = sys.modules.get("absl.logging")
+    if absl_logging is not None:
+        absl_logging.get_absl_handler().python_handler.stream = sys.__stderr__
 
 
 @pytest.fixture(autouse=True)
