@@ -39,12 +39,10 @@ from laydraft.drafting.journal import (
 from laydraft.drafting.provider import ModelProvider
 from laydraft.errors import DraftFailed, ErrorCode, StorageError
 from laydraft.models import Abstract
+from postgres_server import POSTGRES_URL, worker_database_url
 from replay import Cassette, replay_provider
 
 TESTS = Path(__file__).resolve().parent
-# Read at import: the hermetic fixture clears LAYDRAFT_* variables before each test runs.
-POSTGRES_URL = os.environ.get("LAYDRAFT_TEST_POSTGRES_URL", "")
-
 
 # -- the journal file --------------------------------------------------------------------------
 
@@ -368,13 +366,14 @@ def test_a_writable_queue_passes_the_probe_and_keeps_nothing_from_it(ro_queue: P
 @pytest.mark.enable_socket
 def test_a_read_only_postgresql_queue_fails_the_probe() -> None:
     pytest.importorskip("psycopg")
-    Store(POSTGRES_URL).close()  # migrated while writable
-    read_only = (POSTGRES_URL + ("&" if "?" in POSTGRES_URL else "?")
+    url = worker_database_url()
+    Store(url).close()  # migrated while writable
+    read_only = (url + ("&" if "?" in url else "?")
                  + "options=-c%20default_transaction_read_only%3Don")
     with Store(read_only) as store:
         assert store.count() >= 0  # reading works
         with pytest.raises(StorageError) as caught:
             store.check_writable()
     assert caught.value.code is ErrorCode.STORAGE_READONLY
-    with Store(POSTGRES_URL) as store:
+    with Store(url) as store:
         store.check_writable()

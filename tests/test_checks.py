@@ -147,6 +147,22 @@ def test_readability_warns_per_section_above_target() -> None:
     assert lenient(TRIAL, summary(why_it_matters=hard))[1:] == []
 
 
+def test_readability_gives_a_one_sentence_section_a_margin_before_warning() -> None:
+    # 16 plain words at grade 8.4: a formula's noise on one sentence, not a hard section.
+    plain = "This summary is based on the abstract alone; the full paper may add details that matter."
+    # 12 words at grade 13+: hard however short.
+    hard = "Immunomodulatory interventions demonstrated statistically significant relapse reductions."
+    assert 8 < readability(plain).grade < 11 < readability(hard).grade
+    assert readability(plain).words < 20 and readability(hard).words < 20
+    check = make_readability_check(8)
+    assert of(check(TRIAL, summary(why_it_matters=plain)), Severity.warning) == []
+    warned = of(check(TRIAL, summary(why_it_matters=hard)), Severity.warning)
+    assert [f.section for f in warned] == ["why_it_matters"]
+    longer = " ".join([plain] * 2)  # the same grade over 32 words is a section's average
+    assert [f.section for f in of(check(TRIAL, summary(why_it_matters=longer)),
+                                  Severity.warning)] == ["why_it_matters"]
+
+
 # --- jargon --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "term"), [

@@ -25,10 +25,14 @@ from laydraft.resources import default_prompts_dir, example_abstract_path
 DRAFTED_HEADLINE = ("Poor self-rated sleep was linked to a higher relapse (flare-up) rate over "
                     "two years.")
 EDITED_HEADLINE = "Poor sleep was linked to more flare-ups over two years."
+# The headline the drafter is made to write below: one sentence hard enough (grade 13) to warn
+# although short sections get a margin. The rewrite keeps 6 of its 15 words and adds 4.
+HARD_HEADLINE = ("Poor self-rated sleep was associated with a higher annualised relapse (flare-up) "
+                 "rate over two years.")
 # The whole drafted text, fixed here so the figures below do not follow the offline drafter's
 # wording: at target grade 8 its headline and why_it_matters read too hard, nothing else fires.
 DRAFTED = LaySummary(
-    headline=DRAFTED_HEADLINE,
+    headline=HARD_HEADLINE,
     what_was_found=(
         "The team studied 212 people. Of the 212 patients, 131 reported poor sleep. The yearly "
         "relapse (a time when symptoms come back or get worse) rate was 0.41 in patients with "
@@ -99,7 +103,7 @@ def _edited(summary: LaySummary) -> LaySummary:
 def test_effort_of_an_edited_and_approved_draft(store: Store, settings: Settings) -> None:
     draft_id = _queue(store, settings, "10.1/effort", DRAFTED)
     drafted = store.get(draft_id)
-    assert drafted.summary.headline == DRAFTED_HEADLINE
+    assert drafted.summary.headline == HARD_HEADLINE
     start = drafted.created_at
     review.claim(store, draft_id, "alice", now=start + timedelta(minutes=10))
     review.transition(store, draft_id, "request_changes", "alice", note="simpler headline",
@@ -119,9 +123,9 @@ def test_effort_of_an_edited_and_approved_draft(store: Store, settings: Settings
     assert stored.seconds_to_claim == pytest.approx(600, abs=1)
     assert stored.seconds_to_decide == pytest.approx(1800, abs=1)
     headline = stored.sections["headline"]
-    assert (headline.kept, headline.inserted, headline.deleted) == (8, 2, 6)
+    assert (headline.kept, headline.inserted, headline.deleted) == (6, 4, 9)
     assert all(s.distance == 0 for name, s in stored.sections.items() if name != "headline")
-    assert stored.words.distance == 8
+    assert stored.words.distance == 13
     assert stored.words.drafted == sum(len(t.split()) for t in drafted.summary.sections().values())
     # The drafter's findings: the headline's reading level (gone after the edit: fixed), the
     # why_it_matters reading level (dismissed by bob), the overall grade (info, still there).
@@ -199,7 +203,7 @@ def test_variants_are_assigned_by_record_key_and_compared(
     assert a.comparable and b.comparable and a.note is None
     assert (a.approved, a.rejected) == (len(in_a) - 1, 1)
     assert (b.approved, b.rejected) == (len(in_b), 0)
-    assert a.figures["edit_distance"].median == 0 and b.figures["edit_distance"].median == 8
+    assert a.figures["edit_distance"].median == 0 and b.figures["edit_distance"].median == 13
     assert b.figures["changed_share"].q1 == b.figures["changed_share"].q3
     assert b.figures["changed_share"].median_ci is not None
     assert b.figures["findings_fixed"].median == 1 and a.figures["findings_fixed"].median == 0

@@ -2,19 +2,16 @@
 
 Runs when LAYDRAFT_TEST_POSTGRES_URL names a database the tests may wipe, for example
 ``postgresql+psycopg://postgres@/laydraft_test?host=/var/run/postgresql`` (a unix socket,
-which the socket guard allows); skipped otherwise. Every table in that database is dropped
-before each test.
+which the socket guard allows); skipped otherwise. Every table in that database (or, under
+pytest-xdist, in the worker's own database beside it) is dropped before each test.
 """
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import sqlalchemy as sa
 
-# Read at import: the hermetic fixture clears LAYDRAFT_* variables before each test runs.
-POSTGRES_URL = os.environ.get("LAYDRAFT_TEST_POSTGRES_URL", "")
+from postgres_server import POSTGRES_URL, worker_database_url
 
 pytestmark = [
     pytest.mark.skipif(not POSTGRES_URL, reason="set LAYDRAFT_TEST_POSTGRES_URL to run"),
@@ -37,7 +34,8 @@ if POSTGRES_URL:
 @pytest.fixture
 def store_url() -> str:
     """The server's database, emptied (overrides the SQLite fixture of test_store.py)."""
-    engine = sa.create_engine(POSTGRES_URL)
+    url = worker_database_url()
+    engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
             found = sa.MetaData()
@@ -45,7 +43,7 @@ def store_url() -> str:
             found.drop_all(conn)
     finally:
         engine.dispose()
-    return POSTGRES_URL
+    return url
 
 
 def test_the_server_is_postgresql(store_url: str) -> None:

@@ -34,9 +34,9 @@ FLOORS: dict[str, float] = {
     "precision.numbers": 0.97,  # 100% of 136
     "precision.jargon": 0.85,  # 85.6% of 270 (91.1% of 282 before issue 15's offline drafter)
     "precision.completeness": 0.83,  # 83.1% of 59 (91.7% of 36 before issue 15's drafter)
-    # 68.5% of 54, UNDER the target: issue 15's drafter's sections sit just over grade 8
-    # (its stock limitations sentence reads at 8.4); was 87.5% of 40
-    "precision.readability": 0.68,
+    # 80.0% of 45 since one-sentence sections get a margin (68.5% of 54 before; 87.5% of 40
+    # on the old drafter's texts)
+    "precision.readability": 0.80,
     "precision.claims": 0.75,  # 3 of 4, under the target by one finding ("HPV causes ...")
     "precision.advice": 0.80,  # 100% of 1
     # recall: share of seeded defects found; target 90%
