@@ -24,7 +24,8 @@ import evaluation  # noqa: E402
 
 from laydraft.checks import CHECKS  # noqa: E402
 
-pytestmark = pytest.mark.shared_data
+# One worker evaluates once (it takes minutes) and runs every test that reads the figures.
+pytestmark = [pytest.mark.shared_data, pytest.mark.xdist_group("checks-eval")]
 
 # name in Figures.flat() -> lowest accepted value (figure measured when set)
 FLOORS: dict[str, float] = {
