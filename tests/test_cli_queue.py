@@ -98,7 +98,7 @@ def test_an_offset_past_the_end_says_how_many_there_are(twelve: list[int],
                                                         store_url: str) -> None:
     result = _queue(store_url, "--offset", "40")
     assert result.exit_code == 0
-    assert result.stdout.strip() == "Nothing at --offset 40: the list has 12; try --offset 0."
+    assert result.stdout.strip() == "Nothing at --offset 40: there are only 12; try --offset 0."
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -62,7 +62,7 @@ def queue_list(obj: Context, status: str | None, reviewer: str | None, search: s
     if items:
         click.echo(queue_table(items))
     elif total:
-        click.echo(f"Nothing at --offset {offset}: the list has {total}; try --offset 0.")
+        click.echo(f"Nothing at --offset {offset}: there are only {total}; try --offset 0.")
     elif status or reviewer or search:
         click.echo("No drafts match.")
     else:
