@@ -21,6 +21,7 @@ pytestmark = [
 if POSTGRES_URL:
     pytest.importorskip("psycopg", reason="install the extra: pip install 'laydraft[postgres]'")
     from test_accounts import *  # noqa: F403
+    from test_cli_queue import *  # noqa: F403
     from test_cli_review_e2e import *  # noqa: F403
     from test_dismissals import *  # noqa: F403
     from test_effort import *  # noqa: F403

@@ -9,20 +9,19 @@ and only the summary prints.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
 )
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from .estimate import Estimate
@@ -32,6 +31,47 @@ REFRESH_SECONDS = 0.1
 
 
 WIDTH = 80  # every line of the bar fits a classic terminal
+LABEL = "drafting"
+# The bar line is LABEL, the bar, "done/total" (at most 15 wide up to 9,999,999 records), the
+# time spent and "eta" with the time left (at most 8 wide each), one space apart: 77 columns.
+BAR_WIDTH = 30
+
+
+def clock(seconds: float | None) -> str:
+    """A duration in at most 8 columns: "1:02:03", "99:59:59", then "4d 03h" (rich's own
+    columns write "1 day, 16:00:00", which pushed the label out of an 80-column line)."""
+    if seconds is None:
+        return "-:--:--"
+    minutes, secs = divmod(max(0, int(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours < 100:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours:02d}h" if days < 1000 else ">999d"
+
+
+class _Elapsed(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(clock(task.finished_time if task.finished else task.elapsed),
+                    style="progress.elapsed")
+
+
+class _Remaining(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        if task.total is None:
+            return Text("", style="progress.remaining")
+        return Text(clock(task.time_remaining), style="progress.remaining")
+
+
+class _DoneOfTotal(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        total = "?" if task.total is None else f"{int(task.total)}"
+        return Text(f"{int(task.completed):>{len(total)}}/{total}", style="progress.download")
+
+
+def _fixed() -> Column:
+    """A column drawn whole: never wrapped and never cut to make room for the others."""
+    return Column(no_wrap=True, overflow="ignore")
 
 
 def _stats(tally: Tally) -> str:
@@ -63,8 +103,10 @@ class _BarWithStats(Progress):
 class LiveProgress:
     """A rich progress bar fed by the runner's ``on_change``; a no-op off a terminal."""
 
-    def __init__(self, console: Console | None = None, enabled: bool | None = None) -> None:
+    def __init__(self, console: Console | None = None, enabled: bool | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
         self.console = console or Console(stderr=True)
+        self.clock = clock  # the bar's time source (rich's own unless a test gives one)
         self.enabled = self.console.is_terminal if enabled is None else enabled
         self.progress: Progress | None = None
         self.task: TaskID | None = None
@@ -73,9 +115,12 @@ class LiveProgress:
     def __enter__(self) -> LiveProgress:
         if self.enabled:
             self.progress = _BarWithStats(
-                TextColumn("[bold]drafting"), BarColumn(bar_width=30), MofNCompleteColumn(),
-                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                TextColumn(f"[bold]{LABEL}", table_column=_fixed()),
+                BarColumn(bar_width=BAR_WIDTH), _DoneOfTotal(table_column=_fixed()),
+                _Elapsed(table_column=_fixed()), TextColumn("eta", table_column=_fixed()),
+                _Remaining(table_column=_fixed()),
                 console=self.console, transient=False, refresh_per_second=8,
+                get_time=self.clock,
             )
             self.progress.start()
             self.task = self.progress.add_task("batch", total=None, stats="")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,6 @@ from .. import editing
 from .. import review as workflow
 from ..config import API_KEY_ENV, Settings, user_data_dir
 from ..db import Store
-from ..diff import VersionDiff, inline_markup
 from ..errors import ErrorCode, LaydraftError, StaleVersionError, UsageError
 from ..models import (
     Comment,
@@ -160,21 +158,6 @@ def _show(store: Store, draft_id: int, as_json: bool) -> None:
                                  for _, d in marks]})
     else:
         click.echo(show_text(draft, state, comments, overrides, dismissals))
-
-
-def diff_text(diff: VersionDiff, color: bool) -> str:
-    lines = [f"version {diff.old} → version {diff.new}"]
-    for section in diff.sections:
-        if not section.changed:
-            lines.append(f"\n{section.title}: unchanged")
-            continue
-        text = inline_markup(section.segments)
-        if color:
-            text = re.sub(r"\[-.*?-\]", lambda m: click.style(m.group(0), fg="red"), text)
-            text = re.sub(r"\{\+.*?\+\}", lambda m: click.style(m.group(0), fg="green"), text)
-        lines += [f"\n{section.title}:", textwrap.fill(text, 88, initial_indent="  ",
-                                                       subsequent_indent="  ")]
-    return "\n".join(lines)
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -627,23 +610,32 @@ def review_history(obj: Context, draft_id: int, as_json: bool) -> None:
 @click.argument("draft_id", type=int)
 @click.argument("old", type=int, required=False)
 @click.argument("new", type=int, required=False)
+@click.option("--color/--no-color", "color", default=None,
+              help="Colour the changes, or not (default: colour on a terminal unless NO_COLOR "
+                   "is set).")
 @json_option
 @pass_context
 def review_diff(obj: Context, draft_id: int, old: int | None, new: int | None,
-                as_json: bool) -> None:
+                color: bool | None, as_json: bool) -> None:
     """Word-level differences between two versions (default: previous vs current).
+
+    On a terminal deletions are red and struck through, insertions green and underlined;
+    piped, with NO_COLOR set or with --no-color they read [-deleted-] {+inserted+}.
 
     \b
     Examples:
       laydraft review diff 3          previous version against the current one
       laydraft review diff 3 1 4      the model's original against version 4
+      laydraft review diff 3 | less   plain marks (or --color | less -R)
     """
     found = workflow.diff_versions(obj.store(), draft_id, old, new)
     if as_json:
         echo_json(found.model_dump(mode="json"))
     else:
-        color = os.environ.get("NO_COLOR") is None and sys.stdout.isatty()
-        click.echo(diff_text(found, color))
+        from .diff_view import diff_text, stdout_is_tty, use_color
+
+        colored = use_color(color, stdout_is_tty(), os.environ)
+        click.echo(diff_text(found, colored), color=colored)
 
 
 @review.command("correct")

@@ -119,39 +119,41 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
         return _to_draft(row, ver)
 
     def list(self, status: str | None = None, reviewer: str | None = None,
-             limit: int | None = None, search: str | None = None) -> builtins.list[QueueItem]:
+             limit: int | None = None, search: str | None = None,
+             offset: int = 0) -> builtins.list[QueueItem]:
         """Queue rows, oldest first, with the finding counts of each current version.
 
         The counts are of findings not dismissed (what approving still answers for), with the
         dismissed ones counted apart, by the rule approval uses (``models.match_dismissals``).
-        ``search`` matches part of the title, DOI or PMID, ignoring case.
+        ``search`` matches part of the title, the current headline, DOI or PMID, ignoring case.
+        ``limit`` and ``offset`` page through the rows; ``count`` with the same filters gives
+        the total to page over.
         """
         query = (
             sa.select(drafts, versions.c.findings_json, versions.c.provenance_json,
                       versions.c.summary_json)
-            .join(versions, sa.and_(versions.c.draft_id == drafts.c.id,
-                                    versions.c.version == drafts.c.current_version))
+            .select_from(_current_versions())
+            .where(*_queue_filters(status, reviewer, search))
             .order_by(drafts.c.id)
         )
-        if status:
-            query = query.where(drafts.c.status == status)
-        if reviewer:
-            query = query.where(drafts.c.reviewer == reviewer)
-        if search:
-            pattern = "%" + search.lower().replace("%", r"\%").replace("_", r"\_") + "%"
-            query = query.where(sa.or_(*(sa.func.lower(column).like(pattern, escape="\\")
-                                         for column in (drafts.c.title, drafts.c.doi,
-                                                        drafts.c.pmid))))
         if limit:
             query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         with self.transaction() as conn:
             rows = builtins.list(conn.execute(query).mappings())
             found = _live_dismissals(conn, query.with_only_columns(drafts.c.id)) if rows else {}
             return [_to_item(row, found.get(row["id"], [])) for row in rows]
 
-    def count(self) -> int:
+    def count(self, status: str | None = None, reviewer: str | None = None,
+              search: str | None = None) -> int:
+        """How many drafts ``list`` with these filters would give, without a limit."""
+        query = sa.select(sa.func.count()).select_from(drafts)
+        if search:
+            query = query.select_from(_current_versions())
+        query = query.where(*_queue_filters(status, reviewer, search))
         with self.transaction() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(drafts)).scalar_one())
+            return int(conn.execute(query).scalar_one())
 
     def first_versions(self, record_key: str,
                        prompt_fingerprint: str) -> builtins.list[tuple[int, Provenance]]:
@@ -333,6 +335,35 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
             rows = conn.execute(sa.select(audit).where(audit.c.draft_id == draft_id)
                                 .order_by(audit.c.id)).mappings()
             return [AuditEvent(**row) for row in rows]
+
+
+def _current_versions() -> sa.Join:
+    """Each draft joined to its current version."""
+    return drafts.join(versions, sa.and_(versions.c.draft_id == drafts.c.id,
+                                         versions.c.version == drafts.c.current_version))
+
+
+def _queue_filters(status: str | None, reviewer: str | None,
+                   search: str | None) -> builtins.list[sa.ColumnElement[bool]]:
+    """The WHERE clauses ``list`` and ``count`` share; ``search`` needs the current version
+    joined (its headline is searched), as ``_current_versions`` gives it.
+
+    The search is ``lower(column) LIKE lower(pattern)`` with the wildcards in the text escaped,
+    so it runs the same on SQLite and PostgreSQL.
+    """
+    clauses: builtins.list[sa.ColumnElement[bool]] = []
+    if status:
+        clauses.append(drafts.c.status == status)
+    if reviewer:
+        clauses.append(drafts.c.reviewer == reviewer)
+    if search:
+        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", r"\%").replace(
+            "_", r"\_") + "%"
+        headline = versions.c.summary_json["headline"].as_string()
+        clauses.append(sa.or_(*(sa.func.lower(column).like(pattern, escape="\\")
+                                for column in (drafts.c.title, headline, drafts.c.doi,
+                                               drafts.c.pmid))))
+    return clauses
 
 
 def _version_row(conn: Connection, draft_id: int, number: int) -> sa.RowMapping:
