@@ -187,7 +187,7 @@ def test_an_invalid_edit_is_explained_and_the_text_kept(
     assert "Limitations" in response.text
     same = _post(client, f"/drafts/{draft.id}/edit", signed_in,
                  text=draft.summary.limitations, **form)
-    assert same.status_code == 400 and "the text is the same as the current version" in same.text
+    assert same.status_code == 400 and "The text is the same as the current version" in same.text
 
 
 def test_redraft_and_release(client: TestClient, signed_in: str, store: Store,
@@ -197,12 +197,14 @@ def test_redraft_and_release(client: TestClient, signed_in: str, store: Store,
     page = client.get(f"/drafts/{draft.id}").text
     base = re.search(r'name="base_version" value="(\d+)"', page)
     assert base
+    assert 'action="/drafts/1/redraft"' not in page  # offline: not offered, but explained
+    assert "the offline drafter only, which cannot follow instructions" in page
     response = _post(client, f"/drafts/{draft.id}/redraft", signed_in,
                      instruction="shorter sentences", base_version=base.group(1))
     assert response.status_code == 303
     page = client.get(f"/drafts/{draft.id}").text
-    assert "Re-drafted" in page and "offline drafter cannot follow instructions" in page
-    assert store.get(draft.id).version == 2
+    assert "Nothing was changed. Re-drafting with an instruction needs a language model" in page
+    assert "Re-drafted" not in page and store.get(draft.id).version == 1
     _post(client, f"/drafts/{draft.id}/release", signed_in)
     assert store.get(draft.id).status is DraftStatus.pending_review
 
