@@ -1,7 +1,8 @@
 """The review workflow: who may do what to a draft, and when.
 
     pending_review ──claim──▶ in_review ──approve──▶ approved ──export──▶ published
-          ▲    ◀──release / claim expires──┘  ├──reject──▶ rejected
+          ▲ ▲  ◀──release / claim expires──┘  ├──reject──▶ rejected
+          │ └───────────────── reopen (a reviewer) ◀──────────┘
           │                                   └──request_changes──▶ changes_requested
           └──────────── edit or redraft ◀──────────────────────────────────┘
 
@@ -250,6 +251,28 @@ def transition(store: Store, draft_id: int, action: str, reviewer: Person,
                                             author=reviewer, text=note.strip(), created_at=now))
     if action in effort.DECISIONS:
         effort.record(store, draft_id)  # what the reviewer had to do, for `laydraft stats`
+    return after
+
+
+def reopen(store: Store, draft_id: int, reviewer: Person, note: str | None = None,
+           now: datetime | None = None) -> DraftState:
+    """Send a rejected draft back to the review queue (``pending_review``), unclaimed.
+
+    The reopening is in the audit log (action ``reopen``, with the note); a note is also kept
+    as a comment, where the next reviewer sees why it came back.
+    """
+    actor = as_actor(reviewer)
+    now = now or utcnow()
+    why = (note or "").strip() or None
+    with store.transaction(write=True) as conn:
+        state = store.state(conn, draft_id, lock=True)
+        _permit(store, conn, actor, Action.reopen, state, now)
+        after = _unclaimed(state, DraftStatus.pending_review)
+        store.update_state(conn, state, after)
+        store.record(conn, _event(state, after, actor.name, "reopen", note=why, at=now))
+        if why:
+            store.add_comment(conn, Comment(draft_id=draft_id, version=state.current_version,
+                                            author=actor.name, text=why, created_at=now))
     return after
 
 

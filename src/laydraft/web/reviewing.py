@@ -228,6 +228,8 @@ def _run_action(web: Any, draft_id: int, user: Any, action: str,
         sections.update({name: form[name] for name in SUMMARY_FIELDS if name in form})
         review.correct(store, draft_id, review.parse_summary(sections), base, user, settings,
                        form.get("note", ""))
+    elif action == "reopen":
+        review.reopen(store, draft_id, user, form.get("note") or None)
     elif action == "comment":
         review.comment(store, draft_id, user, form.get("text", ""),
                        section=form.get("section") or None)
@@ -301,6 +303,12 @@ async def withdraw(request: Request) -> Response:
 
 
 @login_required
+async def reopen(request: Request) -> Response:
+    return await _act(request, "reopen", "Reopened: the draft is back in the queue, waiting "
+                      "for review.")
+
+
+@login_required
 async def add_comment(request: Request) -> Response:
     return await _act(request, "comment", "Comment added.")
 
@@ -353,5 +361,6 @@ routes = [
     Route("/drafts/{draft_id:int}/correct", correct, methods=["POST"]),
     Route("/drafts/{draft_id:int}/withdraw", withdraw, methods=["POST"]),
     Route("/drafts/{draft_id:int}/redraft", redraft, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/reopen", reopen, methods=["POST"]),
     Route("/drafts/{draft_id:int}/history", history_page, methods=["GET"], name="history"),
 ]
