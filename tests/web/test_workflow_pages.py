@@ -278,7 +278,7 @@ def test_publishing_asks_for_confirmation_then_the_preview_says_published(
     preview = _text(ada.get(f"/drafts/{draft_id}/preview"))
     assert "Waiting for review: not approved, so not published" in preview
     frame = ada.get(f"/drafts/{draft_id}/preview/page")
-    assert "a draft, not yet approved or published" in frame and "Published <time" not in frame
+    assert "a draft, not approved yet, so not yet published" in frame and "Published <time" not in frame
     rita.post(f"/drafts/{draft_id}/claim")
     rita.post(f"/drafts/{draft_id}/decide", decision="approve")
     page = ada.get(f"/drafts/{draft_id}/preview")
