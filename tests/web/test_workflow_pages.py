@@ -297,6 +297,8 @@ def test_publishing_asks_for_confirmation_then_the_preview_says_published(
     assert "Approved" not in after.split("Published page preview", 1)[1].split("Published", 1)[0]
     frame = ada.get(f"/drafts/{draft_id}/preview/page")
     assert "<strong>Preview</strong>: published" in frame
+    assert ada.post(f"/drafts/{draft_id}/publish", confirm="1").status_code == 303  # twice
+    assert "already published; nothing changed" in ada.get(f"/drafts/{draft_id}/preview")
     assert [e.action for e in store.events(draft_id)].count("publish") == 1
 
 

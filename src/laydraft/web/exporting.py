@@ -87,13 +87,18 @@ def _unconfirmed(store: Store, settings: Settings, draft_id: int, user: Any,
     return CONFIRM_FIRST if answer else web_message(answer.error())
 
 
-def _publish(store: Store, settings: Settings, draft_id: int, user: Any) -> None:
-    """Publish an approved draft (the library renders the page, then moves it to published)."""
-    if store.get(draft_id).status is not DraftStatus.approved:
+def _publish(store: Store, settings: Settings, draft_id: int, user: Any) -> bool:
+    """Publish an approved draft (the library renders the page, then moves it to published);
+    False when it is published already (the form sent twice)."""
+    status = store.get(draft_id).status
+    if status is DraftStatus.published:
+        return False
+    if status is not DraftStatus.approved:
         raise WorkflowError(f"draft {draft_id} is not approved, so there is nothing to publish",
                             code=ErrorCode.ILLEGAL_TRANSITION, draft_id=draft_id,
-                            action="publish", status=store.get(draft_id).status.value)
+                            action="publish", status=status.value)
     export.export_draft(store, draft_id, ["html"], settings, actor=actor_for(store, user))
+    return True
 
 
 @login_required
@@ -107,14 +112,14 @@ async def publish(request: Request) -> Response:
         if refusal:
             flash(request, refusal, "error")
             return redirect(f"/drafts/{draft_id}/preview")
-        await call(_publish, web.store, web.settings, draft_id, current_user(request))
+        done = await call(_publish, web.store, web.settings, draft_id, current_user(request))
     except LaydraftError as exc:
         if status_for(exc) == 404:
             raise
         flash(request, web_message(exc), "error")
         return redirect(f"/drafts/{draft_id}/preview")
-    flash(request, "Published. Download the page below in the format your site needs.",
-          "success")
+    flash(request, "Published. Download the page below in the format your site needs."
+          if done else "This draft was already published; nothing changed.", "success")
     return redirect(f"/drafts/{draft_id}/preview")
 
 
