@@ -309,6 +309,9 @@ def test_a_rejected_draft_is_reopened_by_a_reviewer_and_the_history_says_so(
     rita.post(f"/drafts/{draft_id}/claim")
     rita.post(f"/drafts/{draft_id}/decide", decision="reject")
     assert store.get(draft_id).status is DraftStatus.rejected
+    assert rob.post(f"/drafts/{draft_id}/claim").status_code == 303
+    assert "send it back to the queue with the Reopen for review button" in _text(
+        rob.get(f"/drafts/{draft_id}"))
     assert "Reopen for review" not in ed.get(f"/drafts/{draft_id}")  # an editor cannot
     assert ed.post(f"/drafts/{draft_id}/reopen").status_code == 303
     assert store.get(draft_id).status is DraftStatus.rejected

@@ -75,6 +75,9 @@ def _illegal(err: LaydraftError) -> str:
     if _ctx(err, "action") in ("export", "publish"):
         return (f"{_said(err)} Use the preview to look at the page without publishing; it "
                 "can be published once the draft is approved.")
+    if _ctx(err, "status", None) == "rejected" and _ctx(err, "action", None) != "reopen":
+        return (f"{_said(err)} A reviewer can send it back to the queue with the Reopen for "
+                "review button on its page.")
     return f"{_said(err)} Reload the page to see the draft's current state."
 
 
