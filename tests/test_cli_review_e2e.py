@@ -332,3 +332,14 @@ def test_every_review_and_export_command_has_an_example() -> None:
     for name in names:
         result = runner.invoke(cli, [*name, "--help"])
         assert result.exit_code == 0 and "Example" in result.output, name
+
+
+def test_review_reopen_sends_a_rejected_draft_back_to_the_queue(env: dict[str, str],
+                                                                claimed: int) -> None:
+    refused = run(env, "review", "reopen", "1")
+    assert_one_line_error(refused, "only rejected drafts can be reopened")
+    ok(env, "review", "reject", "1", "--as", "alice")
+    out = ok(env, "review", "reopen", "1", "-m", "new data", "--as", "bob")
+    assert "Reopened draft 1; it is waiting for review again." in out
+    assert "pending_review" in ok(env, "review", "show", "1", "--json")
+    assert "reopen" in ok(env, "review", "history", "1")

@@ -52,7 +52,7 @@ EXPECTED: dict[tuple[str, DraftStatus], set[Action]] = {
                                 A.approve, A.reject, A.request_changes, A.dismiss, A.recheck},
     ("reviewer", S.changes_requested): {A.draft, A.comment, A.edit, A.redraft, A.recheck},
     ("reviewer", S.approved): {A.draft, A.comment},
-    ("reviewer", S.rejected): {A.draft, A.comment},
+    ("reviewer", S.rejected): {A.draft, A.comment, A.reopen},
     ("reviewer", S.published): {A.draft, A.comment},
     ("reviewer", S.withdrawn): {A.draft, A.comment},
     ("admin", S.pending_review): {A.draft, A.comment, A.claim, A.recheck},
@@ -60,7 +60,7 @@ EXPECTED: dict[tuple[str, DraftStatus], set[Action]] = {
                              A.approve, A.reject, A.request_changes, A.dismiss, A.recheck},
     ("admin", S.changes_requested): {A.draft, A.comment, A.edit, A.redraft, A.recheck},
     ("admin", S.approved): {A.draft, A.comment, A.publish},
-    ("admin", S.rejected): {A.draft, A.comment},
+    ("admin", S.rejected): {A.draft, A.comment, A.reopen},
     ("admin", S.published): {A.draft, A.comment, A.publish, A.correct, A.withdraw},
     ("admin", S.withdrawn): {A.draft, A.comment, A.publish},
 }
@@ -94,7 +94,8 @@ def test_roles_needed() -> None:
     assert {a for a, r in NEEDED_ROLE.items() if r is Role.editor} == {
         A.draft, A.edit, A.redraft, A.comment}
     assert {a for a, r in NEEDED_ROLE.items() if r is Role.reviewer} == {
-        A.claim, A.release, A.approve, A.reject, A.request_changes, A.dismiss, A.recheck}
+        A.claim, A.release, A.approve, A.reject, A.request_changes, A.dismiss, A.recheck,
+        A.reopen}
     assert {a for a, r in NEEDED_ROLE.items() if r is Role.admin} == {
         A.publish, A.correct, A.withdraw}
     assert set(NEEDED_ROLE) == set(Action)

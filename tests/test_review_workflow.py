@@ -272,3 +272,63 @@ def test_overrides_are_stored_per_error_finding(store: Store, queued: Draft, set
     marked = review.overridden(store.get(_id(queued)).findings, stored, 2)
     assert [o is not None for f, o in marked] == [f.severity.value == "error" for f, _ in marked]
     assert "overrode" in (store.events(_id(queued))[-1].note or "")
+
+
+def test_a_rejected_draft_is_reopened_into_the_queue_with_an_audit_event(
+        store: Store, queued: Draft) -> None:
+    from laydraft.models import Role
+    from laydraft.permissions import Actor
+
+    review.claim(store, _id(queued), "alice")
+    with pytest.raises(WorkflowError, match="only rejected drafts can be reopened"):
+        review.reopen(store, _id(queued), "alice")
+    review.transition(store, _id(queued), "reject", "alice")
+    with pytest.raises(WorkflowError, match="needs the reviewer role"):
+        review.reopen(store, _id(queued), Actor("ed", Role.editor))
+    after = review.reopen(store, _id(queued), Actor("bob", Role.reviewer), "worth another look")
+    assert after.status is DraftStatus.pending_review and after.reviewer is None
+    event = store.events(_id(queued))[-1]
+    assert (event.action, event.actor, event.note) == ("reopen", "bob", "worth another look")
+    assert store.comments(_id(queued))[-1].text == "worth another look"
+    assert [e.action for e in review.history(store, _id(queued)).events][-2:] == [
+        "reject", "reopen"]
+    review.claim(store, _id(queued), "carol")  # back in the queue: it can be claimed again
+
+
+def test_redraft_keeps_the_reviewers_edit_as_a_version_and_the_drafts_audience(
+        store: Store, settings) -> None:  # type: ignore[no-untyped-def]
+    from laydraft.ingest import parse_text
+    from laydraft.resources import example_abstract_path
+
+    teen = settings.model_copy(update={"audience": "teenagers living with MS"})
+    first = DraftingCore.from_settings(teen).sync.draft(
+        parse_text(example_abstract_path().read_text()))
+    draft = store.add(first)
+    assert draft.provenance.audience == "teenagers living with MS"
+    review.claim(store, _id(draft), "alice")
+    edited = _changed(draft.summary, limitations=draft.summary.limitations + " Edited.")
+    review.save_edit(store, _id(draft), edited, 1, "alice", settings)
+    summary = LaySummary(headline="A simpler headline from the model.", what_was_found="Found.",
+                         why_it_matters="Matters.", limitations="Limited.")
+    model = FakeModel(summary, model="test-model")
+    seen: list[str] = []
+    real = DraftingCore.from_settings
+
+    def spy(used, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(used.audience)
+        return DraftingCore(used, model=model)
+
+    DraftingCore.from_settings = spy  # type: ignore[method-assign, assignment]
+    try:
+        saved = review.redraft(store, _id(draft), "shorter", "alice", settings)
+    finally:
+        DraftingCore.from_settings = real  # type: ignore[method-assign]
+    assert seen == ["teenagers living with MS"]  # not the server's default audience
+    assert "teenagers living with MS" in model.prompts[0].messages[0].content + \
+        model.prompts[0].messages[1].content
+    assert saved.provenance.audience == "teenagers living with MS"
+    versions = store.versions(_id(draft))
+    assert [v.kind.value for v in versions] == ["draft", "edit", "redraft"]
+    assert versions[1].summary.limitations.endswith("Edited.")  # the edit is kept
+    assert saved.based_on == 2  # and it is what the model revised
+    assert "Edited." in model.prompts[0].messages[1].content

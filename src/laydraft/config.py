@@ -76,6 +76,10 @@ class Settings(BaseModel):
     context_window: int = Field(default=0, ge=0)
     cache: bool = True
     audience: str = "people living with multiple sclerosis and their caregivers"
+    # The audiences the web's new-draft page offers (``audience`` is always one of them).
+    audiences: list[str] = Field(default_factory=lambda: [
+        "people living with multiple sclerosis and their caregivers",
+        "patients and their families", "the general public", "secondary-school students"])
     target_grade: float = 8
     language: str = "en"  # ISO 639-1 code of the language summaries must be written in
     database: str = ""
@@ -128,6 +132,23 @@ class Settings(BaseModel):
         if isinstance(value, str):
             return [host.strip() for host in value.split(",") if host.strip()]
         return value
+
+    @field_validator("audiences", mode="before")
+    @classmethod
+    def _split_audiences(cls, value: Any) -> Any:
+        """``LAYDRAFT_AUDIENCES="patients; the general public"`` gives a list, as the file does."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(";") if item.strip()]
+        return value
+
+    def audience_choices(self) -> list[str]:
+        """The audiences a draft may be written for: ``audience`` first, then ``audiences``."""
+        found: list[str] = []
+        for item in [self.audience, *self.audiences]:
+            item = " ".join(item.split())
+            if item and item not in found:
+                found.append(item)
+        return found
 
     @field_validator("language")
     @classmethod

@@ -10,7 +10,8 @@ every change they make, so the rules hold for every interface; the web app calls
 Roles:
     editor    draft, edit, re-draft, comment (edits need a claim or changes requested)
     reviewer  also claim, release, approve, reject, request changes, dismiss a finding with
-              a reason (holding the claim), re-check queued drafts with the current checks
+              a reason (holding the claim), re-check queued drafts with the current checks,
+              reopen a rejected draft (back to the queue)
     admin     also publish (export), correct and withdraw published pages, manage users
 
 The four-eyes rule (setting ``four_eyes``): whoever created a draft, or saved its current
@@ -45,6 +46,7 @@ class Action(StrEnum):
     publish = "publish"
     correct = "correct"
     withdraw = "withdraw"
+    reopen = "reopen"
 
 
 NEEDED_ROLE: dict[Action, Role] = {
@@ -52,7 +54,7 @@ NEEDED_ROLE: dict[Action, Role] = {
     Action.comment: Role.editor,
     Action.claim: Role.reviewer, Action.release: Role.reviewer, Action.approve: Role.reviewer,
     Action.reject: Role.reviewer, Action.request_changes: Role.reviewer,
-    Action.dismiss: Role.reviewer, Action.recheck: Role.reviewer,
+    Action.dismiss: Role.reviewer, Action.recheck: Role.reviewer, Action.reopen: Role.reviewer,
     Action.publish: Role.admin, Action.correct: Role.admin, Action.withdraw: Role.admin,
 }
 DECISIONS = (Action.approve, Action.reject, Action.request_changes)
@@ -191,6 +193,10 @@ def _by_state(actor: Actor, action: Action, state: DraftState, facts: Facts) -> 
     if action is Action.publish:
         if state.status not in PUBLISHABLE:
             return _refuse_state(action, state, "only approved drafts are published")
+        return _allow(action)
+    if action is Action.reopen:
+        if state.status is not DraftStatus.rejected:
+            return _refuse_state(action, state, "only rejected drafts can be reopened")
         return _allow(action)
     if action in (Action.correct, Action.withdraw):
         if state.status is not DraftStatus.published:

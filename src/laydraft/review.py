@@ -1,7 +1,8 @@
 """The review workflow: who may do what to a draft, and when.
 
     pending_review ──claim──▶ in_review ──approve──▶ approved ──export──▶ published
-          ▲    ◀──release / claim expires──┘  ├──reject──▶ rejected
+          ▲ ▲  ◀──release / claim expires──┘  ├──reject──▶ rejected
+          │ └───────────────── reopen (a reviewer) ◀──────────┘
           │                                   └──request_changes──▶ changes_requested
           └──────────── edit or redraft ◀──────────────────────────────────┘
 
@@ -34,7 +35,7 @@ from .config import Settings
 from .core import DraftingCore, check_summary, checks_version
 from .db import Store
 from .diff import VersionDiff, diff_summaries
-from .errors import ErrorCode, UsageError, WorkflowError
+from .errors import ErrorCode, NotFoundError, UsageError, WorkflowError
 from .models import (
     SECTION_TITLES,
     SUMMARY_FIELDS,
@@ -250,6 +251,28 @@ def transition(store: Store, draft_id: int, action: str, reviewer: Person,
                                             author=reviewer, text=note.strip(), created_at=now))
     if action in effort.DECISIONS:
         effort.record(store, draft_id)  # what the reviewer had to do, for `laydraft stats`
+    return after
+
+
+def reopen(store: Store, draft_id: int, reviewer: Person, note: str | None = None,
+           now: datetime | None = None) -> DraftState:
+    """Send a rejected draft back to the review queue (``pending_review``), unclaimed.
+
+    The reopening is in the audit log (action ``reopen``, with the note); a note is also kept
+    as a comment, where the next reviewer sees why it came back.
+    """
+    actor = as_actor(reviewer)
+    now = now or utcnow()
+    why = (note or "").strip() or None
+    with store.transaction(write=True) as conn:
+        state = store.state(conn, draft_id, lock=True)
+        _permit(store, conn, actor, Action.reopen, state, now)
+        after = _unclaimed(state, DraftStatus.pending_review)
+        store.update_state(conn, state, after)
+        store.record(conn, _event(state, after, actor.name, "reopen", note=why, at=now))
+        if why:
+            store.add_comment(conn, Comment(draft_id=draft_id, version=state.current_version,
+                                            author=actor.name, text=why, created_at=now))
     return after
 
 
@@ -518,12 +541,22 @@ def offline_redraft_notice(version: Version) -> str | None:
     if version.provenance.drafter != "offline":
         return None
     return ("the offline drafter cannot follow instructions, so this version is its usual "
-            "draft of the abstract")
+            f"draft of the abstract; version {version.based_on} stays in the history")
+
+
+def draft_audience(store: Store, draft_id: int) -> str | None:
+    """The audience the draft was first written for (its first version's provenance)."""
+    return store.versions(draft_id)[0].provenance.audience
 
 
 def redraft(store: Store, draft_id: int, instruction: str, author: Person, settings: Settings,
             core: DraftingCore | None = None, base_version: int | None = None) -> Version:
-    """Ask the drafting core for a new version following a reviewer's instruction."""
+    """Ask the drafting core for a new version following a reviewer's instruction.
+
+    The new version revises ``base_version`` (by default the current one, a reviewer's edit
+    included), which stays in the history; it is written for the audience the draft was
+    first written for, not the server's default. A ``core`` passed in is used as it is.
+    """
     author = as_actor(author)
     if not instruction.strip():
         raise UsageError("the instruction is empty: say what the new draft should change, "
@@ -533,10 +566,14 @@ def redraft(store: Store, draft_id: int, instruction: str, author: Person, setti
     base = base_version or current.version
     check_editable(store, draft_id, author, Action.redraft)
     based_on = store.get(draft_id, base)
+    audience = draft_audience(store, draft_id)
+    if audience and audience != settings.audience:
+        settings = settings.model_copy(update={"audience": audience})
     drafting = core or DraftingCore.from_settings(settings)
     output = drafting.sync.redraft(based_on.abstract, based_on.summary, instruction)
+    provenance = output.provenance.model_copy(update={"audience": audience or settings.audience})
     version = save_version(store, draft_id, output.summary, base, author, settings,
-                           kind=VersionKind.redraft, provenance=output.provenance,
+                           kind=VersionKind.redraft, provenance=provenance,
                            note=instruction.strip())
     drafting.settle(output)  # stored: the answer journal may let go of its answers
     return version
@@ -639,6 +676,11 @@ def diff_versions(store: Store, draft_id: int, a: int | None = None,
     """Word-level diff of two versions; by default the previous one against the current."""
     with store.transaction() as conn:
         current = store.state(conn, draft_id).current_version
+    for asked in (a, b):
+        if asked is not None and not 1 <= asked <= current:
+            raise NotFoundError(f"draft {draft_id} has versions 1 to {current}; there is no "
+                                f"version {asked}", code=ErrorCode.VERSION_NOT_FOUND,
+                                draft_id=draft_id, version=asked, versions=current)
     new = b or current
     old = a if a is not None else new - 1
     if old < 1:

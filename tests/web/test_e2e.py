@@ -162,6 +162,8 @@ def draft(page: Page, text: str) -> str:
     # One server serves the module's tests, and each wants a draft of its own.
     page.get_by_label("Draft again even if already queued").check()
     page.get_by_role("button", name="Draft and queue").click()
+    expect(page).to_have_url(re.compile(r"/drafts/\d+/queued$"))
+    page.get_by_role("link", name=re.compile(r"^Open draft #\d+$")).click()
     expect(page).to_have_url(re.compile(r"/drafts/\d+$"))
     return page.url.split(page.url.split("/drafts/")[0], 1)[1]
 
@@ -187,8 +189,11 @@ def test_draft_review_edit_approve_and_preview(watched: Watched, browser: Browse
     page.get_by_label("Abstract").fill(example_text())
     shot(page, "02-new-draft")
     page.get_by_role("button", name="Draft and queue").click()
+    expect(page).to_have_url(re.compile(r"/drafts/\d+/queued$"))
+    expect(page.get_by_role("heading", name="Queued for review")).to_be_visible()
+    expect(page.locator("#queued")).to_contain_text("A reviewer claims it from the queue")
+    page.get_by_role("link", name=re.compile(r"^Open draft #\d+$")).click()
     expect(page).to_have_url(re.compile(r"/drafts/\d+$"))
-    expect(page.locator(".flash.success")).to_contain_text("is in the review queue")
     # The offline draft of the example has findings about whole sections (reading level);
     # word-level marks are checked below, after an edit adds an untraceable number.
     expect(page.locator("li.finding-item").first).to_be_visible()
@@ -244,6 +249,13 @@ def _preview_and_publish(page: Page) -> None:
     expect(frame.locator("section.why_it_matters")).to_contain_text("9,999 people")
     expect(frame.locator(".disclaimer")).to_contain_text("not medical advice")
     shot(page, "07-preview")
+    expect(page.locator("#record")).to_contain_text("not published yet")
+    page.get_by_role("button", name="Publish").click()  # the box is not ticked: refused
+    expect(page.locator(".publish")).to_be_visible()
+    page.get_by_label("I have read this page and want to publish it").check()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".flash.success")).to_contain_text("Published.")
+    expect(page.locator(".badge")).to_have_text("Published")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download Markdown").click()
     assert download.value.suggested_filename.endswith(".md")

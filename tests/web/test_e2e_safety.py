@@ -66,6 +66,8 @@ def upload(page: Page, path: Path) -> str:
     page.set_input_files("#file", str(path))
     page.get_by_label("Offline (built in, no network)").check()
     page.get_by_role("button", name="Draft and queue").click()
+    expect(page).to_have_url(re.compile(r"/drafts/\d+/queued$"))
+    page.get_by_role("link", name=re.compile(r"^Open draft #\d+$")).click()
     expect(page).to_have_url(re.compile(r"/drafts/\d+$"))
     return "/drafts/" + page.url.rsplit("/drafts/", 1)[1]
 

@@ -86,6 +86,8 @@ def test_four_eyes_and_the_override_flow_in_the_browser(browser: Browser, server
         page.goto("/draft")
         page.get_by_label("Abstract").fill(example_text())
         page.get_by_role("button", name="Draft and queue").click()
+        expect(page).to_have_url(re.compile(r"/drafts/\d+/queued$"))
+        page.get_by_role("link", name=re.compile(r"^Open draft #\d+$")).click()
         expect(page).to_have_url(re.compile(r"/drafts/\d+$"))
         path = page.url.split(server, 1)[1]
         expect(page.get_by_role("button", name="Claim for review")).to_have_count(0)
@@ -144,6 +146,8 @@ def test_an_admin_corrects_and_withdraws_in_the_browser(browser: Browser, server
         page.goto("/draft")
         page.get_by_label("Abstract").fill(example_text())
         page.get_by_role("button", name="Draft and queue").click()
+        expect(page).to_have_url(re.compile(r"/drafts/\d+/queued$"))
+        page.get_by_role("link", name=re.compile(r"^Open draft #\d+$")).click()
         expect(page).to_have_url(re.compile(r"/drafts/\d+$"))
         path = page.url.split(server, 1)[1]
         page = ada.page
@@ -152,6 +156,8 @@ def test_an_admin_corrects_and_withdraws_in_the_browser(browser: Browser, server
         page.get_by_role("button", name="Approve").click()
         expect(page.locator("#status")).to_have_text("Approved")
         page.goto(f"{path}/preview")
+        page.get_by_label("I have read this page and want to publish it").check()
+        page.get_by_role("button", name="Publish").click()
         with page.expect_download():
             page.get_by_role("button", name="Download HTML").click()
         page.goto(path)

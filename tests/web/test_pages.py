@@ -25,10 +25,10 @@ def test_pasting_an_abstract_queues_a_draft_with_marked_findings(
     response = _post(client, "/draft", signed_in, abstract=example_text(), drafter="offline",
                      audience="the general public")
     assert response.status_code == 303
-    assert response.headers["location"] == "/drafts/1"
+    assert response.headers["location"] == "/drafts/1/queued"
+    queued = client.get("/drafts/1/queued").text
+    assert "Queued for review" in queued and "offline drafter" in queued
     page = client.get("/drafts/1").text
-    assert "Draft #1 is in the review queue." in page
-    assert "offline drafter" in page
     assert "Sleep quality and relapse activity" in page
     assert store.get(1).status is DraftStatus.pending_review
     if store.get(1).findings:
@@ -128,9 +128,11 @@ def test_a_whole_review_claim_edit_approve_and_publish(
     assert decided.status_code == 303
     assert store.get(draft.id).status is DraftStatus.approved
     preview = client.get(f"/drafts/{draft.id}/preview").text
-    assert "Downloading publishes this draft" in preview
+    assert "want to publish it under this site" in preview
     frame = client.get(f"/drafts/{draft.id}/preview/page").text
     assert headline.replace("'", "&#39;") in frame
+    published = _post(client, f"/drafts/{draft.id}/publish", signed_in, confirm="1")
+    assert published.status_code == 303
     download = _post(client, f"/drafts/{draft.id}/export", signed_in, format="json")
     assert download.status_code == 200
     assert download.headers["content-disposition"].startswith("attachment; filename=")
@@ -187,7 +189,7 @@ def test_an_invalid_edit_is_explained_and_the_text_kept(
     assert "Limitations" in response.text
     same = _post(client, f"/drafts/{draft.id}/edit", signed_in,
                  text=draft.summary.limitations, **form)
-    assert same.status_code == 400 and "the text is the same as the current version" in same.text
+    assert same.status_code == 400 and "The text is the same as the current version" in same.text
 
 
 def test_redraft_and_release(client: TestClient, signed_in: str, store: Store,
@@ -197,12 +199,14 @@ def test_redraft_and_release(client: TestClient, signed_in: str, store: Store,
     page = client.get(f"/drafts/{draft.id}").text
     base = re.search(r'name="base_version" value="(\d+)"', page)
     assert base
+    assert 'action="/drafts/1/redraft"' not in page  # offline: not offered, but explained
+    assert "the offline drafter only, which cannot follow instructions" in page
     response = _post(client, f"/drafts/{draft.id}/redraft", signed_in,
                      instruction="shorter sentences", base_version=base.group(1))
     assert response.status_code == 303
     page = client.get(f"/drafts/{draft.id}").text
-    assert "Re-drafted" in page and "offline drafter cannot follow instructions" in page
-    assert store.get(draft.id).version == 2
+    assert "Nothing was changed. Re-drafting with an instruction needs a language model" in page
+    assert "Re-drafted" not in page and store.get(draft.id).version == 1
     _post(client, f"/drafts/{draft.id}/release", signed_in)
     assert store.get(draft.id).status is DraftStatus.pending_review
 

@@ -220,6 +220,25 @@ def review_release(obj: Context, draft_id: int, as_name: str | None, as_json: bo
     _echo_state(state, as_json, f"Released draft {draft_id}; it is waiting for review again.")
 
 
+@review.command("reopen")
+@click.argument("draft_id", type=int)
+@click.option("-m", "--note", default=None, help="Why it is reopened (kept in the history).")
+@reviewer_option
+@json_option
+@pass_context
+def review_reopen(obj: Context, draft_id: int, note: str | None, as_name: str | None,
+                  as_json: bool) -> None:
+    """Send a rejected draft back to the review queue.
+
+    \b
+    Example:
+      laydraft review reopen 3 -m "the new trial data answers the reviewer's concern"
+    """
+    settings, store, actor = _acting(obj, as_name, Action.reopen)
+    state = workflow.reopen(store, draft_id, actor, note)
+    _echo_state(state, as_json, f"Reopened draft {draft_id}; it is waiting for review again.")
+
+
 def _echo_state(state: DraftState, as_json: bool, message: str) -> None:
     if as_json:
         echo_json(state.model_dump(mode="json"))

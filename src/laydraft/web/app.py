@@ -33,7 +33,8 @@ from . import auth, drafts, exporting, queue, reviewing, stats_page
 from .auth import SIGNIN_MAX_BODY
 from .errors import error_page, handlers, unexpected_error
 from .gate import PasswordGate
-from .pages import STATIC_DIR, WebState, make_templates
+from .messages import too_large
+from .pages import STATIC_DIR, WebState, make_templates, state
 from .secret import session_secret
 from .security import CSRFMiddleware, SecurityHeadersMiddleware
 from .sessions import SESSION_COOKIE, SessionUserMiddleware
@@ -70,6 +71,15 @@ class ErrorPageMiddleware:
 
 def _csrf_refusal(request: Request, message: str) -> Response:
     return error_page(request, "Not allowed", message, 403)
+
+
+def _too_large(request: Request, limit: int) -> Response:
+    """A request body over the limit gets the site's own error page, phrased for a browser."""
+    most = state(request).settings.max_input_bytes
+    message = too_large("", most) if limit >= most else (
+        "That form sent far more than this page accepts. Go back, check what you typed, "
+        "and try again.")
+    return error_page(request, "Too large", message, 413)
 
 
 def allowed_hosts(settings: Settings, extra: Sequence[str] = ()) -> list[str]:
@@ -135,7 +145,7 @@ def create_app(settings: Settings, store: Store | None = None, secret: str | Non
             Middleware(SessionUserMiddleware, web=web),
             Middleware(CSRFMiddleware, max_body=max_body, refuse=_csrf_refusal,
                        max_part_size=settings.max_input_bytes + 1024,
-                       path_limits={"/signin": SIGNIN_MAX_BODY}),
+                       path_limits={"/signin": SIGNIN_MAX_BODY}, too_large=_too_large),
         ],
         exception_handlers=handlers,
         lifespan=partial(_lifespan, owned),

@@ -23,15 +23,7 @@ from ..models import Abstract, Draft
 from .acting import name_of
 from .errors import status_for
 from .messages import web_message
-from .pages import call, current_user, flash, login_required, redirect, render, state
-
-MAX_AUDIENCE = 200
-AUDIENCES = (
-    "people living with multiple sclerosis and their caregivers",
-    "patients and their families",
-    "the general public",
-    "secondary-school students",
-)
+from .pages import call, current_user, flash, login_required, path_id, redirect, render, state
 
 
 def drafters_available(settings: Settings) -> list[str]:
@@ -39,12 +31,26 @@ def drafters_available(settings: Settings) -> list[str]:
     return ["offline", "openai"] if settings.api_key() or settings.base_url else ["offline"]
 
 
+def chosen_audience(settings: Settings, asked: str) -> str:
+    """One of the configured audiences (none asked: the first); anything else is refused, so
+    no free text reaches the prompt."""
+    choices = settings.audience_choices()
+    if not asked:
+        return choices[0]
+    if asked not in choices:
+        shown = asked if len(asked) <= 60 else asked[:57] + "..."
+        raise InputError(f"the audience {shown!r} is not one this site offers",
+                         code=ErrorCode.UNKNOWN_CHOICE, field="audience", value=shown,
+                         choices=choices)
+    return asked
+
+
 def _form_context(settings: Settings, text: str = "", audience: str | None = None,
                   drafter: str | None = None, error: str | None = None) -> dict[str, object]:
     available = drafters_available(settings)
     return {
-        "text": text, "error": error, "audiences": AUDIENCES,
-        "audience": audience if audience is not None else settings.audience,
+        "text": text, "error": error, "audiences": settings.audience_choices(),
+        "audience": audience if audience is not None else settings.audience_choices()[0],
         "drafters": available,
         "drafter": drafter if drafter in available else
         ("openai" if settings.use_model() and "openai" in available else "offline"),
@@ -84,7 +90,7 @@ async def create_draft(request: Request) -> Response:
     web = state(request)
     form = await request.form(max_part_size=web.settings.max_input_bytes + 1024)
     text = str(form.get("abstract") or "")
-    audience = " ".join(str(form.get("audience") or "").split())[:MAX_AUDIENCE]
+    audience = " ".join(str(form.get("audience") or "").split())
     drafter = str(form.get("drafter") or "offline")
     upload = form.get("file")
     again = bool(form.get("again"))
@@ -94,7 +100,7 @@ async def create_draft(request: Request) -> Response:
             raise InputError(f"the {drafter!r} drafter is not available on this server",
                              code=ErrorCode.DRAFTER_UNAVAILABLE, drafter=drafter)
         settings = web.settings.model_copy(update={
-            "audience": audience or web.settings.audience, "drafter": drafter})
+            "audience": chosen_audience(web.settings, audience), "drafter": drafter})
         if isinstance(upload, UploadFile) and upload.filename:
             data = await upload.read(web.settings.max_input_bytes + 1)
             abstract = await call(_upload_abstract, upload.filename, data,
@@ -116,13 +122,27 @@ async def create_draft(request: Request) -> Response:
               "drafted with the same prompt and model, so nothing was drafted. To draft it "
               "again anyway, tick “Draft again even if already queued” on the New draft page.")
         return redirect(f"/drafts/{stored}")
-    flash(request, f"Draft #{stored.id} is in the review queue.", "success")
     if stored.provenance.drafter == "offline":
         flash(request, "Drafted with the built-in offline drafter, which needs no network.")
-    return redirect(f"/drafts/{stored.id}")
+    return redirect(f"/drafts/{stored.id}/queued")
+
+
+def _queued_context(store: Store, draft_id: int) -> dict[str, object]:
+    draft = store.get(draft_id)
+    return {"draft": draft, "errors": sum(f.severity.value == "error" for f in draft.findings),
+            "warnings": sum(f.severity.value == "warning" for f in draft.findings)}
+
+
+@login_required
+async def queued_page(request: Request) -> Response:
+    """Where drafting ends: the draft is queued, a reviewer takes it from here."""
+    web = state(request)
+    context = await call(_queued_context, web.store, path_id(request, "draft_id"))
+    return render(request, "queued.html", context)
 
 
 routes = [
     Route("/draft", draft_form, methods=["GET"], name="draft_form"),
     Route("/draft", create_draft, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/queued", queued_page, methods=["GET"], name="queued"),
 ]

@@ -60,7 +60,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return error_page(request, "Something went wrong",
-                      "laydraft hit an unexpected problem and did not finish this action. "
+                      "This site hit an unexpected problem and did not finish this action. "
                       "The details are in the server's log.", 500)
 
 

@@ -68,14 +68,35 @@ def _minutes(seconds: object) -> str:
 def _not_claimed(err: LaydraftError) -> str:
     action = str(_ctx(err, "action", "change")).replace("_", " ")
     return (f"You cannot {action} draft #{_ctx(err, 'draft_id')} yet: it is waiting for "
-            "review. Claim this draft first, then try again.")
+            "review. Claim this draft first with the Claim button, then try again.")
 
 
 def _illegal(err: LaydraftError) -> str:
     if _ctx(err, "action") in ("export", "publish"):
         return (f"{_said(err)} Use the preview to look at the page without publishing; it "
                 "can be published once the draft is approved.")
+    if _ctx(err, "status", None) == "rejected" and _ctx(err, "action", None) != "reopen":
+        return (f"{_said(err)} A reviewer can send it back to the queue with the Reopen for "
+                "review button on its page.")
     return f"{_said(err)} Reload the page to see the draft's current state."
+
+
+def too_large(name: str, max_bytes: object) -> str:
+    """An upload (or pasted text) over the site's limit: what to do about it on the page."""
+    what = f"The file {name}is" if name else "This abstract is"
+    limit = f" ({_size(max_bytes)} max)" if isinstance(max_bytes, int) else ""
+    return (f"{what} larger than this site accepts{limit}. Shorten it, "
+            "upload just the abstract or paste it into the box, or ask an administrator "
+            "of this site.")
+
+
+def _no_version(err: LaydraftError) -> str:
+    versions = err.context.get("versions")
+    if isinstance(versions, int):
+        return (f"Draft #{_ctx(err, 'draft_id')} has no version {_ctx(err, 'version')}: "
+                f"pick two versions between 1 and {versions}.")
+    return (f"Draft #{_ctx(err, 'draft_id')} has no version {_ctx(err, 'version')}. "
+            "Reload the page.")
 
 
 def _draft_failed(err: LaydraftError) -> str:
@@ -117,7 +138,8 @@ def _unresolved(err: LaydraftError) -> str:
 PHRASES: dict[ErrorCode, Phrase] = {
     E.USAGE: _said,
     E.REVIEWER_MISSING: lambda e: "Sign in again, then repeat the action.",
-    E.NO_CHANGES: lambda e: "Nothing was saved: the text is the same as the current version.",
+    E.NO_CHANGES: lambda e: ("The text is the same as the current version, so there was "
+                             "nothing to save. Change the text first, then save."),
     E.EMPTY_TEXT: lambda e: (f"The {_ctx(e, 'field', 'text')} box is empty: write in it, then "
                              "send the form again."),
     E.UNKNOWN_CHOICE: _also("Reload the page and pick one of the choices offered."),
@@ -132,7 +154,8 @@ PHRASES: dict[ErrorCode, Phrase] = {
                                    f"{_minutes(_ctx(e, 'retry_after', 60))}."),
     E.SIGNIN_BUSY: lambda e: ("Many people are signing in right now. Try again in a few "
                               "seconds."),
-    E.DRAFTER_UNAVAILABLE: _also("Choose another drafter."),
+    E.DRAFTER_UNAVAILABLE: lambda e: (f"{_said(e)}" if _ctx(e, "draft_id", None) else
+                                      f"{_said(e)} Choose another drafter."),
     E.INPUT: _said,
     E.NO_INPUT: lambda e: "Paste an abstract into the box, or choose a file to upload.",
     E.FILE_MISSING: lambda e: f"The file {_file(e)}could not be found. Choose the file again.",
@@ -148,9 +171,7 @@ PHRASES: dict[ErrorCode, Phrase] = {
                                    "it as UTF-8 text and upload it again, or paste the "
                                    "abstract."),
     E.INPUT_TIMEOUT: _said,
-    E.FILE_TOO_LARGE: lambda e: (f"The file {_file(e)}is larger than this site accepts "
-                                 f"({_size(_ctx(e, 'max_bytes', None))}). Upload just the "
-                                 "abstract, or paste it into the box."),
+    E.FILE_TOO_LARGE: lambda e: too_large(_file(e), _ctx(e, "max_bytes", None)),
     E.FORMAT_UNSUPPORTED: _also("Upload PubMed XML, PMC JATS, MEDLINE, RIS, BibTeX, CSV, "
                                 "JSONL or plain text, or paste the abstract."),
     E.NO_ABSTRACT_COLUMN: _said,
@@ -183,8 +204,7 @@ PHRASES: dict[ErrorCode, Phrase] = {
     E.NOT_FOUND: lambda e: "There is nothing here with that number. Go back to the queue.",
     E.DRAFT_NOT_FOUND: lambda e: (f"There is no draft #{_ctx(e, 'draft_id')}. It may have "
                                   "been removed; go back to the queue."),
-    E.VERSION_NOT_FOUND: lambda e: (f"Draft #{_ctx(e, 'draft_id')} has no version "
-                                    f"{_ctx(e, 'version')}. Reload the page."),
+    E.VERSION_NOT_FOUND: _no_version,
     E.USER_NOT_FOUND: lambda e: "There is no account with that name.",
     E.BATCH_JOB_NOT_FOUND: lambda e: "There is no batch job with that id.",
     E.ILLEGAL_TRANSITION: _illegal,

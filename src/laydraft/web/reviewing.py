@@ -35,6 +35,10 @@ from .pages import (
     state,
 )
 
+# Said on the page instead of the re-draft form, and when a re-draft is posted anyway.
+OFFLINE_REDRAFT = ("Re-drafting with an instruction needs a language model, and this site "
+                   "drafts with the offline drafter only, which cannot follow instructions. "
+                   "Edit the sections yourself instead")
 DECISION_LABELS = {"approve": "Approve", "request_changes": "Request changes",
                    "reject": "Reject"}
 
@@ -80,6 +84,8 @@ def page_context(store: Store, settings: Settings, draft_id: int, user: Any) -> 
         "claim_live": st.claim_live(now),
         "can_claim": "claim" in allowed,
         "can_edit": "edit" in allowed,
+        "redraft_offered": "redraft" in allowed and settings.use_model(),
+        "offline_redraft": OFFLINE_REDRAFT,
         "decisions": {action.value: DECISION_LABELS[action.value] for action in DECISIONS
                       if action.value in allowed},
         "four_eyes_refusal": (web_message(may[Action.approve].error())
@@ -222,15 +228,21 @@ def _run_action(web: Any, draft_id: int, user: Any, action: str,
         sections.update({name: form[name] for name in SUMMARY_FIELDS if name in form})
         review.correct(store, draft_id, review.parse_summary(sections), base, user, settings,
                        form.get("note", ""))
+    elif action == "reopen":
+        review.reopen(store, draft_id, user, form.get("note") or None)
     elif action == "comment":
         review.comment(store, draft_id, user, form.get("text", ""),
                        section=form.get("section") or None)
     elif action == "redraft":
+        if not settings.use_model():
+            raise UsageError(f"nothing was changed. {OFFLINE_REDRAFT}",
+                             code=ErrorCode.DRAFTER_UNAVAILABLE,
+                             drafter="offline", draft_id=draft_id)
+        base = _int(form.get("base_version"), "version")
         version = review.redraft(store, draft_id, form.get("instruction", ""), user, settings,
-                                 base_version=_int(form.get("base_version"), "version"))
-        notice = review.offline_redraft_notice(version)
-        return notice and (f"{notice[0].upper()}{notice[1:]}. Whoever runs this site can "
-                           "connect a model for re-drafts that follow instructions.")
+                                 base_version=base)
+        return (f"Version {version.version} is the model's re-draft of version {base}; "
+                f"version {base} stays in the history, where you can compare the two.")
     return None
 
 
@@ -291,22 +303,40 @@ async def withdraw(request: Request) -> Response:
 
 
 @login_required
+async def reopen(request: Request) -> Response:
+    return await _act(request, "reopen", "Reopened: the draft is back in the queue, waiting "
+                      "for review.")
+
+
+@login_required
 async def add_comment(request: Request) -> Response:
     return await _act(request, "comment", "Comment added.")
 
 
 @login_required
 async def redraft(request: Request) -> Response:
-    return await _act(request, "redraft", "Re-drafted: a new version follows your instruction.")
+    return await _act(request, "redraft", "Re-drafted by the model, following your "
+                      "instruction.")
 
 
 def history_context(store: Store, draft_id: int, a: int | None, b: int | None) -> dict[str, Any]:
+    """The history page; versions asked for that do not exist get a message and the usual
+    comparison (the previous version against the current one) instead."""
     hist = review.history(store, draft_id)
     draft: Draft = store.get(draft_id)
-    changes = None
+    changes, error = None, None
     if len(hist.versions) > 1:
-        changes = review.diff_versions(store, draft_id, a, b)
-    return {"draft": draft, "history": hist, "changes": changes}
+        try:
+            changes = review.diff_versions(store, draft_id, a, b)
+        except LaydraftError as exc:
+            if exc.code is not ErrorCode.VERSION_NOT_FOUND:
+                raise
+            error = web_message(exc)
+            changes = review.diff_versions(store, draft_id)
+    elif a is not None or b is not None:
+        error = (f"Draft #{draft_id} has only one version, so there is nothing to compare "
+                 "yet.")
+    return {"draft": draft, "history": hist, "changes": changes, "error": error}
 
 
 @login_required
@@ -315,7 +345,7 @@ async def history_page(request: Request) -> Response:
     a = _int(params["a"], "version") if params.get("a") else None
     b = _int(params["b"], "version") if params.get("b") else None
     context = await call(history_context, state(request).store, _draft_id(request), a, b)
-    return render(request, "history.html", context)
+    return render(request, "history.html", context, status_code=400 if context["error"] else 200)
 
 
 routes = [
@@ -331,5 +361,6 @@ routes = [
     Route("/drafts/{draft_id:int}/correct", correct, methods=["POST"]),
     Route("/drafts/{draft_id:int}/withdraw", withdraw, methods=["POST"]),
     Route("/drafts/{draft_id:int}/redraft", redraft, methods=["POST"]),
+    Route("/drafts/{draft_id:int}/reopen", reopen, methods=["POST"]),
     Route("/drafts/{draft_id:int}/history", history_page, methods=["GET"], name="history"),
 ]

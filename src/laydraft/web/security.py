@@ -79,10 +79,16 @@ class SecurityHeadersMiddleware:
 
 
 Refusal = Callable[[Request, str], Response]
+TooLarge = Callable[[Request, int], Response]
 
 
 def plain_refusal(request: Request, message: str) -> Response:
     return HTMLResponse(f"<!doctype html><title>Refused</title><p>{message}</p>", 403)
+
+
+def plain_too_large(request: Request, limit: int) -> Response:
+    return HTMLResponse("<!doctype html><title>Too large</title><p>The upload is too large."
+                        "</p>", 413)
 
 
 class CSRFMiddleware:
@@ -90,8 +96,10 @@ class CSRFMiddleware:
 
     def __init__(self, app: ASGIApp, max_body: int, refuse: Refusal = plain_refusal,
                  max_part_size: int = 1024 * 1024,
-                 path_limits: dict[str, int] | None = None) -> None:
+                 path_limits: dict[str, int] | None = None,
+                 too_large: TooLarge = plain_too_large) -> None:
         self.app = app
+        self.too_large = too_large  # the page for a body over the limit (413)
         self.max_body = max_body
         self.path_limits = path_limits or {}  # smaller bodies for some paths (the sign-in)
         self.max_part_size = max_part_size
@@ -101,10 +109,10 @@ class CSRFMiddleware:
         if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive, self.path_limits.get(scope["path"], self.max_body))
+        limit = self.path_limits.get(scope["path"], self.max_body)
+        body = await _read_body(receive, limit)
         if body is None:
-            response: Response = HTMLResponse("<!doctype html><p>The upload is too large.</p>",
-                                              413)
+            response = self.too_large(Request(scope, _replay(b"")), limit)
             await response(scope, _replay(b""), send)
             return
         request = Request(scope, _replay(body))
