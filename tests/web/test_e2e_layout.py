@@ -177,6 +177,10 @@ def test_no_page_scrolls_sideways(browser: Browser, server: str, width: str,
             _review_page_fits(page, width)
         if name == "08-preview":
             _preview_shows_the_whole_summary(page)
+            # a full-page screenshot leaves the framed page's lower part unpainted: the end too
+            page.frame_locator("iframe.preview-frame").locator(".disclaimer") \
+                .scroll_into_view_if_needed()
+            page.screenshot(path=str(SCREENSHOTS / f"layout-{width}-08b-preview-end.png"))
 
     tour(browser, server, width, check, tmp_path)
 

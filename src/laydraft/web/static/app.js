@@ -40,7 +40,7 @@ function disableOnSubmit(form) {
 function sizePreviewFrame(frame) {
   const words = Number(frame.dataset.words || 0);
   const textWidth = Math.max(200, Math.min(frame.clientWidth - 32, 672));
-  const estimate = 640 + 1.25 * words * 61 * 26 / textWidth;
+  const estimate = 540 + 1.25 * words * 61 * 26 / textWidth;
   frame.style.height = "";
   if (estimate > frame.clientHeight) frame.style.height = Math.round(estimate) + "px";
 }
