@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,9 +112,9 @@ def browser() -> Iterator[Browser]:
 class Watched:
     """A browser context whose pages fail the test on any dialog or page error."""
 
-    def __init__(self, browser: Browser, base_url: str) -> None:
-        self.context: BrowserContext = browser.new_context(
-            base_url=base_url, viewport={"width": 1360, "height": 900})
+    def __init__(self, browser: Browser, base_url: str, **options: Any) -> None:
+        options.setdefault("viewport", {"width": 1360, "height": 900})
+        self.context: BrowserContext = browser.new_context(base_url=base_url, **options)
         self.dialogs: list[str] = []
         self.errors: list[str] = []
         self.page = self.new_page()

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from markupsafe import Markup, escape
 
 from ..models import SUMMARY_FIELDS, Finding
 
 _MARK = Markup('<mark class="finding {severity}" data-check="{check}" title="{title}">'
                '{text}</mark>')
+# After a marked span, a numbered link to the finding's entry in the list below the text, so the
+# details are one Tab and Enter away, not only in the hover title. Its number is drawn by CSS
+# (data-n), which keeps the section's text content the text itself.
+_REF = Markup('<a class="finding-ref" href="#finding-{number}" data-n="{number}" '
+              'aria-label="Finding {number}: {severity}, {check}"></a>')
 
 
 def finding_title(finding: Finding) -> str:
@@ -27,8 +34,12 @@ def is_whole(finding: Finding, text: str) -> bool:
     return not has_span(finding, text) or (finding.start == 0 and finding.end == len(text))
 
 
-def marked(text: str, findings: list[Finding]) -> Markup:
+def marked(text: str, findings: list[Finding],
+           numbered: Sequence[tuple[int, Finding, object]] = ()) -> Markup:
     """``text`` with each finding's span wrapped in ``<mark>``, every piece escaped.
+
+    ``numbered`` holds the page's (number, finding, ...) entries: a marked finding found there
+    is followed by a link to ``#finding-NUMBER``.
 
     Spans inside another span nest; a span that only partly overlaps an earlier one is left
     unmarked (it is still listed under the section). Findings about the whole section are
@@ -36,10 +47,12 @@ def marked(text: str, findings: list[Finding]) -> Markup:
     """
     spans = sorted((f for f in findings if not is_whole(f, text)),
                    key=lambda f: (f.start or 0, -(f.end or 0)))
-    return _marked_range(text, 0, len(text), spans)
+    numbers = {id(entry[1]): entry[0] for entry in numbered}
+    return _marked_range(text, 0, len(text), spans, numbers)
 
 
-def _marked_range(text: str, start: int, end: int, spans: list[Finding]) -> Markup:
+def _marked_range(text: str, start: int, end: int, spans: list[Finding],
+                  numbers: dict[int, int]) -> Markup:
     pieces: list[Markup] = []
     pos = start
     for index, finding in enumerate(spans):
@@ -50,7 +63,10 @@ def _marked_range(text: str, start: int, end: int, spans: list[Finding]) -> Mark
         pieces.append(escape(text[pos:s]))
         pieces.append(_MARK.format(severity=finding.severity.value, check=finding.check,
                                    title=finding_title(finding),
-                                   text=_marked_range(text, s, e, inner)))
+                                   text=_marked_range(text, s, e, inner, numbers)))
+        if id(finding) in numbers:
+            pieces.append(_REF.format(number=numbers[id(finding)],
+                                      severity=finding.severity.value, check=finding.check))
         pos = e
     pieces.append(escape(text[pos:end]))
     return Markup("").join(pieces)

@@ -34,7 +34,22 @@ function disableOnSubmit(form) {
   });
 }
 
+// The preview frame is sandboxed (its page cannot be measured from here), so its height is
+// estimated from the summary's word count and the frame's width: tall enough to show the whole
+// page without a scrollbar inside it. Without this script the frame keeps its CSS height.
+function sizePreviewFrame(frame) {
+  const words = Number(frame.dataset.words || 0);
+  const textWidth = Math.max(200, Math.min(frame.clientWidth - 32, 672));
+  const estimate = 540 + 1.25 * words * 61 * 26 / textWidth;
+  frame.style.height = "";
+  if (estimate > frame.clientHeight) frame.style.height = Math.round(estimate) + "px";
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("iframe.preview-frame[data-words]").forEach((frame) => {
+    sizePreviewFrame(frame);
+    window.addEventListener("resize", () => sizePreviewFrame(frame));
+  });
   document.querySelectorAll("textarea[data-words]").forEach(showLiveWordCount);
   document.querySelectorAll("form").forEach(disableOnSubmit);
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
