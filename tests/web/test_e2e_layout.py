@@ -115,6 +115,9 @@ def tour(browser: Browser, server: str, width: str, check: Check,
         check(page, "02-new-draft")
         path = draft(page, example_text())
         check(page, "03-draft-waiting")
+        page.goto(f"{path}/queued")
+        expect(page.get_by_role("heading", name="Queued for review")).to_be_visible()
+        check(page, "03b-queued-for-review")
         page.goto("/queue")
         expect(page.locator("table.queue")).to_be_visible()
         check(page, "04-queue")
@@ -155,6 +158,10 @@ def tour(browser: Browser, server: str, width: str, check: Check,
         assert response is not None and response.status == 404
         check(page, "11-error")
         page.goto(f"{path}/preview")
+        page.get_by_label("I have read this page and want to publish it").check()
+        page.get_by_role("button", name="Publish").click()
+        expect(page.locator(".badge")).to_have_text("Published")
+        check(page, "08c-preview-published")
         with page.expect_download() as download:
             page.get_by_role("button", name="Download HTML").click()
         exported = tmp_path / f"published-{width}.html"
@@ -322,6 +329,9 @@ def test_draft_review_and_approve_with_the_keyboard_alone(browser: Browser,
         page.keyboard.press("Space")
         expect(page.get_by_label("Draft again even if already queued")).to_be_checked()
         tab_to(page, "^Draft and queue$")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/drafts/\d+/queued$"))
+        tab_to(page, r"^Open draft #\d+$")
         page.keyboard.press("Enter")
         expect(page).to_have_url(re.compile(r"/drafts/\d+$"))
         path = "/drafts/" + page.url.rsplit("/", 1)[1]
