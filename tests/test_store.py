@@ -173,6 +173,26 @@ def test_search_matches_title_doi_or_pmid_ignoring_case(store: Store, settings) 
     assert store.list(search="no such thing") == []
 
 
+def test_the_queue_is_counted_filtered_and_paged_by_the_database(store: Store, settings) -> None:  # type: ignore[no-untyped-def]
+    made = example_draft(settings)
+    ids = [store.add(made).id for _ in range(5)]
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    with store.transaction(write=True) as conn:
+        for n, draft_id in enumerate(ids):
+            conn.execute(sa.update(tables.drafts).where(tables.drafts.c.id == draft_id)
+                         .values(created_at=start + timedelta(days=n),
+                                 reviewer=("bea", "al", None, None, "bea")[n],
+                                 status=("in_review", "in_review", "pending_review",
+                                         "pending_review", "in_review")[n]))
+    assert store.status_counts() == {"in_review": 3, "pending_review": 2}
+    assert store.reviewers() == ["al", "bea"]
+    assert [i.id for i in store.list(newest_first=True, limit=2, offset=1)] == ids[3:1:-1]
+    march_2_to_3 = {"since": start + timedelta(days=1), "until": start + timedelta(days=3)}
+    assert [i.id for i in store.list(**march_2_to_3)] == ids[1:3]
+    assert store.count(**march_2_to_3) == 2
+    assert store.count(status="in_review", reviewer="bea") == 2
+
+
 def test_search_columns_are_filled_for_drafts_queued_before_them(store_url: str, settings) -> None:  # type: ignore[no-untyped-def]
     before = MIGRATIONS[:MIGRATIONS.index(m040_search_columns)]
     old = Store.__new__(Store)
@@ -192,6 +212,33 @@ def test_search_columns_are_filled_for_drafts_queued_before_them(store_url: str,
     with upgraded.engine.begin() as conn:
         assert conn.execute(sa.text("SELECT doi, pmid FROM drafts")).one() == ("10.1000/old.1", "123")
     upgraded.close()
+
+
+def test_the_headline_column_is_filled_for_drafts_queued_before_it(store_url: str, settings) -> None:  # type: ignore[no-untyped-def]
+    from laydraft.db.migrations import m120_queue_at_scale
+
+    old = Store.__new__(Store)
+    old.url, old.engine = store_url, make_engine(store_url)
+    old.migrate(MIGRATIONS[:MIGRATIONS.index(m120_queue_at_scale)])
+    old.engine.dispose()
+    with Store(store_url) as fresh:  # queue with today's code, then step back to before 120
+        made = example_draft(settings)
+        draft_id = fresh.add(made).id
+        edited = made.summary.model_copy(update={"headline": "An edited headline"})
+        with fresh.transaction(write=True) as conn:
+            fresh.append_version(conn, Version(
+                draft_id=draft_id, version=2, kind=VersionKind.edit, author="ana",
+                summary=edited, findings=[], provenance=made.provenance, based_on=1,
+                created_at=datetime.now(UTC)))
+        with fresh.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM migrations WHERE name = '120_queue_at_scale'"))
+            conn.execute(sa.text("DROP INDEX ix_drafts_reviewer"))
+            conn.execute(sa.text("DROP INDEX ix_drafts_created_at"))
+            conn.execute(sa.text("ALTER TABLE drafts DROP COLUMN headline"))
+    with Store(store_url) as upgraded:
+        assert "120_queue_at_scale" in upgraded.applied_migrations()
+        assert [i.id for i in upgraded.list(search="AN EDITED")] == [draft_id]
+        assert upgraded.list(search=made.summary.headline[:30]) == []
 
 
 def test_rows_written_as_text_before_the_typed_columns_read_back(store_url: str, settings) -> None:  # type: ignore[no-untyped-def]

@@ -478,6 +478,23 @@ def m110_reviewer_effort(conn: Connection) -> None:
     frozen.tables["reviewer_effort"].create(conn)
 
 
+@migration
+def m120_queue_at_scale(conn: Connection) -> None:
+    """What the queue page needs to filter and page in SQL at any size: indexes for the
+    reviewer and date filters, and the current headline as a column the search reads."""
+    conn.execute(sa.text("CREATE INDEX ix_drafts_reviewer ON drafts (reviewer)"))
+    conn.execute(sa.text("CREATE INDEX ix_drafts_created_at ON drafts (created_at)"))
+    conn.execute(sa.text("ALTER TABLE drafts ADD COLUMN headline TEXT"))
+    rows = conn.execute(sa.text(
+        "SELECT d.id, v.summary_json FROM drafts d JOIN versions v "
+        "ON v.draft_id = d.id AND v.version = d.current_version")).all()
+    for draft_id, summary in rows:
+        if isinstance(summary, str):  # SQLite hands JSON back as text
+            summary = json.loads(summary)
+        conn.execute(sa.text("UPDATE drafts SET headline = :headline WHERE id = :id"),
+                     {"headline": (summary or {}).get("headline"), "id": draft_id})
+
+
 # -- applying them -------------------------------------------------------------------------------
 
 _bootstrap = sa.MetaData()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -93,7 +94,7 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
         with self.transaction(write=True) as conn:
             draft_id = new_id(conn.execute(drafts.insert().values(
                 record_key=draft.abstract.stable_key(), title=draft.abstract.title,
-                doi=draft.abstract.doi, pmid=draft.abstract.pmid,
+                headline=draft.summary.headline, doi=draft.abstract.doi, pmid=draft.abstract.pmid,
                 status=draft.status.value, current_version=1, reviewer=None,
                 abstract_json=draft.abstract.model_dump(mode="json"),
                 created_at=now, updated_at=now, created_by=created_by,
@@ -120,21 +121,25 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
 
     def list(self, status: str | None = None, reviewer: str | None = None,
              limit: int | None = None, search: str | None = None,
-             offset: int = 0) -> builtins.list[QueueItem]:
-        """Queue rows, oldest first, with the finding counts of each current version.
+             offset: int = 0, since: datetime | None = None, until: datetime | None = None,
+             newest_first: bool = False) -> builtins.list[QueueItem]:
+        """Queue rows, oldest first (or newest first), with the finding counts of each current
+        version.
 
         The counts are of findings not dismissed (what approving still answers for), with the
         dismissed ones counted apart, by the rule approval uses (``models.match_dismissals``).
-        ``search`` matches part of the title, the current headline, DOI or PMID, ignoring case.
+        ``search`` matches part of the title, the current headline, DOI or PMID, ignoring case;
+        ``since`` and ``until`` bound the drafting moment (``until`` excluded).
         ``limit`` and ``offset`` page through the rows; ``count`` with the same filters gives
-        the total to page over.
+        the total to page over. Filtering, ordering and paging all happen in SQL, so a page
+        costs the same in a queue of ten drafts or ten thousand.
         """
         query = (
             sa.select(drafts, versions.c.findings_json, versions.c.provenance_json,
                       versions.c.summary_json)
             .select_from(_current_versions())
-            .where(*_queue_filters(status, reviewer, search))
-            .order_by(drafts.c.id)
+            .where(*_queue_filters(status, reviewer, search, since, until))
+            .order_by(drafts.c.id.desc() if newest_first else drafts.c.id)
         )
         if limit:
             query = query.limit(limit)
@@ -142,18 +147,29 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
             query = query.offset(offset)
         with self.transaction() as conn:
             rows = builtins.list(conn.execute(query).mappings())
-            found = _live_dismissals(conn, query.with_only_columns(drafts.c.id)) if rows else {}
+            found = _live_dismissals(conn, [row["id"] for row in rows]) if rows else {}
             return [_to_item(row, found.get(row["id"], [])) for row in rows]
 
     def count(self, status: str | None = None, reviewer: str | None = None,
-              search: str | None = None) -> int:
+              search: str | None = None, since: datetime | None = None,
+              until: datetime | None = None) -> int:
         """How many drafts ``list`` with these filters would give, without a limit."""
-        query = sa.select(sa.func.count()).select_from(drafts)
-        if search:
-            query = query.select_from(_current_versions())
-        query = query.where(*_queue_filters(status, reviewer, search))
+        query = sa.select(sa.func.count()).select_from(drafts).where(*_queue_filters(status, reviewer, search, since, until))
         with self.transaction() as conn:
             return int(conn.execute(query).scalar_one())
+
+    def status_counts(self) -> dict[str, int]:
+        """Drafts per status, counted by the database (one grouped query)."""
+        query = sa.select(drafts.c.status, sa.func.count()).group_by(drafts.c.status)
+        with self.transaction() as conn:
+            return {str(status): int(n) for status, n in conn.execute(query)}
+
+    def reviewers(self) -> builtins.list[str]:
+        """Everyone who holds or last held a draft, in name order."""
+        query = (sa.select(drafts.c.reviewer).where(drafts.c.reviewer.is_not(None))
+                 .distinct().order_by(drafts.c.reviewer))
+        with self.transaction() as conn:
+            return [str(name) for name in conn.execute(query).scalars()]
 
     def first_versions(self, record_key: str,
                        prompt_fingerprint: str) -> builtins.list[tuple[int, Provenance]]:
@@ -227,7 +243,8 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
         base = version.based_on
         result = conn.execute(drafts.update().where(
             drafts.c.id == version.draft_id, drafts.c.current_version == base,
-        ).values(current_version=version.version, updated_at=version.created_at))
+        ).values(current_version=version.version, headline=version.summary.headline,
+                 updated_at=version.created_at))
         if result.rowcount != 1:
             raise StaleVersionError(
                 _stale_message(self.newer_versions(conn, version.draft_id, base or 0),
@@ -343,25 +360,29 @@ def _current_versions() -> sa.Join:
                                          versions.c.version == drafts.c.current_version))
 
 
-def _queue_filters(status: str | None, reviewer: str | None,
-                   search: str | None) -> builtins.list[sa.ColumnElement[bool]]:
-    """The WHERE clauses ``list`` and ``count`` share; ``search`` needs the current version
-    joined (its headline is searched), as ``_current_versions`` gives it.
+def _queue_filters(status: str | None, reviewer: str | None, search: str | None,
+                   since: datetime | None = None, until: datetime | None = None,
+                   ) -> builtins.list[sa.ColumnElement[bool]]:
+    """The WHERE clauses ``list`` and ``count`` share, on the ``drafts`` table alone.
 
     The search is ``lower(column) LIKE lower(pattern)`` with the wildcards in the text escaped,
-    so it runs the same on SQLite and PostgreSQL.
+    so it runs the same on SQLite and PostgreSQL. The current headline is a column of
+    ``drafts`` (kept with ``current_version``) so a search never reads the versions' JSON.
     """
     clauses: builtins.list[sa.ColumnElement[bool]] = []
     if status:
         clauses.append(drafts.c.status == status)
     if reviewer:
         clauses.append(drafts.c.reviewer == reviewer)
+    if since is not None:
+        clauses.append(drafts.c.created_at >= since)
+    if until is not None:
+        clauses.append(drafts.c.created_at < until)
     if search:
         pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", r"\%").replace(
             "_", r"\_") + "%"
-        headline = versions.c.summary_json["headline"].as_string()
         clauses.append(sa.or_(*(sa.func.lower(column).like(pattern, escape="\\")
-                                for column in (drafts.c.title, headline, drafts.c.doi,
+                                for column in (drafts.c.title, drafts.c.headline, drafts.c.doi,
                                                drafts.c.pmid))))
     return clauses
 
@@ -430,11 +451,11 @@ def _to_draft(row: Any, ver: Any) -> Draft:
     )
 
 
-def _live_dismissals(conn: Connection, ids: sa.Select[Any]
+def _live_dismissals(conn: Connection, ids: builtins.list[int]
                      ) -> dict[int, builtins.list[Dismissal]]:
-    """The dismissals not undone of the drafts ``ids`` selects, by draft, oldest first."""
+    """The dismissals not undone of these drafts, by draft, oldest first."""
     rows = conn.execute(sa.select(dismissals).where(
-        dismissals.c.draft_id.in_(ids.scalar_subquery()), dismissals.c.revoked_at.is_(None),
+        dismissals.c.draft_id.in_(ids), dismissals.c.revoked_at.is_(None),
     ).order_by(dismissals.c.id)).mappings()
     found: dict[int, builtins.list[Dismissal]] = {}
     for row in rows:

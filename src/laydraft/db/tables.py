@@ -32,9 +32,9 @@ drafts = sa.Table(
     sa.Column("title", sa.Text),
     sa.Column("status", sa.String(40), nullable=False, index=True),
     sa.Column("current_version", sa.Integer, nullable=False),
-    sa.Column("reviewer", sa.String(200)),
+    sa.Column("reviewer", sa.String(200), index=True),
     sa.Column("abstract_json", JSONDocument(), nullable=False),
-    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False, index=True),
     sa.Column("updated_at", Timestamp, nullable=False),
     sa.Column("claimed_at", Timestamp),
     sa.Column("claim_expires", Timestamp),
@@ -42,6 +42,7 @@ drafts = sa.Table(
     sa.Column("doi", sa.String(200), index=True),
     sa.Column("pmid", sa.String(40), index=True),
     sa.Column("created_by", sa.String(200)),
+    sa.Column("headline", sa.Text),  # the current version's, for the queue's search
 )
 versions = sa.Table(
     "versions", metadata,
