@@ -245,7 +245,8 @@ def test_killing_saves_at_random_moments(env: dict[str, str], claimed: int, tmp_
 def test_illegal_transition_is_one_line(env: dict[str, str], claimed: int) -> None:
     ok(env, "review", "reject", str(claimed))
     assert_one_line_error(run(env, "review", "approve", str(claimed)),
-                          "cannot approve draft 1", "it is rejected")
+                          "cannot approve draft 1", "it is rejected",
+                          "laydraft review reopen 1")
 
 
 def test_unknown_id_is_one_line(env: dict[str, str], claimed: int) -> None:

@@ -39,6 +39,8 @@ def _not_claimed(err: LaydraftError) -> str:
 def _illegal(err: LaydraftError) -> str:
     if _ctx(err, "action") in ("export", "publish"):
         return " (use --preview to look at it without publishing)"
+    if _ctx(err, "status", None) == "rejected" and _ctx(err, "action", None) != "reopen":
+        return f"; a reviewer can reopen it: `laydraft review reopen {_ctx(err, 'draft_id')}`"
     return ""
 
 
