@@ -101,17 +101,26 @@ def _publish(store: Store, settings: Settings, draft_id: int, user: Any) -> bool
     return True
 
 
+async def _unconfirmed_refusal(request: Request, draft_id: int,
+                               form: dict[str, str]) -> Response | None:
+    """Back to the preview with the reason, when publishing needs the box ticked and it is not."""
+    web = state(request)
+    refusal = await call(_unconfirmed, web.store, web.settings, draft_id, current_user(request),
+                         form)
+    if not refusal:
+        return None
+    flash(request, refusal, "error")
+    return redirect(f"/drafts/{draft_id}/preview")
+
+
 @login_required
 async def publish(request: Request) -> Response:
     """Publish after the confirmation box is ticked; the preview then says Published."""
     web, draft_id = state(request), _draft_id(request)
     form = await form_text(request)
     try:
-        refusal = await call(_unconfirmed, web.store, web.settings, draft_id,
-                             current_user(request), form)
-        if refusal:
-            flash(request, refusal, "error")
-            return redirect(f"/drafts/{draft_id}/preview")
+        if refused := await _unconfirmed_refusal(request, draft_id, form):
+            return refused
         done = await call(_publish, web.store, web.settings, draft_id, current_user(request))
     except LaydraftError as exc:
         if status_for(exc) == 404:
@@ -130,11 +139,8 @@ async def download(request: Request) -> Response:
     form = await form_text(request)
     fmt = form.get("format", "")
     try:
-        refusal = await call(_unconfirmed, web.store, web.settings, draft_id,
-                             current_user(request), form)
-        if refusal:
-            flash(request, refusal, "error")
-            return redirect(f"/drafts/{draft_id}/preview")
+        if refused := await _unconfirmed_refusal(request, draft_id, form):
+            return refused
         kind = export.export_format(fmt)
         actor = await call(actor_for, web.store, current_user(request))
         pages = await call(export.export_draft, web.store, draft_id, [kind.name],
