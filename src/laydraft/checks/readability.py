@@ -1,11 +1,12 @@
 """Reading level of a draft: school grade per section and overall, against a target grade.
 
 ``readability(text)`` is shared with the layers that display a draft. Syllables come from
-pyphen's hyphenation dictionary (the fallback textstat itself uses) checked against a
-vowel-group count, because textstat's own syllable counter looks words up in NLTK's CMU
-dictionary and downloads it on first use, which would fail offline and in tests.
-Flesch-Kincaid and SMOG use those counts; Coleman-Liau (letters, not syllables) comes from
-textstat unchanged.
+pyphen's hyphenation dictionary (the fallback textstat uses) checked against a vowel-group
+count. textstat itself is not used: its syllable counter looks words up in NLTK's CMU
+dictionary, downloaded on first use (which fails offline and in tests), and importing it loads
+NLTK and numpy, about half a second of every command that drafts. The three formulas are
+one line each over counts this module makes anyway: Flesch-Kincaid and SMOG from syllables,
+Coleman-Liau from letters.
 
 Codes:
 
@@ -26,7 +27,6 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import pyphen
-import textstat
 from pydantic import BaseModel, Field
 
 from ..models import Abstract, Finding, LaySummary, Severity
@@ -83,11 +83,15 @@ def readability(text: str) -> ReadingLevel:
     fk = 0.39 * per_sentence + 11.8 * sum(counts) / n_words - 15.59
     poly = sum(1 for c in counts if c >= 3)
     smog = 1.043 * (poly * 30 / n_sentences) ** 0.5 + 3.1291
-    long_words = sum(1 for w in words if sum(ch.isalpha() for ch in w) >= LONG_WORD_LETTERS)
+    letters = [sum(ch.isalpha() for ch in w) for w in words]
+    long_words = sum(1 for n in letters if n >= LONG_WORD_LETTERS)
+    # Coleman & Liau (1975): letters and sentences per 100 words.
+    coleman_liau = (0.0588 * 100 * sum(letters) / n_words
+                    - 0.296 * 100 * n_sentences / n_words - 15.8)
     return ReadingLevel(
         grade=round(fk, 1),
         smog=round(smog, 1),
-        coleman_liau=round(float(textstat.coleman_liau_index(text)), 1),
+        coleman_liau=round(coleman_liau, 1),
         words=n_words,
         sentences=n_sentences,
         words_per_sentence=round(per_sentence, 1),

@@ -38,7 +38,7 @@ T = TypeVar("T")
 
 def check_summary(settings: Settings, abstract: Abstract, summary: LaySummary) -> list[Finding]:
     """Findings for a summary under the configured targets."""
-    from ..checks import run_checks  # loads textstat and wordfreq (~1 s): only when checking
+    from ..checks import run_checks  # loads wordfreq and pyphen's dictionary: only when checking
 
     return run_checks(abstract, summary, target_grade=settings.target_grade,
                       limits=settings.limits, language=settings.language)
