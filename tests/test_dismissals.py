@@ -395,7 +395,9 @@ def test_a_queue_from_before_undo_upgrades_and_its_dismissals_still_hold(
         store_url: str, settings) -> None:  # type: ignore[no-untyped-def]
     old = Store.__new__(Store)
     old.url, old.engine = store_url, make_engine(store_url)
-    old.migrate(MIGRATIONS[:MIGRATIONS.index(m100_dismissal_undo)])
+    # Every step but the one under test: today's Store.add writes the drafts table as it is
+    # now, and the steps after 100 touch other tables or columns than the dismissals'.
+    old.migrate([step for step in MIGRATIONS if step is not m100_dismissal_undo])
     made = example_draft(settings)
     finding = _at(made.summary, "limitations", _words(made.summary, "limitations", 1),
                   "claims.causal_observational")
