@@ -288,3 +288,28 @@ def test_the_summary_names_the_limit_and_the_wait(store: Store) -> None:
     Console(file=out, width=100).print(summary_table(summary))
     assert "rate limit" in out.getvalue() and "1,200 req/min (--rpm)" in out.getvalue()
     assert "waited on the limit" in out.getvalue()
+
+
+def test_waiting_for_tasks_already_done_ends_before_their_callbacks_run() -> None:
+    """From 3.12 gather of finished tasks completes without yielding; the wait must not spin
+    waiting for the ``discard`` callbacks that only a later turn of the loop would run."""
+    import threading
+
+    from laydraft.batch.runner import _wait_all
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        tasks: set[asyncio.Task[None]] = set()
+        for _ in range(3):
+            done: asyncio.Future[None] = loop.create_future()
+            tasks.add(done)  # type: ignore[arg-type]
+            done.add_done_callback(tasks.discard)  # type: ignore[arg-type]
+            done.set_result(None)  # done; its discard callback is only scheduled
+        await _wait_all(tasks)
+        assert not tasks
+
+    finished = threading.Event()
+    worker = threading.Thread(target=lambda: (asyncio.run(main()), finished.set()), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert finished.is_set(), "waiting for finished tasks spun without end"

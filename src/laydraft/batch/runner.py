@@ -493,9 +493,15 @@ class BatchRunner:
 
 
 async def _wait_all(tasks: set[asyncio.Task[None]]) -> None:
-    """Wait for every task (they never raise; a stray error is still retrieved here)."""
+    """Wait for every task (they never raise; a stray error is still retrieved here).
+
+    Finished tasks are taken out here, not left to their ``tasks.discard`` callbacks: those
+    run on a later turn of the loop, and from Python 3.12 ``gather`` of tasks already done
+    completes at once without yielding, so waiting for the callbacks would spin forever.
+    """
     while tasks:
         await asyncio.gather(*list(tasks), return_exceptions=True)
+        tasks.difference_update([task for task in tasks if task.done()])
 
 
 async def _cancel_all(tasks: set[asyncio.Task[None]]) -> None:
