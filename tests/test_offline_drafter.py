@@ -93,7 +93,7 @@ def test_significance_is_not_turned_into_certainty() -> None:
 
 
 def test_first_person_becomes_the_authors() -> None:
-    assert wording.plain("We included 12 trials.") == "The authors included 12 trials."
+    assert wording.plain("We found 12 trials.") == "The authors found 12 trials."
 
 
 def test_evidence_grading_is_kept_in_plain_words() -> None:

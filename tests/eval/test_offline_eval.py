@@ -27,13 +27,14 @@ PAIRS = 150
 # figure of Evaluation.figures() -> (lowest, highest) accepted on the first PAIRS pairs;
 # the figure measured when set is in the comment (issue 15's target after the arrow)
 BOUNDS: dict[str, tuple[float, float]] = {
-    "grade": (0.0, 11.7),  # 11.55 (no target)
-    "grade_plain": (0.0, 12.8),  # 12.65 -> <= 9
-    "template_share": (0.0, 0.17),  # 16.6% -> <= 20%
-    "rouge1": (0.40, 1.0),  # 0.41 -> >= 0.35
+    "grade": (0.0, 10.7),  # 10.5 (no target)
+    "grade_plain": (0.0, 11.8),  # 11.6 -> <= 9
+    # 18.5%: shorter sentences keep less of the abstract; still under the issue's 20%
+    "template_share": (0.0, 0.19),  # 18.5% -> <= 20%
+    "rouge1": (0.39, 1.0),  # 0.395 -> >= 0.35
     "conjunction_headlines": (0.0, 0.0),  # 0.0% -> 0%
     "abbreviation_headlines": (0.0, 0.0),  # 0.0% -> 0%
-    "primary_present": (0.84, 1.0),  # 84.7% of 124 (26 without a figure) -> >= 90%
+    "primary_present": (0.87, 1.0),  # 87.9% of 124 (26 without a figure) -> >= 90%
     "verbless_sentences": (0.0, 0.004),  # 0.3% of 1,488 -> <= 1%
     "false_counts": (0.0, 0.0),  # 0.0% -> 0%
 }

@@ -26,6 +26,11 @@ ESTIMATE_NAMES = {"rr": "risk ratio", "or": "odds ratio", "hr": "hazard ratio",
                    "md": "mean difference", "smd": "standardised mean difference",
                    "wmd": "mean difference", "rd": "risk difference", "aor": "odds ratio",
                    "ahr": "hazard ratio"}
+_LOOSE_LABEL = re.compile(
+    r"\b(RR|OR|HR|IRR|MD|SMD|WMD|RD|aOR|aHR|(?i:risk ratio|odds ratio|hazard ratio|rate ratio|"
+    r"relative risk|risk difference|(?:weighted |standardi[sz]ed )?mean difference))\b")
+_LOOSE_NUMBER = re.compile(r"(?<![\w.])([-−]?\d+(?:\.\d+)?%?)(?!\s*%?\s*(?:CI|confidence)\b)(?![\d.])")
+_LOOSE_GAP = 80
 _PERCENT_ONLY = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)$")
 _OPENER = re.compile(
     r"^(?:(?:in conclusion|in summary|overall|thus|therefore|hence|however|moreover|"
@@ -56,11 +61,15 @@ _VERB = re.compile(
     re.I,
 )
 _BAD_FIRST = re.compile(r"^(?:probably|may|might|was|were|is|are|had|has|did|not|also|"
-                        r"[a-z]+ed)\b", re.I)
+                        r"(?!(?:pooled|combined|randomi[sz]ed|published|selected|included|"
+                        r"controlled|adjusted|treated|untreated|limited|detailed|estimated|"
+                        r"infected|affected|exposed|unexposed|vaccinated|unvaccinated|"
+                        r"hospitali[sz]ed|blinded|registered|planned|related|matched)\s+[a-z]+"
+                        r"\s+[a-z]+)[a-z]+ed)\b", re.I)
 _BARE_STATS = re.compile(r",?\s*\b[Pp]\s*[=<>≤≥]\s*0?\.\d+|,?\s*95\s*%\s*CI[^,;.]*?\d+(?:\.\d+)?"
                          r"\s*(?:to|-|–)\s*-?\d+(?:\.\d+)?")
-MAX_WORDS = 22
-SHORT = 12  # a piece longer than this is cut further where both sides stand alone
+MAX_WORDS = 18
+SHORT = 10  # a piece longer than this is cut further where both sides stand alone
 _AND_CUT = re.compile(r",?\s+(?:and|but)\s+(?=(?:the|this|these|those|there|it|they|both|each|"
                       r"no|all|most|some|many|few|one|two|three|four|five|six|[A-Z])\b)")
 _TAIL = re.compile(r",\s+(?:which|with|including|compared|particularly|especially|although|"
@@ -77,8 +86,14 @@ _PREPOSITION = re.compile(r"^(?:in|among|for|after|at|during|of|across|within|fr
 _HAS_ESTIMATE = re.compile(r"\((?:[a-z ]+) -?\d[\d.]*%?\)")
 
 
+_NOT_A_VERB_AFTER = re.compile(r"\b(?:the|a|an|this|these|those|their|its|his|her|no|to|of|"
+                               r"with|more|less|most|some|any|all)\s+$", re.I)
+
+
 def has_verb(text: str) -> bool:
-    return bool(_VERB.search(text))
+    """A verb form not used as an adjective or infinitive ("the limited number", "to support")."""
+    return any(not _NOT_A_VERB_AFTER.search(text[max(0, m.start() - 12):m.start()])
+               for m in _VERB.finditer(text))
 
 
 def stands_alone(piece: str) -> bool:
@@ -95,12 +110,25 @@ def stands_alone(piece: str) -> bool:
     return piece.count("(") == piece.count(")")
 
 
+def loose_estimate(text: str) -> tuple[str, str] | None:
+    """The first effect estimate as (plain name, number), the number within 80 characters of
+    its label ("relative risk (RR) for pneumothorax was 0.69"); confidence levels are skipped."""
+    match = ESTIMATE.search(text)
+    if match:
+        return ESTIMATE_NAMES.get(match.group(1).lower(), match.group(1).lower()), match.group(2)
+    for label in _LOOSE_LABEL.finditer(text):
+        number = _LOOSE_NUMBER.search(text, label.end(), label.end() + _LOOSE_GAP)
+        if number and not re.search(r"\b[nN]\s*=\s*$", text[label.end():number.start()]):
+            return (ESTIMATE_NAMES.get(label.group(1).lower(), label.group(1).lower()),
+                    number.group(1))
+    return None
+
+
 def _estimate(bracket: str) -> str:
-    match = ESTIMATE.search(bracket)
-    if not match:
+    found = loose_estimate(bracket)
+    if found is None:
         return ""
-    name = ESTIMATE_NAMES.get(match.group(1).lower(), match.group(1).lower())
-    return f" \x01{name} {match.group(2)}\x02"
+    return f" \x01{found[0]} {found[1]}\x02"
 
 
 def _top_level_bracket(text: str, position: int) -> tuple[int, int] | None:
@@ -120,7 +148,7 @@ def _top_level_bracket(text: str, position: int) -> tuple[int, int] | None:
 
 def _with_estimate(text: str) -> str:
     """The first effect estimate's bracket replaced by a marked "(risk ratio 0.73)"."""
-    match = ESTIMATE.search(text)
+    match = ESTIMATE.search(text) or _LOOSE_LABEL.search(text)
     if not match:
         return text
     span = _top_level_bracket(text, match.start())
@@ -155,20 +183,40 @@ def clean(sentence: str, keep_estimate: bool = False) -> str:
 
 
 def with_figure(sentence: str, longest: int) -> list[str]:
-    """The pieces of a main-result sentence, the one with its effect estimate first; when no
-    piece keeps the estimate, the sentence up to the estimate, if that stands alone."""
+    """The pieces of a main-result sentence, the one with its effect estimate first.
+
+    When no piece keeps the estimate, the clause that holds it, up to the estimate, if that
+    stands alone ("There was no difference in survival, with a hazard ratio of 0.96."): the
+    main result is worth a longer sentence more than any other.
+    """
     text = clean(sentence, keep_estimate=True)
-    estimate = re.search(r"\((?:[a-z ]+) -?\d[\d.]*%?\)", text)
+    estimate = loose_estimate(text)
     found = pieces(sentence, True, longest)
     if estimate is None:
         return found[:2]
-    holding = [p for p in found if estimate.group(0) in p]
+    number = re.compile(r"(?<![\w.])" + re.escape(estimate[1]) + r"(?![\d])")
+    holding = [p for p in found if number.search(p)]
     if holding:
         return holding[:1] + [p for p in found if p not in holding][:1]
-    head = _tidy(text[:estimate.end()])
+    at = number.search(text)
+    if at is None:
+        return found[:2]
+    start = max([0] + [m.end() for m in _CUT.finditer(text, 0, at.start())])
+    end = at.end() + (1 if text[at.end():at.end() + 1] == ")" else 0)
+    head = _plain_label(_tidy(text[start:end]))
     if stands_alone(head) and count_words(head) <= longest + 12:
-        return [head, *found[:1]]
+        return [head, *[p for p in found if p != head][:1]]
     return found[:2]
+
+
+def _plain_label(text: str) -> str:
+    """An estimate's abbreviation written out: "an HR of 0.96" -> "a hazard ratio of 0.96"."""
+    def name(match: re.Match[str]) -> str:
+        return ESTIMATE_NAMES.get(match.group(2).lower(), match.group(2))
+
+    text = re.sub(r"\b(an? )?(RR|OR|HR|MD|SMD|WMD|RD|aOR|aHR)\b(?= (?:of|was|were|=|\d|-))",
+                  lambda m: ("a " if m.group(1) else "") + name(m), text)
+    return text
 
 
 def _tidy(piece: str) -> str:

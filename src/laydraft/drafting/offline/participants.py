@@ -23,14 +23,16 @@ _PEOPLE = (r"(?:patients|participants|people|persons|subjects|individuals|adults
 _NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)"
 _COUNT = re.compile(
     r"(?<![\d.,=<>≥≤±/-])(?<!\d )" + _NUMBER +
-    r"\s+(?:(?!of\b|in\b|and\b|or\b|to\b|with\b|from\b|per\b)[a-z][\w-]*\s+){0,2}?" + _PEOPLE + r"\b"
+    r"\s+(?:(?!of\b|in\b|and\b|or\b|to\b|with\b|from\b|per\b|studies\b|trials\b|rcts\b|were\b|"
+    r"was\b|are\b|had\b|have\b|included\b|reported\b)[a-z][\w-]*\s+){0,2}?" + _PEOPLE + r"\b"
     r"|\b[nN]\s*=\s*" + _NUMBER + r"(?!\s*%)(?![\d.])",
 )
 _UNITS = r"one|two|three|four|five|six|seven|eight|nine"
 _STUDIES = re.compile(
     r"(?<![\w-])(\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:" + _UNITS +
     r"))?|" + _UNITS + r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
-    r"eighteen|nineteen)\s+(?:(?!of\b|these\b|those\b)[\w-]+\s+){0,2}?(studies|trials|RCTs)\b",
+    r"eighteen|nineteen)\s+(?:(?!of\b|these\b|those\b|were\b|was\b|are\b|is\b|had\b|have\b)"
+    r"[\w-]+\s+){0,2}?(studies|trials|RCTs)\b",
     re.I,
 )
 _PART_OF = re.compile(r"\b(?:out of|(?<!total )of|of the|from)\s*$", re.I)
@@ -39,6 +41,12 @@ _WHOLE = re.compile(r"\b(?:included|enrolled|recruited|randomi[sz]ed|total|invol
                     r"analy[sz]ed|surveyed|assigned|allocated)\b", re.I)
 _SUBGROUP = re.compile(r"\b(?:of (?:the|these|those)|of whom|among (?:the|them|these))\s*$", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_RANGE_OR_SHARE = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s*"
+                            r"(?:to|-|–|and|or|in|out of)\s*$", re.I)
+
+
+_PLAIN_NOUNS = {"participants": "people", "subjects": "people", "individuals": "people",
+                "persons": "people"}
 
 
 class Who(NamedTuple):
@@ -56,7 +64,9 @@ def _plausible(number: str, text: str, start: int) -> bool:
     if _YEAR.match(number) and "," not in number:
         return False
     before = text[max(0, start - 25):start]
-    return not _SUBGROUP.search(before) and not re.search(r"\d\s*$", before)
+    if _SUBGROUP.search(before) or re.search(r"\d\s*$", before):
+        return False
+    return not _RANGE_OR_SHARE.search(before)  # "from 12 to 653 people", "1 in 3 people"
 
 
 def _people_in(text: str) -> list[tuple[str, str, int]]:
@@ -117,11 +127,14 @@ def sentence(found: Who | None, design: StudyDesign) -> str:
             return "This study was done on cells in a lab, not in people."
         return ""
     noun = found.noun.lower() if found.noun else "people"
+    noun = _PLAIN_NOUNS.get(noun, noun)
     if found.number in ("1",):
         noun = noun.rstrip("s")
     if found.studies:
         studies = found.studies[0].lower() + found.studies[1:] if not found.studies[:3].isupper() \
             else found.studies
+        studies = re.sub(r"\b(?:included|eligible)\s+", "", studies)  # "included 33 included trials"
+        studies = re.sub(r"\bRCTs\b", "trials", studies)
         if found.number:
             return f"The review included {studies} with {found.number} {noun} in all."
         return f"The review included {studies}."

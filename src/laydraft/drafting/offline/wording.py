@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 
 from ...text.plain_words import PLAIN_WORDS
+from .rewrites import WORDS, rewrite
 
 # swaps that change what a sentence claims, or only fit some sentences
 _NEVER = {
@@ -54,8 +55,10 @@ _EXTRA = {
 _SWAPS: dict[str, str] = {k: v for k, v in PLAIN_WORDS.items()
                           if k not in _NEVER and "(" not in v}
 _SWAPS.update(_EXTRA)
-_PATTERN = re.compile(
-    r"\b(" + "|".join(re.escape(k) for k in sorted(_SWAPS, key=len, reverse=True)) + r")\b",
+_SWAPS.update(WORDS)
+_PATTERN = re.compile(  # whole words only: "cost-effectiveness" is not "effectiveness"
+    r"(?<![\w-])(" + "|".join(re.escape(k) for k in sorted(_SWAPS, key=len, reverse=True)) +
+    r")(?![\w-])",
     re.IGNORECASE,
 )
 _ARTICLE = re.compile(r"\b([Aa]n?)\s+([A-Za-z][\w-]*)")
@@ -104,7 +107,7 @@ def plain(text: str) -> str:
         swap = _SWAPS[found.lower()]
         return swap[0].upper() + swap[1:] if found[0].isupper() else swap
 
-    text = third_person(_PATTERN.sub(replace, text))
+    text = _PATTERN.sub(replace, rewrite(third_person(text)))
     text = fix_articles(text)
     return text[0].upper() + text[1:] if text else text
 
