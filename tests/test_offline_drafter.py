@@ -161,3 +161,73 @@ def test_a_leading_phrase_with_no_main_clause_is_not_a_sentence() -> None:
                                     "siblings or both.")
     assert clauses.stands_alone("After swimming lessons given to toddlers, fewer of them "
                                 "were afraid of water.")
+
+
+def test_no_significant_difference_becomes_no_difference_beyond_chance() -> None:
+    text = wording.plain("There was no statistically significant difference in pain between "
+                         "groups. The difference was not significant.")
+    assert text == ("There was no difference beyond chance in pain between groups. "
+                    "The difference could be down to chance.")
+
+
+def test_not_significantly_different_from_keeps_what_it_is_compared_with() -> None:
+    text = wording.plain("Lower doses were not significantly different from placebo.")
+    assert text == "Lower doses did not differ beyond chance from a dummy treatment."
+
+
+def test_the_quality_of_the_evidence_becomes_how_certain_it_is() -> None:
+    assert wording.plain("The quality of the evidence was very low.") == \
+        "The evidence is very uncertain."
+    assert wording.plain("We found low-certainty evidence that X helps.") == \
+        "The authors found uncertain evidence that X helps."
+
+
+def test_a_word_for_a_time_around_surgery_follows_its_noun() -> None:
+    assert wording.plain("Postoperative nausea and vomiting is common.") == \
+        "Nausea and vomiting after surgery is common."
+
+
+def test_therapy_is_treatment_except_in_the_name_of_a_kind_of_therapy() -> None:
+    assert wording.plain("Oxygen therapy and physical therapy were compared.") == \
+        "Oxygen treatment and physical therapy were compared."
+
+
+def test_a_word_inside_a_hyphenated_word_is_not_swapped() -> None:
+    assert "cost-effectiveness" in wording.plain("The cost-effectiveness was unclear.")
+
+
+def test_no_count_from_a_range_a_share_or_a_count_of_studies() -> None:
+    text = ("We included 33 trials, with samples ranging from 12 to 653 participants. "
+            "In the titration phase, 1 in 3 participants withdrew. 81 studies included "
+            "individuals with kidney disease.")
+    lines = read_abstract(Abstract(text=text))
+    found = participants.who(lines, detect_design(Abstract(text=text)))
+    assert found is not None and found.number == "" and found.studies == "33 trials"
+
+
+def test_an_estimate_named_away_from_its_number_is_kept() -> None:
+    sentence = ("The analysis shows that HFPPV was linked to a lower risk of air leak "
+                "(typical relative risk (RR) for pneumothorax was 0.69, 95% CI 0.51 to 0.93).")
+    assert any("0.69" in piece for piece in clauses.with_figure(sentence, 34))
+
+
+def test_an_estimate_outside_brackets_is_kept_with_its_clause() -> None:
+    sentence = ("There was no detectable difference in overall survival between these patients, "
+                "with an overall HR of 0.96 (95% CI 0.87 to 1.07, P = 0.47) and no significant "
+                "heterogeneity.")
+    first = clauses.with_figure(sentence, 34)[0]
+    assert "hazard ratio of 0.96" in first and first.startswith("There was no detectable")
+
+
+def test_an_adjective_ending_in_ed_is_not_a_verb() -> None:
+    assert not clauses.has_verb("The limited number of studies.")
+    assert clauses.has_verb("The number of studies was limited.")
+
+
+def test_a_count_given_per_drug_is_not_the_whole_sample() -> None:
+    text = ("Twenty two randomized controlled trials were included in the review, with a total of "
+            "296 participants for fluoxetine, 2036 for orlistat, and 1047 for sibutramine.")
+    found = participants.who(read_abstract(Abstract(text=text)), detect_design(Abstract(text=text)))
+    assert found is not None and found.number == "" and found.studies is not None
+    assert participants.sentence(found, detect_design(Abstract(text=text))) == \
+        "The review included twenty two trials."

@@ -29,7 +29,7 @@ _COUNT = re.compile(
 )
 _UNITS = r"one|two|three|four|five|six|seven|eight|nine"
 _STUDIES = re.compile(
-    r"(?<![\w-])(\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:" + _UNITS +
+    r"(?<![\w-])(\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:" + _UNITS +
     r"))?|" + _UNITS + r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen)\s+(?:(?!of\b|these\b|those\b|were\b|was\b|are\b|is\b|had\b|have\b)"
     r"[\w-]+\s+){0,2}?(studies|trials|RCTs)\b",
@@ -40,6 +40,8 @@ _WHOLE = re.compile(r"\b(?:included|enrolled|recruited|randomi[sz]ed|total|invol
                     r"took part|participated|comprised|consisted|with|of|among|studied|"
                     r"analy[sz]ed|surveyed|assigned|allocated)\b", re.I)
 _SUBGROUP = re.compile(r"\b(?:of (?:the|these|those)|of whom|among (?:the|them|these))\s*$", re.I)
+_PER_GROUP = re.compile(r"\s+(?:for|in|on|with|taking|receiving)\s+[\w-]+(?:\s+[\w-]+)?,\s*"
+                        r"(?:and\s+)?\d")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _RANGE_OR_SHARE = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s*"
                             r"(?:to|-|–|and|or|in|out of)\s*$", re.I)
@@ -76,6 +78,8 @@ def _people_in(text: str) -> list[tuple[str, str, int]]:
             continue  # "n = 478" may count a subgroup, eyes or teeth: not said as people
         number, start = match.group(1), match.start(1)
         noun = match.group(0).split()[-1]
+        if _PER_GROUP.match(text, match.end()):
+            continue  # "296 participants for fluoxetine, 2036 for orlistat": one group's count
         if _plausible(number, text, start):
             found.append((number, noun, start))
     return found
@@ -135,6 +139,8 @@ def sentence(found: Who | None, design: StudyDesign) -> str:
             else found.studies
         studies = re.sub(r"\b(?:included|eligible)\s+", "", studies)  # "included 33 included trials"
         studies = re.sub(r"\bRCTs\b", "trials", studies)
+        studies = re.sub(r"\b(?:randomi[sz]ed|controlled)\s+(?=(?:controlled\s+)?trials\b)", "",
+                         studies)
         if found.number:
             return f"The review included {studies} with {found.number} {noun} in all."
         return f"The review included {studies}."

@@ -52,7 +52,7 @@ Replacement = str | Callable[[re.Match[str]], str]
 # (pattern, replacement), applied in order, case-insensitive where the pattern says so.
 RULES: list[tuple[re.Pattern[str], Replacement]] = [
     # significance: kept as "beyond chance", never turned into certainty
-    (re.compile(r"\b(no|any|not a|not any) (?:statistically )?significant(?:ly)? "
+    (re.compile(r"\b(no|any|not a|not any) (?:observed )?(?:statistically )?significant(?:ly)? "
                 r"(?:((?:\w+ ){0,1}?)(" + _NOUNS + r"))\b", re.I),
      rf"\1 \2\3 {_BEYOND_CHANCE}"),
     (re.compile(r"\b(?:was|were) not (?:statistically )?significantly different (?:from|to)\b",
@@ -100,6 +100,19 @@ RULES: list[tuple[re.Pattern[str], Replacement]] = [
     (re.compile(r"\b(was|were|been|be) (?:conducted|performed|undertaken)\b", re.I), r"\1 done"),
     (re.compile(r"\b(was|were|been|be) observed\b", re.I), r"\1 seen"),
     (re.compile(r"\bwhether or not\b", re.I), "whether"),
+    (re.compile(r",\s*however,\s*", re.I), " "),  # "The share, however, remains" (not ", but,")
+    # "postoperative pain" is "pain after surgery", never "after surgery pain"
+    (re.compile(r"\bpostoperative (nausea and vomiting|mortality and morbidity|[a-z]+)\b", re.I),
+     r"\1 after surgery"),
+    (re.compile(r"\bpreoperative (nausea and vomiting|mortality and morbidity|[a-z]+)\b", re.I),
+     r"\1 before surgery"),
+    (re.compile(r"\bperioperative (nausea and vomiting|mortality and morbidity|[a-z]+)\b", re.I),
+     r"\1 around the time of surgery"),
+    # "randomised trials of X" cannot become "trials that put people into groups by chance of X"
+    (re.compile(r"\brandomi[sz]ed (?:controlled )?(trials?) (?=(?:of|on|in|comparing|that|"
+                r"assessing|evaluating|with|to|for|are|is|were|was)\b)", re.I), r"\1 "),
+    (re.compile(r"\banalgesic (effects?|efficacy|benefits?|properties|drugs?|medicines?|"
+                r"medications?)\b", re.I), r"pain-relieving \1"),
     (re.compile(r"\bclinical (trials?)\b", re.I), r"\1"),
     (re.compile(r"\b(?:currently )?available (evidence|data|studies|trials|research)\b", re.I),
      r"\1"),
@@ -182,6 +195,7 @@ WORDS: dict[str, str] = {
     "versus": "against",
     "methodological quality": "quality",
     "participant": "person",
+    "additional": "extra",
     "corticosteroids": "steroids",
     "corticosteroid": "steroid",
     "generally": "mostly",
