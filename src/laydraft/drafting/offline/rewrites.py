@@ -209,7 +209,9 @@ WORDS: dict[str, str] = {
 def _keeping_case(replacement: Replacement) -> Callable[[re.Match[str]], str]:
     def replace(match: re.Match[str]) -> str:
         new = replacement(match) if callable(replacement) else match.expand(replacement)
-        if match.group(0)[:1].isupper() and new[:1].islower():
+        at_start = not match.string[:match.start()].strip() or \
+            match.string[:match.start()].rstrip().endswith((".", "!", "?"))
+        if at_start and match.group(0)[:1].isupper() and new[:1].islower():
             return new[0].upper() + new[1:]
         return new
 
