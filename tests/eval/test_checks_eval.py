@@ -33,7 +33,10 @@ FLOORS: dict[str, float] = {
     # findings on the data sit at the target, not under their 100%: one new false alarm
     # among three would otherwise fail the suite, where the target is what matters.
     "precision.numbers": 0.97,  # 100% of 136
-    "precision.jargon": 0.85,  # 85.6% of 270 (91.1% of 282 before issue 15's offline drafter)
+    # 84.7% of 255: the plainer offline drafts no longer use 15 terms the check rightly
+    # flagged; its 39 false alarms are the same (85.6% of 270 before; 91.1% of 282 on the
+    # first offline drafter)
+    "precision.jargon": 0.84,
     "precision.completeness": 0.83,  # 83.1% of 59 (91.7% of 36 before issue 15's drafter)
     # 80.0% of 45 since one-sentence sections get a margin (68.5% of 54 before; 87.5% of 40
     # on the old drafter's texts)
