@@ -38,7 +38,7 @@ class ResponseRows(Database):
         """Store (or replace) the answer under ``key``."""
         with self.transaction(write=True) as conn:
             conn.execute(response_cache.delete().where(response_cache.c.key == key))
-            conn.execute(response_cache.insert().values(
+            conn.execute(response_cache.insert(), dict(
                 key=key, model=provenance.model, prompt_fingerprint=provenance.prompt_fingerprint,
                 summary_json=summary.model_dump(mode="json"),
                 provenance_json=provenance.model_dump(mode="json"), created_at=created_at,
