@@ -73,6 +73,18 @@ def test_settling_every_answer_compacts_the_journal(tmp_path: Path) -> None:
     assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
 
 
+def test_settling_an_answer_already_settled_writes_nothing(tmp_path: Path) -> None:
+    journal = AnswerJournal(tmp_path / "answers.jsonl")
+    journal.record("a", b"{}")
+    journal.record("b", b"{}")
+    journal.settle(["a"])
+    before = journal.path.read_bytes()
+    journal.settle(["a"])  # the cache, then the queue, settle the same answer
+    AnswerJournal(journal.path).settle(["a", "never-recorded"])  # another process, too
+    assert journal.path.read_bytes() == before
+    assert journal.unsettled() == ["b"]
+
+
 def test_settled_lines_dominating_trigger_compaction_keeping_the_unsettled(
         tmp_path: Path) -> None:
     journal = AnswerJournal(tmp_path / "answers.jsonl")

@@ -165,6 +165,25 @@ def test_a_failed_record_is_stored_with_its_reason_and_the_run_goes_on(
     assert store.count() == 3 and BatchState(store).failures() == []
 
 
+def test_a_first_run_asks_the_queue_once_and_a_rerun_still_skips_every_record(
+        no_blocking: object, store: Store) -> None:
+    """The skip check reads the keys queued or with a row once a run; a record in neither
+    needs no query of its own, and the ones in it are still checked one by one."""
+    asked: list[str] = []
+    for name in ("queued_draft", "batch_item"):
+        method = getattr(store, name)
+        setattr(store, name, lambda key, name=name, method=method: (asked.append(name),
+                                                                    method(key))[1])
+    settings = load_settings()
+    first = asyncio.run(BatchRunner(settings, store, flaky(settings)).run(records(4), "list"))
+    assert (first.drafted, first.failed, asked) == (2, 1, [])
+
+    again = asyncio.run(BatchRunner(settings, store, flaky(settings, fail=False))
+                        .run(records(4), "list"))
+    assert (again.drafted, again.skipped) == (0, 3)
+    assert asked.count("queued_draft") == 3
+
+
 # -- the runner through the SDK, the limiter and a recorded 429 --------------------------------------
 
 

@@ -101,3 +101,39 @@ def test_an_unrecorded_request_fails_loudly_showing_what_was_sent(
 def test_the_fake_key_never_reaches_a_fixture(api_key: str) -> None:
     for path in (FIXTURES / "http").rglob("*.json"):
         assert api_key not in path.read_text(), path
+
+
+@pytest.mark.parametrize("mode", ["json_schema", "json_object", "tools"])
+def test_the_body_sent_untransformed_is_byte_for_byte_what_the_typed_sdk_call_sends(
+    settings: Settings, abstract: Abstract, mode: str
+) -> None:
+    """The drafter hands the SDK its wire-format body as ``extra_body`` (no per-request walk
+    over the TypedDicts); the bytes, which key the answer journal, must not change."""
+    import asyncio
+
+    import httpx2
+    import openai
+
+    from laydraft.drafting.openai_drafter import sdk_arguments
+    from laydraft.drafting.session import DraftSession
+    from laydraft.prompts import render_draft_prompt
+
+    mode_settings = settings.model_copy(update={"structured_output": mode})
+    body = DraftSession(mode_settings, render_draft_prompt(mode_settings, abstract)).request
+    sent: list[bytes] = []
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        sent.append(request.content)
+        return httpx2.Response(400, json={"error": {"message": "recorded, not answered"}})
+
+    async def send_both() -> None:
+        client = openai.AsyncOpenAI(
+            api_key="sk-test-not-a-key", base_url="http://replay.invalid/v1", max_retries=0,
+            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(answer)))
+        for arguments in (body, sdk_arguments(body)):
+            with pytest.raises(openai.BadRequestError):
+                await client.chat.completions.create(**arguments)
+        await client.close()
+
+    asyncio.run(send_both())
+    assert sent[0] == sent[1]

@@ -64,16 +64,20 @@ class ResponseCache:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def find(self, settings: Settings, prompt: RenderedPrompt) -> DraftOutput | None:
-        hit = self.store.cache_get(cache_key(settings, prompt))
+    def find(self, settings: Settings, prompt: RenderedPrompt,
+             key: str | None = None) -> DraftOutput | None:
+        """The cached answer for the prompt, if any; ``key``: its ``cache_key``, if known."""
+        hit = self.store.cache_get(key or cache_key(settings, prompt))
         if hit is None:
             return None
         return DraftOutput(summary=hit.summary, provenance=_reused(
             hit.provenance, hit.created_at.isoformat(timespec="seconds")))
 
-    def save(self, settings: Settings, prompt: RenderedPrompt, output: DraftOutput) -> None:
+    def save(self, settings: Settings, prompt: RenderedPrompt, output: DraftOutput,
+             key: str | None = None) -> None:
         """Remember a fresh, successful draft (a cached one is never re-saved)."""
         if output.provenance.cached:
             return
-        self.store.cache_put(cache_key(settings, prompt), output.summary, output.provenance,
+        self.store.cache_put(key or cache_key(settings, prompt), output.summary,
+                             output.provenance,
                              utcnow().replace(microsecond=0))

@@ -26,6 +26,7 @@ import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -201,8 +202,17 @@ def count_text(text: str, model: str) -> TokenCount:
     name = encoding_name(model)
     encoding = load_encoding(name) if name else None
     if encoding is None or name is None:
-        return TokenCount(tokens=estimate_tokens(text), encoding="estimate", exact=False)
-    return TokenCount(tokens=len(encoding.encode_ordinary(text)), encoding=name, exact=True)
+        return TokenCount(tokens=_estimated(text), encoding="estimate", exact=False)
+    return TokenCount(tokens=_encoded_length(encoding, text), encoding=name, exact=True)
+
+
+# Memoised counts: every request of a run repeats the same system message, most of the prompt.
+_estimated = lru_cache(maxsize=256)(estimate_tokens)
+
+
+@lru_cache(maxsize=256)
+def _encoded_length(encoding: Any, text: str) -> int:
+    return len(encoding.encode_ordinary(text))
 
 
 def count_messages(messages: list[dict[str, str]], model: str) -> TokenCount:

@@ -169,6 +169,7 @@ class BatchRunner:
         self.result: BatchSummary | None = None
         self.run_id = 0
         self.had_item: set[str] = set()
+        self._candidates: set[str] | None = None  # read once, on the first skip check
 
     @property
     def fatal(self) -> LaydraftError | None:
@@ -307,6 +308,15 @@ class BatchRunner:
         return ItemKey(abstract.stable_key(), self.fingerprint, self.model)
 
     def _done_before(self, key: ItemKey) -> str | None:
+        """Why the record needs no drafting (None: draft it). Blocks.
+
+        The keys queued or with a row are read once, when the run starts: a record in neither
+        (every record of a first run) needs no query; the others are checked row by row.
+        """
+        if self._candidates is None:
+            self._candidates = self.state.candidates(self.fingerprint, self.model)
+        if key.record_key not in self._candidates:
+            return None
         if self.state.drafted(key) is not None:
             return "already drafted"
         item = self.state.item(key)

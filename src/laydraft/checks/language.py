@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
@@ -106,7 +106,9 @@ def _everyday_words(code: str) -> frozenset[str]:
     return frozenset(top_n_list(code, TOP_WORDS))
 
 
+@lru_cache(maxsize=4096)
 def _script(char: str) -> str:
+    """The script a character is written in (``LATIN``...); memoised: called for every letter."""
     name = unicodedata.name(char, "")
     return name.split(" ", 1)[0] if name else ""
 

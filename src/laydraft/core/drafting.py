@@ -20,7 +20,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..cache import ResponseCache
+from ..cache import ResponseCache, cache_key
 from ..config import Settings
 from ..drafting import Drafter, DraftOutput, ModelDrafter
 from ..drafting.session import DraftSession
@@ -124,16 +124,26 @@ class DraftingCore:
             assert self.offline is not None
             return await asyncio.to_thread(self.offline.draft, abstract, prompt)
         cache = self.cache if cached else None
-        if cache is not None:
-            hit = await asyncio.to_thread(cache.find, self.settings, prompt)
-            if hit is not None:
-                return hit
+        if cache is None:
+            return await self.model.draft(abstract, prompt)
+        key, hit = await asyncio.to_thread(self._cached, cache, prompt)
+        if hit is not None:
+            return hit
         output = await self.model.draft(abstract, prompt)
-        if cache is not None:
-            await asyncio.to_thread(cache.save, self.settings, prompt, output)
-            # The cache now holds the answer: a later draft finds it there without a call.
-            await asyncio.to_thread(self.settle, output)
+        await asyncio.to_thread(self._save, cache, prompt, output, key)
         return output
+
+    def _cached(self, cache: ResponseCache, prompt: RenderedPrompt
+                ) -> tuple[str, DraftOutput | None]:
+        """The prompt's cache key (hashing the messages: computed once a draft) and the hit."""
+        key = cache_key(self.settings, prompt)
+        return key, cache.find(self.settings, prompt, key)
+
+    def _save(self, cache: ResponseCache, prompt: RenderedPrompt, output: DraftOutput,
+              key: str) -> None:
+        cache.save(self.settings, prompt, output, key)
+        # The cache now holds the answer: a later draft finds it there without a call.
+        self.settle(output)
 
     @property
     def journal(self) -> AnswerJournal:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..models import utcnow
 from .engine import Database, new_id
-from .tables import batch_items, batch_jobs, batch_runs
+from .tables import batch_items, batch_jobs, batch_runs, drafts, versions
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,22 @@ class BatchRows(Database):
             found = conn.execute(sa.select(batch_runs).where(batch_runs.c.id == run_id)
                                  ).mappings().first()
         return dict(found) if found else None
+
+    def batch_candidates(self, fingerprint: str, model: str) -> builtins.set[str]:
+        """Record keys a run with this prompt and model must look at before drafting them:
+        queued with this prompt (any model; ``queued_draft`` decides), or with a batch row.
+
+        One read for a whole run, so that a record in neither is known new without a query
+        of its own; the keys only, a few tens of bytes a record.
+        """
+        fingerprint_of = versions.c.provenance_json["prompt_fingerprint"].as_string()
+        queued = (sa.select(drafts.c.record_key)
+                  .join(versions, versions.c.draft_id == drafts.c.id)
+                  .where(versions.c.version == 1, fingerprint_of == fingerprint))
+        rows = sa.select(batch_items.c.record_key).where(
+            batch_items.c.fingerprint == fingerprint, batch_items.c.model == model)
+        with self.transaction() as conn:
+            return {str(key) for key in conn.execute(sa.union(queued, rows)).scalars()}
 
     def batch_item(self, key: ItemKey) -> ItemRow | None:
         with self.transaction() as conn:

@@ -87,12 +87,16 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
     def insert(self, draft: Draft, author: str | None = None,
                created_by: str | None = None) -> int:
         """Queue a new draft as version 1 in one transaction and return its id, without
-        reading it back (a batch run queues thousands and needs only the id)."""
+        reading it back (a batch run queues thousands and needs only the id).
+
+        Rows go in as parameters of a plain ``table.insert()``, not through ``.values()``,
+        which builds and hashes a bind parameter per column on every call (about 0.5 ms of
+        CPU a draft); the compiled statement is then reused as it is."""
         now = utcnow()
         author = author or draft.provenance.drafter
         created_by = (created_by or "").strip() or None
         with self.transaction(write=True) as conn:
-            draft_id = new_id(conn.execute(drafts.insert().values(
+            draft_id = new_id(conn.execute(drafts.insert(), dict(
                 record_key=draft.abstract.stable_key(), title=draft.abstract.title,
                 headline=draft.summary.headline, doi=draft.abstract.doi, pmid=draft.abstract.pmid,
                 status=draft.status.value, current_version=1, reviewer=None,
@@ -254,7 +258,7 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
         self._insert_version(conn, version)
 
     def _insert_version(self, conn: Connection, version: Version) -> None:
-        conn.execute(versions.insert().values(
+        conn.execute(versions.insert(), dict(
             draft_id=version.draft_id, version=version.version, kind=version.kind.value,
             author=version.author, based_on=version.based_on, note=version.note,
             summary_json=version.summary.model_dump(mode="json"),
@@ -304,7 +308,7 @@ class Store(AccountRows, SessionRows, SigninRows, ResponseRows, BatchRows, Effor
 
     def record(self, conn: Connection, event: AuditEvent) -> None:
         """Append one event to the audit log, inside the caller's transaction."""
-        conn.execute(audit.insert().values(
+        conn.execute(audit.insert(), dict(
             draft_id=event.draft_id, actor=event.actor, action=event.action,
             from_status=event.from_status.value if event.from_status else None,
             to_status=event.to_status.value if event.to_status else None,

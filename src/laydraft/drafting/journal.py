@@ -134,11 +134,18 @@ class AnswerJournal:
             self._append(_encode(key, body))
 
     def settle(self, keys: Iterable[str]) -> None:
-        """Mark answers as stored elsewhere; compacts when settled lines dominate."""
+        """Mark answers as stored elsewhere; compacts when settled lines dominate.
+
+        Keys with no unsettled answer (already settled: a batch settles once the cache holds
+        an answer and again once the queue does) write nothing.
+        """
         wanted = sorted({key for key in keys if key})
         if not wanted:
             return
         with self._mutex, self._locked():
+            self._refresh()
+            if not any(key in self._answers for key in wanted):
+                return
             self._append(json.dumps({"settled": wanted}).encode("utf-8") + b"\n")
             self._refresh()
             if self._answers and self._lines - len(self._answers) < COMPACT_AFTER:
