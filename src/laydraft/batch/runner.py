@@ -47,6 +47,8 @@ from ..models import Abstract, Draft
 from ..prompts import render_draft_prompt
 from .state import BatchState, ItemKey, ItemRow, model_label
 
+_CANDIDATES_FRESH_FOR = 2.0  # seconds before the skip check reads the queued keys again
+
 __all__ = ["FATAL_STATUSES", "BatchRunner", "BatchSummary", "Tally", "is_fatal",
            "prompt_fingerprint"]
 
@@ -169,7 +171,8 @@ class BatchRunner:
         self.result: BatchSummary | None = None
         self.run_id = 0
         self.had_item: set[str] = set()
-        self._candidates: set[str] | None = None  # read once, on the first skip check
+        self._candidates: set[str] | None = None  # read on the first skip check, then refreshed
+        self._candidates_at = 0.0
 
     @property
     def fatal(self) -> LaydraftError | None:
@@ -310,12 +313,17 @@ class BatchRunner:
     def _done_before(self, key: ItemKey) -> str | None:
         """Why the record needs no drafting (None: draft it). Blocks.
 
-        The keys queued or with a row are read once, when the run starts: a record in neither
-        (every record of a first run) needs no query; the others are checked row by row.
+        The keys queued or with a row are read in one query, again every few seconds so that
+        another run of the same list is seen: a record in neither (every record of a first
+        run) needs no query; the others, and a record met a second time, are checked row by row.
         """
-        if self._candidates is None:
-            self._candidates = self.state.candidates(self.fingerprint, self.model)
+        now = time.monotonic()
+        if self._candidates is None or now - self._candidates_at > _CANDIDATES_FRESH_FOR:
+            self._candidates = self.state.candidates(self.fingerprint, self.model) | \
+                (self._candidates or set())
+            self._candidates_at = now
         if key.record_key not in self._candidates:
+            self._candidates.add(key.record_key)
             return None
         if self.state.drafted(key) is not None:
             return "already drafted"
