@@ -231,3 +231,31 @@ def test_a_count_given_per_drug_is_not_the_whole_sample() -> None:
     assert found is not None and found.number == "" and found.studies is not None
     assert participants.sentence(found, detect_design(Abstract(text=text))) == \
         "The review included twenty two trials."
+
+
+def test_a_list_of_outcomes_is_not_cut_after_its_second_item() -> None:
+    sentence = ("Fortified flour was linked to a lower rate of neural tube defects, spina bifida, "
+                "and encephalocoele, compared to unfortified flour (RR 0.32, 95% CI 0.2 to 0.5).")
+    assert all("spina bifida." not in piece for piece in clauses.with_figure(sentence, 34))
+
+
+def test_the_main_estimate_in_a_conceding_clause_is_kept_as_a_sentence() -> None:
+    sentence = ("Although the pooled results of three measures of foot function indicated a small "
+                "difference in favour of nailing (MD 0.28, 95% CI 0.1 to 0.4), the results of "
+                "single trials indicated that this was unlikely to matter.")
+    first = clauses.with_figure(sentence, 34)[0]
+    assert first.startswith("The pooled results") and "0.28" in first
+
+
+def test_effective_before_a_noun_stays_an_adjective() -> None:
+    assert wording.plain("They are effective supplements.") == "They are effective supplements."
+    assert wording.plain("Aspirin was not effective.") == "Aspirin did not work."
+
+
+def test_pieces_ending_on_a_dangling_word_or_participle_start_are_not_sentences() -> None:
+    for piece in ("Three trials showed that oral PS.", "More trials are needed and, also.",
+                  "Showing less bother in the exercise group.",
+                  "Whilst the other found a benefit for the group.",
+                  "Despite the fact that 2585 people took part in nine studies."):
+        assert not clauses.stands_alone(piece), piece
+    assert clauses.stands_alone("Fixed-effect analysis showed no effect on stroke.")

@@ -40,7 +40,8 @@ _OPENER = re.compile(
     re.I,
 )
 _SUBORDINATE = re.compile(
-    r"^(?:although|though|whereas|while|because|since|as|which|who|whose|whom|where|that|if|"
+    r"^(?:although|though|whereas|whilst|while|because|since|as|which|who|whose|whom|where|"
+    r"that|if|showing|suggesting|indicating|demonstrating|meaning|leading|resulting|despite|"
     r"unless|when|in (?:whom|which)|do|does|did|don't|mostly|"
     r"whether|and|or|but|nor|with|without|including|such as|for|to|by|compared|respectively|"
     r"especially|particularly|possibly|probably|only|mainly|versus|vs)\b",
@@ -65,7 +66,7 @@ _BAD_FIRST = re.compile(r"^(?:probably|may|might|was|were|is|are|had|has|did|not
                         r"controlled|adjusted|treated|untreated|limited|detailed|estimated|"
                         r"infected|affected|exposed|unexposed|vaccinated|unvaccinated|"
                         r"hospitali[sz]ed|blinded|registered|planned|related|matched)\s+[a-z]+"
-                        r"\s+[a-z]+)[a-z]+ed)\b", re.I)
+                        r"\s+[a-z]+)[a-z]+ed)\b(?!-)", re.I)  # "Fixed-effect analysis" is fine
 _BARE_STATS = re.compile(r",?\s*\b[Pp]\s*[=<>≤≥]\s*0?\.\d+|,?\s*95\s*%\s*CI[^,;.]*?\d+(?:\.\d+)?"
                          r"\s*(?:to|-|–)\s*-?\d+(?:\.\d+)?")
 MAX_WORDS = 18
@@ -75,15 +76,14 @@ _AND_CUT = re.compile(r",?\s+(?:and|but)\s+(?=(?:the|this|these|those|there|it|t
 _TAIL = re.compile(r",\s+(?:which|with|including|compared|particularly|especially|although|"
                    r"though|as|because|suggesting|indicating|meaning|whereas|while|despite|"
                    r"irrespective|regardless|except|apart|mainly|mostly|possibly|probably|"
-                   r"such as|for example|e\.g\.|i\.e\.|but|and|or|in|at|on|among|after|"
+                   r"such as|for example|e\.g\.|i\.e\.|in|at|on|among|after|"
                    r"before|during|from|over|up|to|when|where|than)\b")
 _LEAD = re.compile(r"^(?:in|among|for|after|at|during|of|across|within|compared (?:with|to)|"
-                   r"from|over|by|on|with|when|following)\b[^,]{3,80}?,\s+", re.I)
+                   r"from|over|by|on|with|when|following|based on)\b[^,]{3,80}?,\s+", re.I)
 _AFTER_ESTIMATE = re.compile(r"(\((?:[a-z ]+) -?\d[\d.]*%?\))\s*(?:,|and|or|but|with|in|at|"
                              r"as|among|for|compared|than|when|while|which)\b.*$")
 _PREPOSITION = re.compile(r"^(?:in|among|for|after|at|during|of|across|within|from|over|by|on|"
                           r"with|following|compared)\b", re.I)  # a phrase, not a clause
-_HAS_ESTIMATE = re.compile(r"\((?:[a-z ]+) -?\d[\d.]*%?\)")
 
 
 _NOT_A_VERB_AFTER = re.compile(r"\b(?:the|a|an|this|these|those|their|its|his|her|no|to|of|"
@@ -94,6 +94,13 @@ def has_verb(text: str) -> bool:
     """A verb form not used as an adjective or infinitive ("the limited number", "to support")."""
     return any(not _NOT_A_VERB_AFTER.search(text[max(0, m.start() - 12):m.start()])
                for m in _VERB.finditer(text))
+
+
+_CONCEDING = re.compile(r"^(?:although|though|while|whilst|whereas)\s+", re.I)
+_DANGLING_END = re.compile(
+    r"(?:\b(?:and|or|but|also|with|of|the|a|an|to|for|than|as|by|in|on|at|from)|"
+    r"\b(?:showed|shows|found|suggests?|suggested|indicated?|indicates|reported|concluded) "
+    r"that(?: [\w-]+){0,2})[.!?]?$", re.I)
 
 
 def stands_alone(piece: str) -> bool:
@@ -107,6 +114,8 @@ def stands_alone(piece: str) -> bool:
         return False  # "Following X delivered to Y, their parents or both."
     if piece[0].islower() or re.search(r"[,;:]\s*\.?$", piece.rstrip(".")):
         return False
+    if _DANGLING_END.search(piece):
+        return False  # "... these findings and, also." / "Three trials showed that oral PS."
     return piece.count("(") == piece.count(")")
 
 
@@ -197,13 +206,19 @@ def with_figure(sentence: str, longest: int) -> list[str]:
     number = re.compile(r"(?<![\w.])" + re.escape(estimate[1]) + r"(?![\d])")
     holding = [p for p in found if number.search(p)]
     if holding:
-        return holding[:1] + [p for p in found if p not in holding][:1]
+        return [_plain_label(holding[0])] + [p for p in found if p not in holding][:1]
     at = number.search(text)
     if at is None:
         return found[:2]
     start = max([0] + [m.end() for m in _CUT.finditer(text, 0, at.start())])
     end = at.end() + (1 if text[at.end():at.end() + 1] == ")" else 0)
     head = _plain_label(_tidy(text[start:end]))
+    lead = _LEAD.match(head)
+    if lead and stands_alone(_tidy(head[lead.end():])):  # "Based on 13 studies, X was ..."
+        head = _tidy(head[lead.end():])
+    conceding = _CONCEDING.match(head)  # "Although X reduced Y (risk ratio 0.7)": X reduced Y
+    if conceding and stands_alone(_tidy(head[conceding.end():])):
+        head = _tidy(head[conceding.end():])
     if stands_alone(head) and count_words(head) <= longest + 12:
         return [head, *[p for p in found if p != head][:1]]
     return found[:2]
@@ -270,7 +285,7 @@ def shorter(piece: str) -> list[str]:
         head = _tidy(piece[:match.start()])
         dropped = piece[match.start():]
         if count_words(head) >= 6 and stands_alone(head) and \
-                not (_HAS_ESTIMATE.search(dropped) and not _HAS_ESTIMATE.search(head)):
+                not (loose_estimate(dropped) and not loose_estimate(head)):
             return [head]
     return [piece]
 

@@ -27,7 +27,8 @@ _NOT_A_FINDING = re.compile(
     r"we (?:searched|identified \d)|search(?:ed)? |citations|risk of bias|quality of (?:the )?"
     r"(?:trials|studies|evidence) was|methodological|inclusion criteria|"
     r"this (?:review|study|trial) (?:aimed|sought)|quality of (?:the )?evidence|"
-    r"(?:certainty|quality) (?:of|was|is)|downgraded|bias)\b",
+    r"(?:certainty|quality) (?:of|was|is)|downgraded|bias|blind(?:ed|ing)?|allocation|"
+    r"concealment|intention[- ]to[- ]treat)\b",
     re.I,
 )
 _EFFECT = re.compile(
@@ -75,7 +76,7 @@ def primary_result(lines: list[Line]) -> Line | None:
                and not _ADMIN.search(line.text) and _EFFECT.search(line.text)]
     for line in lines:
         if line.part != "background" and not _ADMIN.search(line.text) and \
-                (clauses.ESTIMATE.search(line.text) or _INTERVAL.search(line.text)):
+                (clauses.loose_estimate(line.text) or _INTERVAL.search(line.text)):
             return line
     for line in results:
         if line.part == "results" and re.search(r"\d+(?:\.\d+)?\s*%", line.text):

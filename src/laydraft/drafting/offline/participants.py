@@ -139,8 +139,7 @@ def sentence(found: Who | None, design: StudyDesign) -> str:
             else found.studies
         studies = re.sub(r"\b(?:included|eligible)\s+", "", studies)  # "included 33 included trials"
         studies = re.sub(r"\bRCTs\b", "trials", studies)
-        studies = re.sub(r"\b(?:randomi[sz]ed|controlled)\s+(?=(?:controlled\s+)?trials\b)", "",
-                         studies)
+        studies = re.sub(r"\b(?:randomi[sz]ed|controlled)\s+", "", studies)
         if found.number:
             return f"The review included {studies} with {found.number} {noun} in all."
         return f"The review included {studies}."

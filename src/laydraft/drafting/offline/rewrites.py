@@ -116,7 +116,9 @@ RULES: list[tuple[re.Pattern[str], Replacement]] = [
     (re.compile(r"\bclinical (trials?)\b", re.I), r"\1"),
     (re.compile(r"\b(?:currently )?available (evidence|data|studies|trials|research)\b", re.I),
      r"\1"),
-    (re.compile(r"\b(is|are|was|were) (not )?(?:(more) )?effective(?(3) than)\b", re.I),
+    (re.compile(r"\b(is|are|was|were) (not )?(?:(more) )?effective(?(3) than)\b"
+                r"(?(3)|(?=\s*(?:[.,;:)]|$|\s(?:in|for|at|when|as|against|compared|to|and|or|but|"
+                r"with|among|after|during|over)\b)))", re.I),  # not "are effective supplements"
      _effective),
     (re.compile(r"\btherap(?:y|ies)\b", re.I), _therapy),
     (re.compile(r"\bidentified(?! as)\b", re.I), "found"),
