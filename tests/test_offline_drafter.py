@@ -259,3 +259,11 @@ def test_pieces_ending_on_a_dangling_word_or_participle_start_are_not_sentences(
                   "Despite the fact that 2585 people took part in nine studies."):
         assert not clauses.stands_alone(piece), piece
     assert clauses.stands_alone("Fixed-effect analysis showed no effect on stroke.")
+
+
+def test_the_main_estimate_after_a_conceding_aside_keeps_the_whole_sentence() -> None:
+    sentence = ("Pooled results, though limited by data quality, showed an effect of sucking on "
+                "moving to full oral feeding (MD -5.51, 95% CI -8.2 to -2.8), and on the length "
+                "of hospital stay.")
+    first = clauses.with_figure(sentence, 34)[0]
+    assert first.startswith("Pooled results") and "-5.51" in first

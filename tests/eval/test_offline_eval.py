@@ -34,7 +34,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "rouge1": (0.39, 1.0),  # 0.395 -> >= 0.35
     "conjunction_headlines": (0.0, 0.0),  # 0.0% -> 0%
     "abbreviation_headlines": (0.0, 0.0),  # 0.0% -> 0%
-    "primary_present": (0.89, 1.0),  # 90.3% of 124 (26 without a figure) -> >= 90%
+    "primary_present": (0.90, 1.0),  # 91.9% of 124 (26 without a figure) -> >= 90%
     "verbless_sentences": (0.0, 0.003),  # 0.14% of 1,402 -> <= 1%
     "false_counts": (0.0, 0.0),  # 0.0% -> 0%
 }

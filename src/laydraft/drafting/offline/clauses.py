@@ -61,12 +61,16 @@ _VERB = re.compile(
     r"lasts?|differs?|depends?|tends?|provides?|supports?|exists?|occurs?|happens?)\b",
     re.I,
 )
-_BAD_FIRST = re.compile(r"^(?:probably|may|might|was|were|is|are|had|has|did|not|also|"
-                        r"(?!(?:pooled|combined|randomi[sz]ed|published|selected|included|"
-                        r"controlled|adjusted|treated|untreated|limited|detailed|estimated|"
-                        r"infected|affected|exposed|unexposed|vaccinated|unvaccinated|"
-                        r"hospitali[sz]ed|blinded|registered|planned|related|matched)\s+[a-z]+"
-                        r"\s+[a-z]+)[a-z]+ed)\b(?!-)", re.I)  # "Fixed-effect analysis" is fine
+# A first word that makes a fragment: a modal or auxiliary ("May reduce ..."), or a verb in -ed
+# followed by its object or a preposition ("Reduced the risk ...", "Increased by 10%"). An
+# -ed word used as an adjective starts a sentence ("Delayed antibiotics resulted in ...",
+# "Pooled results showed ...", "Fixed-effect analysis showed ...").
+_BAD_FIRST = re.compile(
+    r"^(?:(?:probably|may|might|was|were|is|are|had|has|did|not|also)\b|"
+    r"[a-z]+ed\b(?!-)(?=\s+(?:the|a|an|their|its|this|these|those|by|to|in|with|from|for|on|"
+    r"at|as|more|less|significantly|no|not|and|or|than)\b|\s*[,.;:]|\s*$))",
+    re.I,
+)
 _BARE_STATS = re.compile(r",?\s*\b[Pp]\s*[=<>≤≥]\s*0?\.\d+|,?\s*95\s*%\s*CI[^,;.]*?\d+(?:\.\d+)?"
                          r"\s*(?:to|-|–)\s*-?\d+(?:\.\d+)?")
 MAX_WORDS = 18
@@ -80,6 +84,7 @@ _TAIL = re.compile(r",\s+(?:which|with|including|compared|particularly|especiall
                    r"before|during|from|over|up|to|when|where|than)\b")
 _LEAD = re.compile(r"^(?:in|among|for|after|at|during|of|across|within|compared (?:with|to)|"
                    r"from|over|by|on|with|when|following|based on)\b[^,]{3,80}?,\s+", re.I)
+_LONG_LEAD = re.compile(_LEAD.pattern.replace("{3,80}", "{3,160}"), re.I)  # main estimate only
 _AFTER_ESTIMATE = re.compile(r"(\((?:[a-z ]+) -?\d[\d.]*%?\))\s*(?:,|and|or|but|with|in|at|"
                              r"as|among|for|compared|than|when|while|which)\b.*$")
 _PREPOSITION = re.compile(r"^(?:in|among|for|after|at|during|of|across|within|from|over|by|on|"
@@ -210,18 +215,25 @@ def with_figure(sentence: str, longest: int) -> list[str]:
     at = number.search(text)
     if at is None:
         return found[:2]
-    start = max([0] + [m.end() for m in _CUT.finditer(text, 0, at.start())])
     end = at.end() + (1 if text[at.end():at.end() + 1] == ")" else 0)
-    head = _plain_label(_tidy(text[start:end]))
-    lead = _LEAD.match(head)
-    if lead and stands_alone(_tidy(head[lead.end():])):  # "Based on 13 studies, X was ..."
+    clause_start = max([0] + [m.end() for m in _CUT.finditer(text, 0, at.start())])
+    for start in dict.fromkeys((clause_start, 0)):  # the clause, else the sentence up to it
+        head = _main_clause(_plain_label(_tidy(text[start:end])))
+        if stands_alone(head) and count_words(head) <= longest + 12:
+            return [head, *[p for p in found if p != head][:1]]
+    return found[:2]
+
+
+def _main_clause(head: str) -> str:
+    """A long lead ("Based on 13 studies, ...") or a conceding "Although" taken off the clause
+    that carries the main estimate, where what is left stands alone."""
+    lead = _LONG_LEAD.match(head)
+    if lead and stands_alone(_tidy(head[lead.end():])):
         head = _tidy(head[lead.end():])
-    conceding = _CONCEDING.match(head)  # "Although X reduced Y (risk ratio 0.7)": X reduced Y
+    conceding = _CONCEDING.match(head)
     if conceding and stands_alone(_tidy(head[conceding.end():])):
         head = _tidy(head[conceding.end():])
-    if stands_alone(head) and count_words(head) <= longest + 12:
-        return [head, *[p for p in found if p != head][:1]]
-    return found[:2]
+    return head
 
 
 def _plain_label(text: str) -> str:
