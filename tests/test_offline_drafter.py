@@ -267,3 +267,28 @@ def test_the_main_estimate_after_a_conceding_aside_keeps_the_whole_sentence() ->
                 "of hospital stay.")
     first = clauses.with_figure(sentence, 34)[0]
     assert first.startswith("Pooled results") and "-5.51" in first
+
+
+def test_an_aside_that_never_closes_is_not_a_sentence() -> None:
+    assert not clauses.stands_alone("Pemetrexed is well tolerated and, in patients with cancer.")
+    assert not clauses.stands_alone("Sperm quality was linked to kinase levels and, in turn.")
+    assert clauses.stands_alone("Pemetrexed is well tolerated and, in most patients, it works.")
+
+
+def test_information_provided_is_not_information_gave() -> None:
+    assert "information provided" in wording.plain("The information provided was clear.")
+
+
+def test_a_list_after_a_comma_is_not_cut_into_sentences() -> None:
+    sentence = ("Fairly certain evidence showed that treatments involving physical, "
+                "psychological and social parts improved return to work.")
+    assert all(not piece.endswith("physical.") for piece in clauses.pieces(sentence))
+
+
+def test_a_headline_never_points_back_or_only_says_what_was_reported() -> None:
+    text = ("RESULTS: Two trials with 116 women were included. Perinatal mortality was reported "
+            "in one trial. Home care was linked to lower costs than hospital care. It did not "
+            "affect the risk of severe complications.\nCONCLUSIONS: It did not reduce the risk of "
+            "death in the women.")
+    headline = _draft(text)[0]
+    assert not headline.startswith("It ") and "reported in one trial" not in headline

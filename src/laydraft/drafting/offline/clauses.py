@@ -102,6 +102,7 @@ def has_verb(text: str) -> bool:
 
 
 _CONCEDING = re.compile(r"^(?:although|though|while|whilst|whereas)\s+", re.I)
+_OPEN_ASIDE = re.compile(r"\b(?:and|but|or|which|that),\s[^,]*$", re.I)
 _DANGLING_END = re.compile(
     r"(?:\b(?:and|or|but|also|with|of|the|a|an|to|for|than|as|by|in|on|at|from)|"
     r"\b(?:showed|shows|found|suggests?|suggested|indicated?|indicates|reported|concluded) "
@@ -119,6 +120,8 @@ def stands_alone(piece: str) -> bool:
         return False  # "Following X delivered to Y, their parents or both."
     if piece[0].islower() or re.search(r"[,;:]\s*\.?$", piece.rstrip(".")):
         return False
+    if _OPEN_ASIDE.search(piece):
+        return False  # "... tolerated and, in patients with lung cancer." (the aside never closes)
     if _DANGLING_END.search(piece):
         return False  # "... these findings and, also." / "Three trials showed that oral PS."
     return piece.count("(") == piece.count(")")
@@ -302,6 +305,12 @@ def shorter(piece: str) -> list[str]:
     return [piece]
 
 
+# after a comma, a new sentence starts with a capital, a determiner or a pronoun; anything
+# else ("physical, psychological and social") is the list or the clause going on
+_CLAUSE_START = re.compile(r"(?:[A-Z]|(?:the|this|these|those|there|it|they|we|no|all|most|"
+                           r"some|both|each|one|two|three|four|five)\b)")
+
+
 def _at_commas(text: str) -> list[str]:
     """Cut at a comma only where both sides stand alone, so lists and asides stay whole."""
     segments = text.split(", ")
@@ -309,7 +318,8 @@ def _at_commas(text: str) -> list[str]:
     current = segments[0]
     for index, segment in enumerate(segments[1:], start=1):
         rest = ", ".join(segments[index:])
-        if not _SUBORDINATE.match(segment) and not _VERB.match(segment) and \
+        if _CLAUSE_START.match(segment) and not _SUBORDINATE.match(segment) and \
+                not _VERB.match(segment) and \
                 not _PREPOSITION.match(current) and \
                 stands_alone(_tidy(segment)) and stands_alone(_tidy(current)) and \
                 stands_alone(_tidy(rest)):

@@ -28,7 +28,9 @@ _NOT_A_FINDING = re.compile(
     r"(?:trials|studies|evidence) was|methodological|inclusion criteria|"
     r"this (?:review|study|trial) (?:aimed|sought)|quality of (?:the )?evidence|"
     r"(?:certainty|quality) (?:of|was|is)|downgraded|bias|blind(?:ed|ing)?|allocation|"
-    r"concealment|intention[- ]to[- ]treat)\b",
+    r"concealment|intention[- ]to[- ]treat|new to this update|extractable data|"
+    r"(?:was|were) (?:reported|measured|assessed|included|examined) (?:in|by)|reported no|"
+    r"(?:studies|trials) (?:that|which) (?:included|reported|measured))\b",
     re.I,
 )
 _EFFECT = re.compile(
@@ -46,7 +48,11 @@ _STATS = re.compile(r"\b(?:RR|OR|HR|MD|SMD|CI|risk ratio|odds ratio|hazard ratio
                     r"mean difference|p\s*[=<])", re.I)
 _HEDGE_ONLY = re.compile(r"^(?:the )?(?:evidence|data|results|findings) (?:is|are|was|were) "
                          r"(?:insufficient|limited|inconclusive|lacking|scarce|sparse)\b", re.I)
-_ABBREVIATION = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z0-9-]*\b|\b[a-z]+[A-Z][A-Za-z0-9-]*\b")
+_ABBREVIATION = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z0-9-]*\b|\b[a-z]+[A-Z][A-Za-z0-9-]*\b|"
+                           r"\b[A-Z]+[0-9][A-Za-z0-9-]*\b")  # "PML", "mRNA", "B6"
+# a headline is read first: "It did not affect ..." or "This difference ..." points at nothing
+_BACK_REFERENCE = re.compile(r"^(?:it|its|this|these|that|those|they|their|such|both|neither|"
+                             r"the (?:same|latter|former|other))\b", re.I)
 _CONJUNCTION = re.compile(r"^(?:so|and|but|yet|or|thus|therefore|hence|however|also)\b,?\s+",
                           re.I)
 
@@ -110,7 +116,7 @@ def headline(lines: list[Line], prepare: Prepare, max_words: int,
                 words = count_words(piece)
                 if not 5 <= words <= max_words or _HEDGE_ONLY.match(piece):
                     continue
-                if not clauses.stands_alone(piece):
+                if not clauses.stands_alone(piece) or _BACK_REFERENCE.match(piece):
                     continue
                 if _unexplained_abbreviation(piece, known):
                     continue

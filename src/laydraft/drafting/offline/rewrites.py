@@ -204,7 +204,6 @@ WORDS: dict[str, str] = {
     "proportion": "share",
     "proportions": "shares",
     "experiencing": "having",
-    "provided": "gave",
 }
 
 
