@@ -292,3 +292,16 @@ def test_a_headline_never_points_back_or_only_says_what_was_reported() -> None:
             "death in the women.")
     headline = _draft(text)[0]
     assert not headline.startswith("It ") and "reported in one trial" not in headline
+
+
+def test_a_lack_of_high_quality_studies_is_not_evidence_of_high_certainty() -> None:
+    text = ("RESULTS: Eight trials with 3081 people were included. Nicotine gum reduced smoking "
+            "compared with placebo (RR 1.75, 95% CI 1.4 to 2.2; very low-certainty evidence).\n"
+            "CONCLUSIONS: This could simply be due to the lack of high-quality studies.")
+    limitations = _draft(text)[3]
+    assert "high certainty" not in limitations and "very uncertain" in limitations
+
+
+def test_so_far_keeps_its_so() -> None:
+    assert _draft("RESULTS: So far, no differences have been shown between the two drugs in 40 "
+                  "adults.")[1].count("Far,") == 0

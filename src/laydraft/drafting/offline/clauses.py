@@ -36,7 +36,7 @@ _OPENER = re.compile(
     r"^(?:(?:in conclusion|in summary|overall|thus|therefore|hence|however|moreover|"
     r"furthermore|additionally|in addition|similarly|importantly|notably|finally|"
     r"taken together|consequently|nevertheless|nonetheless|in this (?:study|review|trial|"
-    r"cohort|analysis)|in (?:this|our) [\w -]{3,30}?),\s*|(?:and|but|so|yet|also)\s+,?\s*)",
+    r"cohort|analysis)|in (?:this|our) [\w -]{3,30}?),\s*|(?:and|but|so(?! far)|yet|also)\s+,?\s*)",
     re.I,
 )
 _SUBORDINATE = re.compile(

@@ -53,7 +53,7 @@ _ABBREVIATION = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z0-9-]*\b|\b[a-
 # a headline is read first: "It did not affect ..." or "This difference ..." points at nothing
 _BACK_REFERENCE = re.compile(r"^(?:it|its|this|these|that|those|they|their|such|both|neither|"
                              r"the (?:same|latter|former|other))\b", re.I)
-_CONJUNCTION = re.compile(r"^(?:so|and|but|yet|or|thus|therefore|hence|however|also)\b,?\s+",
+_CONJUNCTION = re.compile(r"^(?:so(?! far)|and|but|yet|or|thus|therefore|hence|however|also)\b,?\s+",
                           re.I)
 
 

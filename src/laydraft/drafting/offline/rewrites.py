@@ -100,6 +100,8 @@ RULES: list[tuple[re.Pattern[str], Replacement]] = [
     (re.compile(r"\b(was|were|been|be) (?:conducted|performed|undertaken)\b", re.I), r"\1 done"),
     (re.compile(r"\b(was|were|been|be) observed\b", re.I), r"\1 seen"),
     (re.compile(r"\bwhether or not\b", re.I), "whether"),
+    (re.compile(r"\bmortality rate\b", re.I), "death rate"),  # not "death rate rate"
+    (re.compile(r"\bmortality rates\b", re.I), "death rates"),
     (re.compile(r",\s*however,\s*", re.I), " "),  # "The share, however, remains" (not ", but,")
     # "postoperative pain" is "pain after surgery", never "after surgery pain"
     (re.compile(r"\bpostoperative (nausea and vomiting|mortality and morbidity|[a-z]+)\b", re.I),

@@ -24,8 +24,15 @@ _STATED_LIMIT = re.compile(
     r"(?:research|studies|trials) (?:is|are) needed|further (?:research|studies|trials))\b",
     re.I,
 )
-_GRADE = re.compile(r"\b(very low|low|moderate|high)[- ](?:quality|certainty)(?: evidence)?\b",
-                    re.I)
+# how sure the authors are, read only where it grades evidence ("low-certainty evidence",
+# "the quality of the evidence was low"), never "a lack of high-quality studies"
+_GRADE = re.compile(
+    r"\b(very low|low|moderate|high)[- ](?:quality|certainty) (?:of )?evidence\b|"
+    r"\b(?:quality|certainty) of (?:the )?evidence (?:was|is|were) (?:\w+ ){0,3}?"
+    r"(very low|low|moderate|high)\b|"
+    r"\((very low|low|moderate|high)[- ](?:quality|certainty)(?: evidence)?\)",
+    re.I,
+)
 _GRADE_WORDS = {
     "high": "The authors judged the evidence to be of high certainty.",
     "moderate": "The authors judged the evidence to be of moderate certainty.",
@@ -143,7 +150,8 @@ def limitations(lines: list[Line], design: StudyDesign, prepare: Prepare, max_wo
         out.append("The study was small.")
     if design.single_centre and design.kind is not DesignKind.systematic_review:
         out.append("Everyone came from a single clinic, so results may differ elsewhere.")
-    grades = [m.group(1).lower() for x in lines for m in _GRADE.finditer(x.text)]
+    grades = [next(g for g in m.groups() if g).lower()
+              for x in lines for m in _GRADE.finditer(x.text)]
     if grades:
         worst = min(grades, key=["very low", "low", "moderate", "high"].index)
         out.append(_GRADE_WORDS[worst])
