@@ -9,7 +9,7 @@ queue, printed as median and range (the machine is shared: the spread is part of
 2. **model path, N records**: `laydraft batch LIST --json` on an N-record synthetic list
    against bench/fake_server.py with no limits and no latency: wall time of the whole
    command, records/s, and the process's peak RSS (``ru_maxrss`` of that one child, from
-   ``os.wait4``, so the server and the other runs are not counted).
+   ``os.wait4``, so the server and the other runs are not counted), and its CPU time.
 3. **offline pipeline, N records**: the same list with no API key (the offline drafter):
    records/s of the whole command and its peak RSS.
 
@@ -83,8 +83,8 @@ def env_for(tmp: Path, name: str, port: int | None) -> dict[str, str]:
     return env
 
 
-def run_child(command: list[str], env: dict[str, str], out: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS in MB of one child process (its own rusage, via wait4)."""
+def run_child(command: list[str], env: dict[str, str], out: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS in MB and CPU seconds of one child (its own rusage, via wait4)."""
     with out.open("w") as sink:
         started = time.monotonic()
         child = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
@@ -93,7 +93,7 @@ def run_child(command: list[str], env: dict[str, str], out: Path) -> tuple[float
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"{command} failed ({child.returncode}): {out.read_text()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024  # Linux: kilobytes
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # maxrss: KB
 
 
 def laydraft(*args: str) -> list[str]:
@@ -121,7 +121,7 @@ def first_request(tmp: Path, repeat: int) -> list[float]:
 
 
 def whole_runs(tmp: Path, records: int, repeat: int, port: int | None,
-               name: str) -> list[tuple[float, float]]:
+               name: str) -> list[tuple[float, float, float]]:
     listing = write_jsonl(tmp / f"{name}.jsonl", records)
     runs = []
     for i in range(repeat):
@@ -139,12 +139,14 @@ def spread(values: list[float], fmt: Callable[[float], str]) -> str:
             f"{fmt(max(values))}, n={len(values)})")
 
 
-def report_runs(title: str, records: int, runs: list[tuple[float, float]]) -> None:
-    walls, rss = [w for w, _ in runs], [r for _, r in runs]
+def report_runs(title: str, records: int, runs: list[tuple[float, float, float]]) -> None:
+    walls, rss, cpu = [w for w, _, _ in runs], [r for _, r, _ in runs], [c for _, _, c in runs]
     print(title)
     print(f"  wall      {spread(walls, lambda v: f'{v:.2f} s')}")
     print(f"  records/s {spread([records / w for w in walls], lambda v: f'{v:.0f}')}")
     print(f"  peak RSS  {spread(rss, lambda v: f'{v:.0f} MB')}")
+    print(f"  CPU       {spread([c / records * 1000 for c in cpu], lambda v: f'{v:.1f} ms')}"
+          " a record (user + system, start-up included: less moved by a busy machine)")
 
 
 def load() -> str:
