@@ -177,6 +177,39 @@ def test_help_loads_no_command_module_and_not_the_openai_sdk() -> None:
     assert done.stdout.strip().splitlines()[-1] == "loaded:"  # none of them
 
 
+def test_an_offline_batch_does_not_load_the_openai_sdk(tmp_path: Path) -> None:
+    """The SDK costs about a second and 40 MB at start-up: only model calls may load it."""
+    listing = tmp_path / "list.txt"
+    listing.write_text(EXAMPLE.read_text())
+    code = (
+        "import sys\n"
+        "from laydraft.cli import cli\n"
+        "try:\n"
+        f"    cli.main(['batch', {str(listing)!r}, '--json'], prog_name='laydraft')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "print('openai loaded:', 'openai' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert '"drafted": 1' in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "openai loaded: False"
+
+
+def test_the_command_line_ends_with_its_objects_frozen_for_a_quick_exit() -> None:
+    code = (
+        "import atexit, gc\n"
+        "atexit.register(lambda: print('frozen:', gc.get_freeze_count() > 0))\n"
+        "from laydraft.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True,
+                          text=True, env=dict(os.environ), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "frozen: True"
+
+
 def test_the_help_table_matches_each_commands_own_help() -> None:
     from laydraft.cli.app import COMMAND_HELP, COMMAND_MODULES
 

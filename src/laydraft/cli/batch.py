@@ -12,7 +12,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..batch import batch_api
 from ..batch.estimate import estimate
 from ..batch.progress import LiveProgress, estimate_table, problems_table, summary_table
 from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
@@ -25,6 +24,7 @@ from .app import Context, cli, echo_json, pass_context
 from .identity import draft_creator
 
 if TYPE_CHECKING:
+    from ..batch import batch_api
     from ..drafting.limiter import RateLimiter
     from ..drafting.provider import ModelProvider
 
@@ -219,6 +219,7 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
     Jobs created before a failing upload or create stay submitted and are reported (with
     ``--json`` too) before the error; the rest are left for the next run, which submits them.
     """
+    from ..batch import batch_api  # the openai SDK: loaded only for the Batch API
     if not settings.use_model():
         raise UsageError("--via batch-api needs the OpenAI API: set OPENAI_API_KEY "
                          "(the offline drafter has no Batch API)")
@@ -297,6 +298,7 @@ def status_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
       laydraft batch status
       laydraft batch status batch_6780bb2f8f6c8190a6c0abfb8502bba6 --json
     """
+    from ..batch import batch_api  # the openai SDK: loaded only for the Batch API
     settings = obj.settings()
     state = BatchState(obj.store(settings))
     for run_id in state.close_dead_runs():
@@ -336,6 +338,7 @@ def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
       laydraft batch collect
       laydraft batch collect batch_6780bb2f8f6c8190a6c0abfb8502bba6 --json
     """
+    from ..batch import batch_api  # the openai SDK: loaded only for the Batch API
     settings = obj.settings()
     store = obj.store(settings)
     draft_creator(settings, store)  # a shared queue drafts only as a known user
@@ -356,6 +359,8 @@ def collect_cmd(obj: Context, batch_id: str | None, as_json: bool) -> None:
 
 
 def _print_collected(results: list[batch_api.Collected]) -> None:
+    from ..batch import batch_api
+
     if not results:
         click.echo("no Batch API jobs waiting to be collected")
     failed = False

@@ -8,7 +8,6 @@ from ..config import API_KEY_ENV, Settings
 from ..drafting.structured import base_messages
 from ..errors import LaydraftError, UsageError
 from ..ingest import read_abstract
-from ..ingest.online import fetch_doi, fetch_pubmed
 from ..models import Abstract
 from ..prompts import render_draft_prompt
 from ..resources import example_abstract_path
@@ -119,10 +118,10 @@ def _read_source(settings: Settings, source: str | None, example: bool, pmid: st
         raise UsageError("give exactly one of FILE, '-', --example, --pmid or --doi"
                          + (f" (got {', '.join(given)})" if given else
                             " (try: laydraft draft --example)"))
-    if pmid:
-        return fetch_pubmed(pmid)
-    if doi:
-        return fetch_doi(doi)
+    if pmid or doi:
+        from ..ingest.online import fetch_doi, fetch_pubmed  # its HTTP client: only when asked
+
+        return fetch_pubmed(pmid) if pmid else fetch_doi(str(doi))
     path = str(example_abstract_path()) if example else str(source)
     return read_abstract(path, settings.max_input_bytes, settings.input_timeout)
 

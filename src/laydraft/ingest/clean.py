@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ..text.frequency import zipf_en
+
 _HTML_HINT = re.compile(
     r"</?(?:p|br|div|span|b|i|em|strong|sup|sub|h[1-6]|li|ul|ol|table|tr|td|a|abstract|sec|"
     r"section|title|font|html|body)\b[^<>]*>",
@@ -59,9 +61,7 @@ def squash(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, "en"))
+    return zipf_en(word)
 
 
 def _keep_hyphen(before: str, after: str) -> bool:
