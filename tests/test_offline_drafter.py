@@ -305,3 +305,15 @@ def test_a_lack_of_high_quality_studies_is_not_evidence_of_high_certainty() -> N
 def test_so_far_keeps_its_so() -> None:
     assert _draft("RESULTS: So far, no differences have been shown between the two drugs in 40 "
                   "adults.")[1].count("Far,") == 0
+
+
+def test_a_number_inside_a_scale_name_is_not_the_estimate() -> None:
+    assert clauses.loose_estimate("(2 studies, 119 people: MD in SF-36 score 11.46, 95% CI 7.73 "
+                                  "to 15.18)") == ("mean difference", "11.46")
+
+
+def test_a_type_or_stage_number_is_not_a_count_of_people() -> None:
+    text = ("RESULTS: Twenty-two subjects were classified as type 1, 9 as type 2. All type 2 "
+            "subjects were diagnosed with semantic dementia.")
+    found = participants.who(read_abstract(Abstract(text=text)), detect_design(Abstract(text=text)))
+    assert found is None or found.number != "2"

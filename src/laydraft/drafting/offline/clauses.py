@@ -29,7 +29,7 @@ ESTIMATE_NAMES = {"rr": "risk ratio", "or": "odds ratio", "hr": "hazard ratio",
 _LOOSE_LABEL = re.compile(
     r"\b(RR|OR|HR|IRR|MD|SMD|WMD|RD|aOR|aHR|(?i:risk ratio|odds ratio|hazard ratio|rate ratio|"
     r"relative risk|risk difference|(?:weighted |standardi[sz]ed )?mean difference))\b")
-_LOOSE_NUMBER = re.compile(r"(?<![\w.])([-−]?\d+(?:\.\d+)?%?)(?!\s*%?\s*(?:CI|confidence)\b)(?![\d.])")
+_LOOSE_NUMBER = re.compile(r"(?<![\w.\-−/])([-−]?\d+(?:\.\d+)?%?)(?!\s*%?\s*(?:CI|confidence)\b)(?![\d.])")
 _LOOSE_GAP = 80
 _PERCENT_ONLY = re.compile(r"^\s*\(\s*\d+(?:\.\d+)?\s*%\s*\)$")
 _OPENER = re.compile(

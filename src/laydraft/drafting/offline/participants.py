@@ -42,6 +42,8 @@ _WHOLE = re.compile(r"\b(?:included|enrolled|recruited|randomi[sz]ed|total|invol
 _SUBGROUP = re.compile(r"\b(?:of (?:the|these|those)|of whom|among (?:the|them|these))\s*$", re.I)
 _PER_GROUP = re.compile(r"\s+(?:for|in|on|with|taking|receiving)\s+[\w-]+(?:\s+[\w-]+)?,\s*"
                         r"(?:and\s+)?\d")
+_LABEL_BEFORE = re.compile(r"\b(?:type|grade|stage|phase|class|group|day|week|month|year|level|"
+                           r"step|arm|score|tier|wave|visit|cycle|round|part|category)\s*$", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _RANGE_OR_SHARE = re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s*"
                             r"(?:to|-|–|and|or|in|out of)\s*$", re.I)
@@ -68,6 +70,8 @@ def _plausible(number: str, text: str, start: int) -> bool:
     before = text[max(0, start - 25):start]
     if _SUBGROUP.search(before) or re.search(r"\d\s*$", before):
         return False
+    if _LABEL_BEFORE.search(before):
+        return False  # "type 2 subjects", "stage 3 patients": a label, not a count
     return not _RANGE_OR_SHARE.search(before)  # "from 12 to 653 people", "1 in 3 people"
 
 
