@@ -30,7 +30,13 @@ _NOT_A_FINDING = re.compile(
     r"(?:certainty|quality) (?:of|was|is)|downgraded|bias|blind(?:ed|ing)?|allocation|"
     r"concealment|intention[- ]to[- ]treat|new to this update|extractable data|"
     r"(?:was|were) (?:reported|measured|assessed|included|examined) (?:in|by)|reported no|"
-    r"(?:studies|trials) (?:that|which) (?:included|reported|measured))\b",
+    r"(?:studies|trials) (?:that|which) (?:included|reported|measured)|"
+    # what was studied, not what was found: "Two trials ... were included", "the authors looked
+    # at 29 trials", "The number of people in the treatment groups was 1364"
+    r"(?:was|were) (?:included|compared|enrolled|recruited)|the number of (?:people|participants|"
+    r"patients|women|children) in|(?:looked at|included|involving|identified|enrolled) (?:\w+ ){0,2}"
+    r"(?:studies|trials|RCTs|people|participants|patients|women|children)|"
+    r"randomi[sz]ed (?:individual|communities|clusters))\b",
     re.I,
 )
 _EFFECT = re.compile(
