@@ -136,8 +136,8 @@ def headline(lines: list[Line], prepare: Prepare, max_words: int,
                 continue
             for piece in clauses.pieces(line.text):
                 piece = prepare(piece)
-                if 5 <= count_words(piece) <= max_words and \
-                        not _unexplained_abbreviation(piece, known):
+                if 5 <= count_words(piece) <= max_words and not _BACK_REFERENCE.match(piece) \
+                        and not _unexplained_abbreviation(piece, known):
                     return piece
     return fallback
 
