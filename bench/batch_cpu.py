@@ -32,7 +32,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from batch_throughput import free_port, wait_for  # noqa: E402
+from batch_throughput import free_port, load, wait_for  # noqa: E402
 from synthetic import write_jsonl  # noqa: E402
 
 # Runs a module with a cProfile.Profile in every thread, merged into one file at the end.
@@ -122,10 +122,6 @@ def profile(port: int, tmp: Path, records: int, top: int) -> None:
     for order in ("tottime", "cumulative"):
         print(f"\n-- cProfile, all threads, by {order} ({records} records) --")
         stats.sort_stats(order).print_stats(top)
-
-
-def load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from batch_throughput import free_port, wait_for  # noqa: E402
+from batch_throughput import free_port, load, wait_for  # noqa: E402
 from fake_server import completion, lay_summary  # noqa: E402
 from synthetic import write_jsonl  # noqa: E402
 
@@ -147,10 +147,6 @@ def report_runs(title: str, records: int, runs: list[tuple[float, float, float]]
     print(f"  peak RSS  {spread(rss, lambda v: f'{v:.0f} MB')}")
     print(f"  CPU       {spread([c / records * 1000 for c in cpu], lambda v: f'{v:.1f} ms')}"
           " a record (user + system, start-up included: less moved by a busy machine)")
-
-
-def load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
