@@ -156,3 +156,27 @@ def test_the_shipped_word_lists_are_wordfreqs() -> None:
     assert set(lists) == set(LIKELY)
     assert all(len(words) == TOP_WORDS for words in lists.values())
     assert lists["en"] == top_n_list("en", TOP_WORDS)  # English is loaded by other checks anyway
+
+
+@pytest.mark.parametrize("sentence", [
+    "Los efectos secundarios fueron leves y desaparecieron en pocos días.",
+    "Les chercheurs ne savaient pas quel groupe recevait le vrai médicament.",
+    "Die Nebenwirkungen waren leicht und verschwanden nach wenigen Tagen.",
+    "A infecção voltou em poucos pacientes, mas não em todos.",
+    "I pazienti hanno preso il farmaco per due settimane senza problemi.",
+    "De patiënten kregen het middel twee weken lang zonder problemen.",
+    "Pacjenci brali lek przez dwa tygodnie bez problemów.",
+    "Мы не нашли важных различий между двумя группами.",
+    "One trial compared oral fluconazole and vaginal fenticonazole with a probiotic.",
+    "Radix Sophorae flavescentis was compared with lamivudine, adefovir and interferon.",
+    "The people in the study came from a la carte clinics in Los Angeles and San Diego.",
+    "Die-hard fans of the drug were in de facto control of the en bloc trial.",
+    FOUND, WHY, LIMITS,
+])
+def test_the_detector_is_skipped_only_where_it_could_not_change_the_verdict(
+        sentence: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from laydraft.checks import language
+
+    fast = judge_sentence(sentence)
+    monkeypatch.setattr(language, "_could_be_foreign", lambda words, code: True)
+    assert fast == judge_sentence(sentence)

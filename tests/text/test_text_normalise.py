@@ -50,3 +50,11 @@ def test_checks_read_unicode_hyphens_as_ascii() -> None:
     text = ("This case\u2010control study compared 120 people with the disease and 240 "
             "people without it, and found that smoking was more common among cases.")
     assert detect_design(Abstract(text=text)).kind is DesignKind.case_control
+
+
+def test_every_variant_is_outside_ascii_so_ascii_text_is_kept_as_it_is() -> None:
+    from laydraft.text.normalise import _FOLD
+
+    assert all(code > 127 for code in _FOLD)
+    text = "Plain ASCII - with a hyphen -- and (brackets)."
+    assert fold(text) is text

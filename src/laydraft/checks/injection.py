@@ -65,6 +65,8 @@ def _words(text: str) -> list[re.Match[str]]:
 
 def _markers(flagged: list[str], rest: str) -> tuple[set[str], set[tuple[str, ...]]]:
     """Words and runs of words that only a summary following the flagged text would use."""
+    if not flagged:
+        return set(), set()
     known = {w.group().lower() for w in _words(rest)}
     rare: set[str] = set()
     runs: set[tuple[str, ...]] = set()

@@ -137,19 +137,26 @@ def _name(code: str) -> str:
 def judge_sentence(text: str, code: str = DEFAULT_LANGUAGE) -> tuple[int, str | None]:
     """(words judged, ISO code of the foreign language or None) for one sentence."""
     own = re.sub(r"\s+", " ", _ASIDES.sub(" ", fold(text)))
-    letters = [c for c in own if c.isalpha()]
-    if not letters:
-        return 0, None
     home_scripts = _scripts(code)
-    native = sum(_script(c) in home_scripts for c in letters)
+    if own.isascii() and "LATIN" in home_scripts:  # every letter is a-z: no script to count
+        if not any(c.isalpha() for c in own):
+            return 0, None
+        other_script = False
+    else:
+        letters = [c for c in own if c.isalpha()]
+        if not letters:
+            return 0, None
+        other_script = sum(_script(c) in home_scripts for c in letters) * 2 < len(letters)
     # Words in capitals are abbreviations ("IL-6" is not the Italian "il").
     words = [w.lower() for w in _WORD.findall(own) if len(w) < 2 or not w.isupper()]
-    if native * 2 < len(letters):
+    if other_script:
         detected = _detector(code).detect_language_of(own)
         foreign = detected.iso_code_639_1.name.lower() if detected is not None else "xx"
         return max(len(words), 1), (foreign if foreign != code else "xx")
     if len(words) < MIN_WORDS:
         return 0, None
+    if not _could_be_foreign(words, code):
+        return len(words), None
     detected = _detector(code).detect_language_of(own)
     if detected is None:
         return len(words), None
@@ -160,11 +167,53 @@ def judge_sentence(text: str, code: str = DEFAULT_LANGUAGE) -> tuple[int, str | 
     if home and theirs:
         for_home = sum(w in home and w not in theirs for w in words)
         for_them = sum(w in theirs and w not in home for w in words)
-        # Two foreign everyday words outvoting the home ones, or one and none of the home's.
-        agree = for_them > for_home and (for_them >= 2 or for_home == 0)
-        return len(words), (other if agree else None)
+        return len(words), (other if _agrees(for_them, for_home) else None)
     confidence = _detector(code).compute_language_confidence(own, detected)
     return len(words), (other if confidence >= 0.9 else None)
+
+
+def _agrees(for_them: int, for_home: int) -> bool:
+    """Two foreign everyday words outvoting the home ones, or one and none of the home's."""
+    return for_them > for_home and (for_them >= 2 or for_home == 0)
+
+
+@cache
+def _everyday_index(code: str) -> dict[str, frozenset[str]] | None:
+    """Each everyday word of the languages the detector may name (``code`` and ``LIKELY``):
+    the languages whose list holds it. None when one of them has no list, as the detector's
+    confidence then decides and only running it can tell."""
+    languages = dict.fromkeys((code, *LIKELY))
+    index: dict[str, set[str]] = {}
+    for language in languages:
+        words = _everyday_words(language)
+        if not words:
+            return None
+        for word in words:
+            index.setdefault(word, set()).add(language)
+    return {word: frozenset(found) for word, found in index.items()}
+
+
+def _could_be_foreign(words: list[str], code: str) -> bool:
+    """False when no language the detector may name would win the everyday-word vote, so the
+    sentence is judged home whatever the detector says: the detector (most of the check's
+    time) is asked only about sentences that could come out foreign."""
+    index = _everyday_index(code)
+    if index is None:
+        return True
+    home = 0  # everyday words of the home language
+    shared: dict[str, int] = {}  # ... that are everyday words of another language too
+    theirs: dict[str, int] = {}  # everyday words of another language, not of the home one
+    for word in words:
+        languages = index.get(word)
+        if languages is None:
+            continue
+        counts = shared if code in languages else theirs
+        home += code in languages
+        for language in languages:
+            if language != code:
+                counts[language] = counts.get(language, 0) + 1
+    return any(_agrees(for_them, home - shared.get(other, 0))
+               for other, for_them in theirs.items())
 
 
 def _spans(text: str) -> Iterator[tuple[int, int]]:

@@ -68,6 +68,13 @@ def syllables(word: str) -> int:
     return max(1, groups, hyphenated)
 
 
+def _letters(word: str) -> int:
+    """Letters in a ``_WORD`` token: a number has none, a word all but its ' ’ and -."""
+    if not word[0].isalpha():
+        return 0
+    return len(word) - word.count("'") - word.count("’") - word.count("-")
+
+
 @lru_cache(maxsize=512)
 def readability(text: str) -> ReadingLevel:
     """Reading level of ``text`` (cached: drafts are displayed and checked repeatedly)."""
@@ -83,7 +90,7 @@ def readability(text: str) -> ReadingLevel:
     fk = 0.39 * per_sentence + 11.8 * sum(counts) / n_words - 15.59
     poly = sum(1 for c in counts if c >= 3)
     smog = 1.043 * (poly * 30 / n_sentences) ** 0.5 + 3.1291
-    letters = [sum(ch.isalpha() for ch in w) for w in words]
+    letters = [_letters(w) for w in words]
     long_words = sum(1 for n in letters if n >= LONG_WORD_LETTERS)
     # Coleman & Liau (1975): letters and sentences per 100 words.
     coleman_liau = (0.0588 * 100 * sum(letters) / n_words

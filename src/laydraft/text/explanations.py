@@ -55,6 +55,8 @@ _KIND_BEFORE = re.compile(
 # "four different psychostimulants: dexamphetamine, bupropion ...": a list after its kind.
 _LIST_OF_A_KIND = re.compile(
     r"\b[^\W\d_]{4,}s:\s+(?:[\w-]+(?: [\w-]+)?(?: \([^()]*\))?(?:,\s+|\s+(?:and|or)\s+))*$")
+# After the term that opens the next sentence: "X is ...", "Xs are ...".
+_DEFINED_NEXT = re.compile(r"s? (?:is|are|means|refers to|describes)\b", re.I)
 _KIND_AFTER = re.compile(r"^(?:\s+(?:" + _KINDS + r")\b)", re.I)
 
 
@@ -96,8 +98,9 @@ def explained_nearby(text: str, start: int, end: int, *, kind_cues: bool = True)
     if 0 <= index < len(spans) - 1:
         n_start, n_end = spans[index + 1]
         following = text[n_start:n_end]
-        term = re.escape(text[start:end])
-        if _NEXT_SENTENCE.match(following) or re.match(
-                term + r"s? (?:is|are|means|refers to|describes)\b", following, re.I):
+        term = text[start:end]
+        if _NEXT_SENTENCE.match(following) or (
+                following[:len(term)].lower() == term.lower()
+                and _DEFINED_NEXT.match(following, len(term))):
             return True
     return False

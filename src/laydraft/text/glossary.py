@@ -38,6 +38,7 @@ RARE_ZIPF = 3.0
 MIN_RARE_LENGTH = 6
 
 COMMON_ZIPF = 3.5  # a word behind a prefix, or a word in capitals, this common is plain
+LOOKUPS_KEPT = 50_000  # tokens remembered by ``Glossary.lookup`` (a few MB), then forgotten
 
 # Letters (any script) joined by hyphens; an abbreviation keeps a digit tail ("PCSK9", "IL-17").
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:-?[0-9]+[A-Z0-9]*)?")
@@ -74,6 +75,7 @@ class Glossary:
         self.terms: dict[str, str] = {k.lower(): v for k, v in terms.items()}
         self.abbreviations: dict[str, str] = dict(abbreviations)
         self.common = set(common)
+        self._looked_up: dict[tuple[str, bool], tuple[bool, str | None]] = {}
         phrases = sorted((t for t in self.terms if " " in t), key=len, reverse=True)
         self.phrase_pattern = re.compile(
             r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I
@@ -91,7 +93,18 @@ class Glossary:
         """(is a candidate term, curated explanation) for one token of a text.
 
         ``sentence_start``: the token opens a sentence, so a capital says nothing about
-        whether it is a name ("Clofazimine was ...")."""
+        whether it is a name ("Clofazimine was ..."). Remembered per token: a pure function
+        of the lists, asked for every word of every text the jargon check and the offline
+        drafter read, and most words recur."""
+        key = (word, sentence_start)
+        known = self._looked_up.get(key)
+        if known is None:
+            if len(self._looked_up) >= LOOKUPS_KEPT:
+                self._looked_up.clear()
+            known = self._looked_up[key] = self._lookup(word, sentence_start)
+        return known
+
+    def _lookup(self, word: str, sentence_start: bool) -> tuple[bool, str | None]:
         if _ABBREVIATION.match(word) and len(word) > 1:
             head = _DIGIT_TAIL.sub("", word)
             if head in self.common or word in self.common or head in _ROMAN or (

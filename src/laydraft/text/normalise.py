@@ -11,6 +11,7 @@ system, where offsets do not matter yet.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 HYPHEN = "-"
@@ -30,13 +31,18 @@ _FOLD = str.maketrans(
      **dict.fromkeys(_EN_DASHES, EN_DASH), **dict.fromkeys(_EM_DASHES, EM_DASH),
      **dict.fromkeys(_SPACES, " ")}
 )
+_VARIANT = re.compile("[" + "".join(map(chr, _FOLD)) + "]")
 
 
 def fold(text: str) -> str:
     """Dash, hyphen, minus and space variants as ``-``, ``–``, ``—``, ``−`` and a space.
 
-    Length and offsets are unchanged: one character in, one character out.
+    Length and offsets are unchanged: one character in, one character out. Text holding no
+    variant (every one is outside ASCII) is returned as it is: ``translate`` looks up every
+    character, and most text has nothing to fold.
     """
+    if text.isascii() or not _VARIANT.search(text):
+        return text
     return text.translate(_FOLD)
 
 

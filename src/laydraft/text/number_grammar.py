@@ -94,9 +94,6 @@ def starts(text: str) -> list[int]:
     Trying the full pattern only there is several times faster than ``finditer``, which
     tries every alternative at every character.
     """
-    found = []
-    for match in _CANDIDATE.finditer(text):
-        token = match.group()
-        if token[-1].isdigit() or token.lower() in _TRIGGERS or token in _MONTH_SET:
-            found.append(match.start())
-    return found
+    return [match.start() for match in _CANDIDATE.finditer(text)
+            if (token := match.group())[-1].isdigit() or token.lower() in _TRIGGERS
+            or token in _MONTH_SET]

@@ -40,10 +40,26 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
 )
 
 
+# For each pattern, words one of which it cannot match without (None: always run it). Most
+# abstracts hold none of them, and a case-blind scan of a whole abstract costs far more than
+# looking for a word in it: the patterns run only where they could match.
+_NEEDS: tuple[tuple[str, ...] | re.Pattern[str] | None, ...] = (
+    ("ignore", "disregard", "forget", "override"), ("forget",), ("you",), ("you",),
+    ("model",), None, None, None, ("instruction",), ("prompt",), ("only",),
+    re.compile(r"do(?:\s+not|n't)"), ("summary",), ("jailbreak", "anything"),
+)
+# The letters outside A-Z that re.IGNORECASE matches to a letter inside it.
+_CASE_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
 def _spans(text: str) -> list[tuple[int, int]]:
+    lowered = text.translate(_CASE_TWINS).lower()
     spans: list[tuple[int, int]] = []
-    for pattern in _PATTERNS:
-        spans.extend(match.span() for match in pattern.finditer(text))
+    for pattern, needs in zip(_PATTERNS, _NEEDS, strict=True):
+        if needs is None or (needs.search(lowered) is not None
+                             if isinstance(needs, re.Pattern)
+                             else any(word in lowered for word in needs)):
+            spans.extend(match.span() for match in pattern.finditer(text))
     return sorted(spans, key=lambda span: (span[0], -span[1]))
 
 
