@@ -165,10 +165,10 @@ def test_a_failed_record_is_stored_with_its_reason_and_the_run_goes_on(
     assert store.count() == 3 and BatchState(store).failures() == []
 
 
-def test_a_first_run_asks_the_queue_once_and_a_rerun_still_skips_every_record(
+def test_neither_a_first_run_nor_a_rerun_asks_the_queue_record_by_record(
         no_blocking: object, store: Store) -> None:
-    """The skip check reads the keys queued or with a row once a run; a record in neither
-    needs no query of its own, and the ones in it are still checked one by one."""
+    """The skip check reads what the queue holds once a run: a new record, a drafted one and
+    a failed one need no query of their own; a failed one retried is looked at row by row."""
     asked: list[str] = []
     for name in ("queued_draft", "batch_item"):
         method = getattr(store, name)
@@ -180,8 +180,14 @@ def test_a_first_run_asks_the_queue_once_and_a_rerun_still_skips_every_record(
 
     again = asyncio.run(BatchRunner(settings, store, flaky(settings, fail=False))
                         .run(records(4), "list"))
-    assert (again.drafted, again.skipped) == (0, 3)
-    assert asked.count("queued_draft") == 3
+    assert (again.drafted, again.skipped, asked) == (0, 3, [])
+    assert again.skipped_reasons == {"already drafted": 2,
+                                     "failed before (use --retry-failed)": 1}
+
+    retried = asyncio.run(BatchRunner(settings, store, flaky(settings, fail=False),
+                                      retry_failed=True).run(records(4), "list"))
+    assert (retried.drafted, retried.skipped) == (1, 2)
+    assert asked == ["queued_draft", "batch_item"]
 
 
 # -- the runner through the SDK, the limiter and a recorded 429 --------------------------------------

@@ -94,3 +94,27 @@ def test_a_snapshot_matches_its_family_but_not_a_longer_model_name() -> None:
     assert provenance_matches(written("gpt-4o"), ItemKey("r", "f", "gpt-4o"))
     assert not provenance_matches(written("gpt-4o-mini-2024-07-18"), ItemKey("r", "f", "gpt-4o"))
     assert not provenance_matches(written("gpt-4o"), ItemKey("r", "other", "gpt-4o"))
+
+
+def test_what_a_run_reads_at_once_agrees_with_the_rule_for_one_record(
+        settings: Settings, store: Store) -> None:
+    """``Store.batch_known`` (one read a run) and ``Store.queued_draft`` (one record) apply the
+    same rule: the same prompt and model family count, another model does not."""
+    from laydraft.models import Abstract, Provenance
+
+    core = DraftingCore(settings)
+    written = {"a": "gpt-4o-2024-08-06", "b": "gpt-4o-mini", "c": "llama3.1:8b", "d": None}
+    for name, model in written.items():
+        draft = core.sync.draft(Abstract(doi=f"10.1/{name}", text=EXAMPLE.read_text()))
+        provenance = Provenance(drafter="openai" if model else "offline", model=model,
+                                prompt_fingerprint="f")
+        store.add(draft.model_copy(update={"provenance": provenance}))
+    for model in ("gpt-4o", "llama3.1", "offline"):
+        known = store.batch_known("f", model)
+        one_by_one = {f"doi:10.1/{name}": store.queued_draft(ItemKey(f"doi:10.1/{name}", "f",
+                                                                          model))
+                      for name in written}
+        assert {key for key, seen in known.items() if seen == "drafted"} == \
+            {key for key, found in one_by_one.items() if found is not None}
+        assert set(known) == set(one_by_one)  # every record of this prompt is looked at
+    assert store.batch_known("other prompt", "gpt-4o") == {}

@@ -47,7 +47,7 @@ from ..models import Abstract, Draft
 from ..prompts import render_draft_prompt
 from .state import BatchState, ItemKey, ItemRow, model_label
 
-_CANDIDATES_FRESH_FOR = 2.0  # seconds before the skip check reads the queued keys again
+_KNOWN_FRESH_FOR = 2.0  # seconds before the skip check reads what the queue holds again
 
 __all__ = ["FATAL_STATUSES", "BatchRunner", "BatchSummary", "Tally", "is_fatal",
            "prompt_fingerprint"]
@@ -171,8 +171,8 @@ class BatchRunner:
         self.result: BatchSummary | None = None
         self.run_id = 0
         self.had_item: set[str] = set()
-        self._candidates: set[str] | None = None  # read on the first skip check, then refreshed
-        self._candidates_at = 0.0
+        self._known: dict[str, str] | None = None  # read on the first skip check, then refreshed
+        self._known_at = 0.0
 
     @property
     def fatal(self) -> LaydraftError | None:
@@ -313,18 +313,27 @@ class BatchRunner:
     def _done_before(self, key: ItemKey) -> str | None:
         """Why the record needs no drafting (None: draft it). Blocks.
 
-        The keys queued or with a row are read in one query, again every few seconds so that
-        another run of the same list is seen: a record in neither (every record of a first
-        run) needs no query; the others, and a record met a second time, are checked row by row.
+        What the queue holds of this prompt and model is read in one query, again every few
+        seconds so that another run of the same list is seen: a record absent from it (every
+        record of a first run) needs no query, nor does one drafted, failed or in a Batch API
+        job (a re-run of a finished list asks none); the others, and a record met a second
+        time, are checked row by row.
         """
         now = time.monotonic()
-        if self._candidates is None or now - self._candidates_at > _CANDIDATES_FRESH_FOR:
-            self._candidates = self.state.candidates(self.fingerprint, self.model) | \
-                (self._candidates or set())
-            self._candidates_at = now
-        if key.record_key not in self._candidates:
-            self._candidates.add(key.record_key)
+        if self._known is None or now - self._known_at > _KNOWN_FRESH_FOR:
+            self._known = {**(self._known or {}),
+                           **self.state.known(self.fingerprint, self.model)}
+            self._known_at = now
+        known = self._known.get(key.record_key)
+        if known is None:
+            self._known[key.record_key] = ""  # met in this run: look at it if met again
             return None
+        if known == "drafted":
+            return "already drafted"
+        if known == "submitted":
+            return "waiting in a Batch API job"
+        if known == "failed" and not self.retry_failed:
+            return "failed before (use --retry-failed)"
         if self.state.drafted(key) is not None:
             return "already drafted"
         item = self.state.item(key)

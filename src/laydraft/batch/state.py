@@ -101,10 +101,10 @@ class BatchState:
             found["status"] = OLD_STATUSES.get(found["status"], found["status"])
         return found
 
-    def candidates(self, fingerprint: str, model: str) -> set[str]:
-        """Record keys that may be done or have a row (``Store.batch_candidates``): any other
-        record of the run needs drafting, no query asked."""
-        return self.store.batch_candidates(fingerprint, model)
+    def known(self, fingerprint: str, model: str) -> dict[str, str]:
+        """What the queue holds of the records a run must look at (``Store.batch_known``):
+        any other record of the run needs drafting, no query asked."""
+        return self.store.batch_known(fingerprint, model)
 
     def drafted(self, key: ItemKey) -> int | None:
         """The id of a queued draft of this record with this prompt and model, if any."""

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from ..models import utcnow
 from .engine import Database, new_id
+from .queued import written_with
 from .tables import batch_items, batch_jobs, batch_runs, drafts, versions
 
 
@@ -82,21 +83,36 @@ class BatchRows(Database):
                                  ).mappings().first()
         return dict(found) if found else None
 
-    def batch_candidates(self, fingerprint: str, model: str) -> builtins.set[str]:
-        """Record keys a run with this prompt and model must look at before drafting them:
-        queued with this prompt (any model; ``queued_draft`` decides), or with a batch row.
+    def batch_known(self, fingerprint: str, model: str) -> builtins.dict[str, str]:
+        """What the queue holds of each record a run with this prompt and model must look at
+        before drafting it: "drafted" (a queued draft matches, as ``queued_draft`` decides),
+        else "submitted" (in a Batch API job) or "failed" from its batch row, else "" (queued
+        with another model, or a row in another state: look again, row by row).
 
-        One read for a whole run, so that a record in neither is known new without a query
-        of its own; the keys only, a few tens of bytes a record.
+        One read for a whole run, so that a record absent here is known new and a finished
+        one known done without a query of their own; a few tens of bytes a record.
         """
-        fingerprint_of = versions.c.provenance_json["prompt_fingerprint"].as_string()
-        queued = (sa.select(drafts.c.record_key)
+        prompt = versions.c.provenance_json["prompt_fingerprint"].as_string()
+        queued = (sa.select(drafts.c.record_key,
+                            versions.c.provenance_json["drafter"].as_string(),
+                            versions.c.provenance_json["model"].as_string())
                   .join(versions, versions.c.draft_id == drafts.c.id)
-                  .where(versions.c.version == 1, fingerprint_of == fingerprint))
-        rows = sa.select(batch_items.c.record_key).where(
+                  .where(versions.c.version == 1, prompt == fingerprint))
+        rows = sa.select(batch_items.c.record_key, batch_items.c.status,
+                         batch_items.c.remote_batch_id).where(
             batch_items.c.fingerprint == fingerprint, batch_items.c.model == model)
+        known: dict[str, str] = {}
         with self.transaction() as conn:
-            return {str(key) for key in conn.execute(sa.union(queued, rows)).scalars()}
+            for key, status, remote in conn.execute(rows):
+                known[str(key)] = ("submitted" if status == "submitted" and remote
+                                   else "failed" if status == "failed" else "")
+            for key, drafter, written in conn.execute(queued):
+                if written_with(fingerprint, drafter, written, ItemKey(str(key), fingerprint,
+                                                                       model)):
+                    known[str(key)] = "drafted"
+                else:
+                    known.setdefault(str(key), "")
+        return known
 
     def batch_item(self, key: ItemKey) -> ItemRow | None:
         with self.transaction() as conn:

@@ -42,10 +42,10 @@ from ..models import (
 )
 from . import migrations
 from .accounts import AccountRows
-from .batch import BatchRows
+from .batch import BatchRows, ItemKey
 from .effort import EffortRows
 from .engine import new_id
-from .queued import ItemKey, provenance_matches
+from .queued import provenance_matches
 from .responses import ResponseRows
 from .sessions import SessionRows
 from .signins import SigninRows
