@@ -264,6 +264,32 @@ def test_records_in_flight_follow_the_limit_and_the_latency_under_the_cap(
     assert capped.in_flight() == 2  # --concurrency stays a cap
 
 
+def test_a_run_starts_at_the_limits_the_last_run_heard_from_the_same_server(
+        no_blocking: object, store: Store) -> None:
+    """No lone probe once a run has heard the server's limits: the next run against the same
+    server and model starts at them, says where they came from, and a configured limit
+    still wins; another server, or a server never heard, is probed as before."""
+    from laydraft.drafting.limiter import RateLimits
+
+    settings = load_settings(overrides={"base_url": "http://user:secret@127.0.0.1:8080/v1/"})
+    heard = RateLimiter()
+    heard.observe(RateLimits(limit_requests=1200, limit_tokens=400_000))
+    first = BatchRunner(settings, store, flaky(settings, fail=False), limiter=heard)
+    assert asyncio.run(first.run(records(2), "list")).drafted == 2
+
+    def starting(limiter: RateLimiter, config: Settings) -> RateLimiter:
+        asyncio.run(BatchRunner(config, store, flaky(config), limiter=limiter).run([], "list"))
+        return limiter
+
+    again = starting(RateLimiter(), settings)
+    assert not again.probing and (again.effective_rpm, again.effective_tpm) == (1200, 400_000)
+    assert again.describe() == "1,200 req/min, 400,000 tok/min (server headers, an earlier run)"
+    assert starting(RateLimiter(rpm=600), settings).effective_rpm == 600
+    elsewhere = load_settings(overrides={"base_url": "http://127.0.0.1:9999/v1"})
+    assert starting(RateLimiter(), elsewhere).probing
+    assert store.heard_limits("http://127.0.0.1:8080/v1", first.model) == (1200, 400_000)
+
+
 def test_the_bar_shows_the_limit_its_source_and_the_wait_within_80_columns() -> None:
     import io
 

@@ -229,3 +229,21 @@ def test_the_drafters_count_is_booked_once_and_never_sent(clock: FakeClock) -> N
     asyncio.run(transport.handle_async_request(request))
     assert BOOKED_TOKENS_HEADER not in seen[0].headers  # laydraft's own note stays home
     assert limiter.tokens.level == pytest.approx(1000 - 400)  # the drafter's count, not a recount
+
+
+def test_limits_an_earlier_run_heard_start_the_run_without_a_lone_probe(clock: FakeClock) -> None:
+    limiter = RateLimiter(clock=clock)
+    limiter.recall(600, None)  # the server reported requests only: tokens stay unlimited
+    assert all(limiter.reserve(100).granted for _ in range(5))
+    assert (limiter.effective_rpm, limiter.effective_tpm) == (600, UNLIMITED)
+    assert limiter.describe() == "600 req/min (server headers, an earlier run)"
+    limiter.observe(RateLimits(limit_requests=600))  # the first answer confirms it
+    assert limiter.describe() == "600 req/min (server headers)"
+    assert (limiter.heard, limiter.reported_rpm, limiter.reported_tpm) == (True, 600, None)
+
+
+def test_a_recalled_limit_never_replaces_a_configured_one(clock: FakeClock) -> None:
+    limiter = RateLimiter(tpm=50_000, clock=clock)
+    limiter.recall(600, 400_000)
+    assert (limiter.effective_rpm, limiter.effective_tpm) == (600, 50_000)
+    assert limiter.tokens.source == "config"

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..config import Settings
 from ..core import DraftingCore
@@ -47,6 +48,7 @@ from ..models import Abstract, Draft
 from ..prompts import render_draft_prompt
 from .state import BatchState, ItemKey, ItemRow, model_label
 
+DEFAULT_SERVER = "https://api.openai.com/v1"  # the SDK's server when no base_url is set
 _KNOWN_FRESH_FOR = 2.0  # seconds before the skip check reads what the queue holds again
 
 __all__ = ["FATAL_STATUSES", "BatchRunner", "BatchSummary", "Tally", "is_fatal",
@@ -126,6 +128,20 @@ def prompt_fingerprint(settings: Settings) -> str:
     return render_draft_prompt(settings, Abstract(text="{abstract}")).fingerprint
 
 
+def server_of(base_url: str) -> str:
+    """The model server a base URL names, as limits are remembered by: scheme, host, port and
+    path, never a user, password or query that could carry a key."""
+    if not base_url:
+        return DEFAULT_SERVER
+    parts = urlsplit(base_url.strip())
+    host = parts.hostname or ""
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a port number: the client will say so
+        port = ""
+    return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
+
+
 def is_fatal(exc: ModelAPIError) -> bool:
     """True when every other record would fail the same way (key, model, quota, a server no
     request reaches)."""
@@ -162,6 +178,7 @@ class BatchRunner:
         self.gate.stop_on_fatal = True  # the first fatal answer closes it, before another send
         self.tally = Tally()
         self.model = model_label(core.name, settings.model)
+        self.server = server_of(settings.base_url)  # whose limits the limiter learns
         self.fingerprint = prompt_fingerprint(settings)
         self.failures: list[dict[str, Any]] = []
         self.bad_records: list[dict[str, Any]] = []
@@ -190,6 +207,10 @@ class BatchRunner:
             self.halt(exc)
             self.result = self.summary(list_path)
             return self.result
+        if self.limiter is not None:
+            heard = await asyncio.to_thread(self.state.heard_limits, self.server, self.model)
+            if heard is not None:
+                self.limiter.recall(*heard)
         tasks: set[asyncio.Task[None]] = set()
         try:
             await self._admit_all(records, tasks)
@@ -259,6 +280,9 @@ class BatchRunner:
         try:
             await asyncio.to_thread(self.state.finish_run, self.run_id, summary.status,
                                     summary.as_dict())
+            if self.limiter is not None and self.limiter.heard:  # for the next run's start
+                await asyncio.to_thread(self.state.save_heard_limits, self.server, self.model,
+                                        self.limiter.reported_rpm, self.limiter.reported_tpm)
         except StorageError as exc:
             if self.stop is None:
                 self.halt(exc)

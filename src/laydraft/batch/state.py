@@ -106,6 +106,13 @@ class BatchState:
         any other record of the run needs drafting, no query asked."""
         return self.store.batch_known(fingerprint, model)
 
+    def heard_limits(self, server: str, model: str) -> tuple[int | None, int | None] | None:
+        return self.store.heard_limits(server, model)
+
+    def save_heard_limits(self, server: str, model: str, rpm: int | None,
+                           tpm: int | None) -> None:
+        self.store.save_heard_limits(server, model, rpm, tpm)
+
     def drafted(self, key: ItemKey) -> int | None:
         """The id of a queued draft of this record with this prompt and model, if any."""
         return self.store.queued_draft(key)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from ..models import utcnow
 from .engine import Database, new_id
 from .queued import written_with
-from .tables import batch_items, batch_jobs, batch_runs, drafts, versions
+from .tables import batch_items, batch_jobs, batch_runs, drafts, server_limits, versions
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,24 @@ class BatchRows(Database):
                 else:
                     known.setdefault(str(key), "")
         return known
+
+    def heard_limits(self, server: str, model: str) -> tuple[int | None, int | None] | None:
+        """(requests, tokens) a minute the server last reported for the model (None in
+        either: it reported none); None when no run has heard from it."""
+        query = sa.select(server_limits.c.rpm, server_limits.c.tpm).where(
+            server_limits.c.server == server, server_limits.c.model == model)
+        with self.transaction() as conn:
+            row = conn.execute(query).first()
+        return (row[0], row[1]) if row else None
+
+    def save_heard_limits(self, server: str, model: str, rpm: int | None,
+                           tpm: int | None) -> None:
+        """Keep what the server reported, replacing what an earlier run heard."""
+        with self.transaction(write=True) as conn:
+            conn.execute(server_limits.delete().where(server_limits.c.server == server,
+                                                      server_limits.c.model == model))
+            conn.execute(server_limits.insert().values(server=server, model=model, rpm=rpm,
+                                                       tpm=tpm, heard_at=utcnow()))
 
     def batch_item(self, key: ItemKey) -> ItemRow | None:
         with self.transaction() as conn:

@@ -495,6 +495,22 @@ def m120_queue_at_scale(conn: Connection) -> None:
                      {"headline": (summary or {}).get("headline"), "id": draft_id})
 
 
+@migration
+def m130_server_limits(conn: Connection) -> None:
+    """The rate limits a model server last reported for a model, so the next batch against
+    it starts at that rate instead of sending one request alone to learn them."""
+    frozen = sa.MetaData()
+    sa.Table(
+        "server_limits", frozen,
+        sa.Column("server", sa.String(500), primary_key=True),
+        sa.Column("model", sa.String(200), primary_key=True),
+        sa.Column("rpm", sa.Integer),
+        sa.Column("tpm", sa.Integer),
+        sa.Column("heard_at", Timestamp(), nullable=False),
+    )
+    frozen.tables["server_limits"].create(conn)
+
+
 # -- applying them -------------------------------------------------------------------------------
 
 _bootstrap = sa.MetaData()

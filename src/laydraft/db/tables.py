@@ -174,6 +174,15 @@ batch_jobs = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
 )
+# The rate limits a server's headers last reported for a model (None: not reported).
+server_limits = sa.Table(
+    "server_limits", metadata,
+    sa.Column("server", sa.String(500), primary_key=True),
+    sa.Column("model", sa.String(200), primary_key=True),
+    sa.Column("rpm", sa.Integer),
+    sa.Column("tpm", sa.Integer),
+    sa.Column("heard_at", Timestamp, nullable=False),
+)
 
 # -- web accounts (password hashing lives in ``laydraft.users``) -------------------------------
 

@@ -39,6 +39,8 @@ HEADROOM = 1.5
 # The latency assumed before any answer: generous, as too many in flight only wait at the
 # limiter, while too few leave the limit idle until the first answers arrive.
 INITIAL_LATENCY = 2.0
+# Where a limit came from when an earlier run heard it from the same server (``recall``).
+LEARNED_BEFORE = "server headers, an earlier run"
 # Weight of the newest sample in the moving averages of latency and tokens per request.
 SMOOTHING = 0.2
 
@@ -141,8 +143,9 @@ class RateLimiter:
     Configured limits are ceilings: a server that reports a lower limit lowers them, and a
     server that reports a higher one does not raise them. While a limit is unconfigured and
     not yet learned, one request goes alone as a probe and the rest wait for its answer's
-    headers (guessing low would book long waits that a later, higher limit cannot undo). A
-    limit the answer does not report is treated as unlimited: only ``concurrency`` bounds it.
+    headers (guessing low would book long waits that a later, higher limit cannot undo),
+    unless an earlier run heard this server's limits (``recall``). A limit the answer does not
+    report is treated as unlimited: only ``concurrency`` bounds it.
     """
 
     rpm: int = 0
@@ -156,6 +159,11 @@ class RateLimiter:
     latency: float | None = field(init=False, default=None)  # seconds, moving average
     tokens_per_request: float | None = field(init=False, default=None)  # used: moving average
     booked: float = field(init=False, default=0.0)  # the last booking, before any usage is known
+    # What the server's headers said its limits were (None: not said); ``heard`` once any
+    # answer came back, so a run can tell the next one (``recall``).
+    reported_rpm: int | None = field(init=False, default=None)
+    reported_tpm: int | None = field(init=False, default=None)
+    heard: bool = field(init=False, default=False)
     waited: float = field(init=False, default=0.0)  # wall seconds some request was held back
     held_until: float = field(init=False, default=0.0)
 
@@ -244,6 +252,9 @@ class RateLimiter:
 
     def observe(self, limits: RateLimits) -> None:
         """Learn from one response's headers: real limits, and what the server says is left."""
+        self.heard = True
+        self.reported_rpm = limits.limit_requests or self.reported_rpm
+        self.reported_tpm = limits.limit_tokens or self.reported_tpm
         now = self.clock()
         self._learn(self.requests, self.rpm, limits.limit_requests, now)
         self._learn(self.tokens, self.tpm, limits.limit_tokens, now)
@@ -257,9 +268,22 @@ class RateLimiter:
         if not reported or reported <= 0:
             return
         wanted = min(configured, reported) if configured else reported
-        if wanted != bucket.per_minute:
+        if wanted != bucket.per_minute or bucket.source == LEARNED_BEFORE:
             bucket.set_limit(wanted, now)
             bucket.source = "server headers"
+
+    def recall(self, rpm: int | None, tpm: int | None) -> None:
+        """Start from the limits an earlier run heard from this server (None: it reported
+        none, so unlimited) instead of sending one request alone to learn them. A configured
+        limit stays as it is; the first answer's headers correct what was recalled."""
+        now = self.clock()
+        for bucket, configured, recalled in ((self.requests, self.rpm, rpm),
+                                             (self.tokens, self.tpm, tpm)):
+            if not configured and recalled and recalled > 0:
+                bucket.set_limit(recalled, now)
+                bucket.level = bucket.capacity
+                bucket.source = LEARNED_BEFORE
+        self.probing = False
 
     def describe(self) -> str:
         """The limits in force and where they came from, e.g. ``1,200 req/min (server headers)``
