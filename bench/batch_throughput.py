@@ -9,6 +9,8 @@ limits, latency, the API's ``x-ratelimit-*`` headers and 429s), then:
   tokens / token rate, the tokens being what the server booked for the answered requests
   (prompt plus max_tokens, as the API books them);
 - counts 429s, failed, lost and duplicated records, and re-runs the finished list (0 calls);
+- drafts a second list of as many new records with the same queue, as a team's next batch
+  would: it starts at the limits the first run heard (no request probes alone);
 - runs a plain peer against the same server in the same run: AsyncOpenAI (its default two
   retries) with a semaphore, the same prompts, timed the same way.
 
@@ -194,6 +196,14 @@ def measure(scenario: Scenario, opts: argparse.Namespace, port: int, tmp: Path) 
     again, rerun_wall = laydraft(["batch", str(listing), "--json"], env)
     print(f"  re-run               {stats(port).get('requests', 0)} calls, {rerun_wall:.1f} s "
           f"(skipped {again['skipped']}, drafted {again['drafted']})")
+    if opts.next_list:
+        following = write_jsonl(tmp / "next.jsonl", records, start=records)
+        reset(port)
+        later, later_wall = laydraft(["batch", str(following), "--json"], env)
+        print(f"  next list            wall {later_wall:.1f} s -> {ideal / later_wall:.2f} of the "
+              f"ideal; limits heard by the run before ({later.get('rate_limit')}); 429s "
+              f"{stats(port).get('rate_limited', 0)}; drafted {later['drafted']}, failed "
+              f"{later['failed']}")
 
     for limit in opts.peer:
         reset(port)
@@ -221,6 +231,9 @@ def main() -> None:
     parser.add_argument("--faults", type=float, default=0.0, help="rate of each fault kind")
     parser.add_argument("--peer", type=int, action="append",
                         help="the peer's semaphore (repeatable; default: 8 and 64; 0: no peer)")
+    parser.add_argument("--no-next-list", dest="next_list", action="store_false",
+                        help="skip drafting a second list of as many new records with the same "
+                             "queue (the limits then come from the first run)")
     opts = parser.parse_args()
     opts.peer = [n for n in (opts.peer or [8, 64]) if n > 0]
     if opts.records:

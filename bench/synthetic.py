@@ -57,10 +57,11 @@ def records(count: int, start: int = 0) -> Iterator[dict[str, str]]:
         yield abstract(i)
 
 
-def write_jsonl(path: Path, count: int, bad_every: int = 0) -> Path:
-    """A JSONL reading list; ``bad_every`` > 0 adds a record with no abstract every N lines."""
+def write_jsonl(path: Path, count: int, bad_every: int = 0, start: int = 0) -> Path:
+    """A JSONL reading list of records ``start`` onwards; ``bad_every`` > 0 adds a record with
+    no abstract every N lines."""
     with path.open("w", encoding="utf-8") as fh:
-        for i, record in enumerate(records(count)):
+        for i, record in enumerate(records(count, start)):
             if bad_every and i and i % bad_every == 0:
                 fh.write(json.dumps({"title": f"A record with no abstract ({i})"}) + "\n")
             fh.write(json.dumps(record) + "\n")
