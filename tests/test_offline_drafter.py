@@ -83,6 +83,35 @@ def test_lists_stay_whole() -> None:
     assert clauses.pieces(text) == [text]
 
 
+@pytest.mark.parametrize("text", [
+    "There is no clear evidence for vitamin A and/or DHA.",
+    "Amantadine worked in preventing influenza A in children.",
+    "The hepatitis A vaccine was given twice.",
+])
+def test_a_capital_letter_in_a_name_is_not_an_article(text: str) -> None:
+    assert wording.fix_articles(text) == text
+
+
+@pytest.mark.parametrize(("sentence", "kept"), [
+    ("Urethral catheterisation against suprapubic catheterisation In six trials, more people "
+     "needed a new catheter.", "In six trials, more people needed a new catheter."),
+    ("Primary outcomes Three studies reported pain.", "Three studies reported pain."),
+    ("Steroids versus a dummy treatment Compared with a dummy treatment, steroids helped.",
+     "Compared with a dummy treatment, steroids helped."),
+    ("Incomplete recovery A combination of two medicines helped.",
+     "A combination of two medicines helped."),
+    ("Treatment with vitamin A supplementation reduced deaths.", None),
+    ("Patients treated at The Royal Hospital did well.", None),
+    ("Delayed antibiotics In two trials, fewer people took them.", None),  # could be a clause
+])
+def test_a_subheading_run_into_its_sentence_is_left_out(sentence: str, kept: str | None) -> None:
+    from laydraft.drafting.offline.source import without_run_in_heading
+
+    assert without_run_in_heading(sentence) == (kept or sentence)
+    lines = read_abstract(Abstract(text=f"{sentence} Nobody was harmed by it."))
+    assert lines[0].text == (kept or sentence)
+
+
 def test_articles_follow_the_sound_of_the_next_word() -> None:
     assert wording.fix_articles("an side effect and a hour") == "a side effect and an hour"
     assert wording.plain("They had an adverse event.") == "They had a side effect."

@@ -42,6 +42,23 @@ _METHODS_CUES = re.compile(
     r"inclusion criteria|was (?:performed|conducted|used) to)\b",
     re.I,
 )
+# A Cochrane subheading run into its first sentence ("Primary outcomes Three studies reported
+# ...", "Steroids versus a dummy treatment Compared with ..."): a short phrase with no stop and
+# no verb, then a capitalised word that opens sentences, then a word in lower case or a number.
+_RUN_IN = re.compile(
+    r"^(?P<head>[A-Z][^.,;:!?()\[\]]{2,90}?) (?=(?:(?:In|The|There|We|Our|One|Two|Three|Four|"
+    r"Five|Six|Seven|Eight|Nine|Ten|Compared|Overall|Only|No|None|Most|All|Both|Data|Results|"
+    r"Evidence|Pooled|This|These|Among|For|When|At|Of|Participants|Patients|People|Trials|"
+    r"Studies|Meta-analysis|Analysis|Analyses) [a-z0-9]"
+    r"|An? (?!(?:in|and|or|of|to|was|were|is|are|with|for|on|at|by|versus|vs)\b)[a-z]))")
+# Words a capital letter names something after ("vitamin A", "influenza A", "type A").
+_LETTER_NAMED = re.compile(r"\b(?:vitamin|influenza|hepatitis|type|group|phase|stage|grade|"
+                           r"class|factor|protein|arm|category|level|plan|botulinum|toxin)$",
+                           re.I)
+_VERB_LIKE = re.compile(r"\b(?:is|are|was|were|be|been|had|has|have|did|does|do|may|might|"
+                        r"can|could|would|should|will|showed?|found|reported|\w+ed)\b", re.I)
+_ENDS_OPEN = re.compile(r"\b(?:of|in|at|to|for|with|and|or|the|a|an|by|on|than|versus|vs)$",
+                        re.I)
 _HEDGED = re.compile(r"\b(?:may|might|could|should|can|appears?|seems?|likely|unlikely)\b", re.I)
 _OBJECTIVE = re.compile(r"^(?:to|we aimed|this study aimed|the aim|our (?:aim|objective))\b", re.I)
 
@@ -87,6 +104,18 @@ def _labelled_blocks(text: str) -> list[tuple[Part | None, str]]:
     return [(p, b) for p, b in blocks if b.strip()]
 
 
+def without_run_in_heading(sentence: str) -> str:
+    """The sentence without a subheading run into its start; any other sentence as it is."""
+    match = _RUN_IN.match(sentence)
+    if match is None:
+        return sentence
+    head = match.group("head")
+    if not 2 <= len(head.split()) <= 12 or _VERB_LIKE.search(head) or _ENDS_OPEN.search(head) \
+            or _LETTER_NAMED.search(head):
+        return sentence
+    return sentence[match.end():]
+
+
 def read_abstract(abstract: Abstract) -> list[Line]:
     """Every sentence of the abstract with its part, in order."""
     blocks: list[tuple[Part | None, str]]
@@ -95,7 +124,7 @@ def read_abstract(abstract: Abstract) -> list[Line]:
                   for s in abstract.sections]
     else:
         blocks = _labelled_blocks(abstract.text)
-    sentences = [(part, s.text.strip()) for part, block in blocks
+    sentences = [(part, without_run_in_heading(s.text.strip())) for part, block in blocks
                  for s in split_sentences(block) if s.text.strip()]
     total = max(1, len(sentences) - 1)
     return [Line(text, part or _part_of_sentence(text, i / total), i)

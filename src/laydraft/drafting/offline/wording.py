@@ -62,6 +62,10 @@ _PATTERN = re.compile(  # whole words only: "cost-effectiveness" is not "effecti
     re.IGNORECASE,
 )
 _ARTICLE = re.compile(r"\b([Aa]n?)\s+([A-Za-z][\w-]*)")
+_NOT_AFTER_AN_ARTICLE = frozenset({
+    "and", "or", "in", "of", "to", "versus", "vs", "with", "than", "was", "were", "is", "are",
+    "for", "on", "at", "by", "from", "but", "nor", "had", "has", "have"})
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[(\[\"“‘'])\s*$")
 _AN_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|s[eu]|ti|r[aeiou])|hour|honest|honou?r|heir)", re.I)
 _FIRST_PERSON: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b[Ww]e (included|found|identified|searched|assessed|analysed|analyzed|"
@@ -81,9 +85,15 @@ def _an_before(word: str) -> bool:
 
 
 def fix_articles(text: str) -> str:
-    """'a'/'an' chosen by the sound of the word after it ("an side effect" -> "a side effect")."""
+    """'a'/'an' chosen by the sound of the word after it ("an side effect" -> "a side effect").
+
+    A capital "A" inside a sentence is a letter of a name ("vitamin A and DHA", "influenza A
+    in children"), and no article comes before "and", "in" or "was": both are left alone."""
     def repair(match: re.Match[str]) -> str:
         article, word = match.group(1), match.group(2)
+        if word.lower() in _NOT_AFTER_AN_ARTICLE or (
+                article[0].isupper() and not _SENTENCE_START.search(text, 0, match.start())):
+            return match.group()
         wanted = "an" if _an_before(word) else "a"
         if article[0].isupper():
             wanted = wanted.capitalize()
