@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from ..models import Abstract, Finding, LaySummary, Severity
-from ..text.frequency import zipf_en
+from ..text.frequency import common_zipf
 from ..text.suspicious import flagged_sentence_spans, suspicious_phrases
 
 NAME = "injection"
@@ -73,7 +73,7 @@ def _markers(flagged: list[str], rest: str) -> tuple[set[str], set[tuple[str, ..
     for sentence in flagged:
         words = [w.group().lower() for w in _words(sentence)]
         novel = {w for w in words if w not in known and len(w) >= _MIN_RARE_LENGTH}
-        rare |= {w for w in novel if zipf_en(w) < _RARE_ZIPF}
+        rare |= {w for w in novel if common_zipf(w) < _RARE_ZIPF}
         for i in range(len(words) - _RUN + 1):
             run = tuple(words[i:i + _RUN])
             if novel.intersection(run):

@@ -29,7 +29,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
 
-from .frequency import zipf_en
+from .frequency import common_zipf
 from .normalise import fold, for_reading
 from .sentences import sentence_spans
 from .word_forms import term_key, variants, without_prefix
@@ -109,7 +109,7 @@ class Glossary:
             head = _DIGIT_TAIL.sub("", word)
             if head in self.common or word in self.common or head in _ROMAN or (
                     len(head) >= 4 and head.isupper()
-                    and zipf_en(head.lower()) >= COMMON_ZIPF):
+                    and common_zipf(head.lower()) >= COMMON_ZIPF):
                 return False, None
             return True, self.abbreviations.get(word, self.abbreviations.get(head))
         low = word.lower()
@@ -144,8 +144,8 @@ def glossary() -> Glossary:
 
 
 def _common_form(word: str) -> bool:
-    return any(zipf_en(form) >= RARE_ZIPF for form in variants(word)) or any(
-        zipf_en(rest) >= COMMON_ZIPF for rest in without_prefix(word))
+    return any(common_zipf(form) >= RARE_ZIPF for form in variants(word)) or any(
+        common_zipf(rest) >= COMMON_ZIPF for rest in without_prefix(word))
 
 
 @lru_cache(maxsize=65536)
