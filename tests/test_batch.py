@@ -290,6 +290,24 @@ def test_a_run_starts_at_the_limits_the_last_run_heard_from_the_same_server(
     assert store.heard_limits("http://127.0.0.1:8080/v1", first.model) == (1200, 400_000)
 
 
+def test_limits_that_cannot_be_read_or_kept_never_fail_a_run(
+        no_blocking: object, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from laydraft.drafting.limiter import RateLimits
+    from laydraft.errors import StorageError
+
+    def broken(*_: object) -> None:
+        raise StorageError("the disk is full")
+
+    monkeypatch.setattr(store, "heard_limits", broken)
+    monkeypatch.setattr(store, "save_heard_limits", broken)
+    settings = load_settings()
+    limiter = RateLimiter()
+    limiter.observe(RateLimits(limit_requests=1200))
+    summary = asyncio.run(BatchRunner(settings, store, flaky(settings, fail=False),
+                                      limiter=limiter).run(records(2), "list"))
+    assert (summary.status, summary.drafted) == ("finished", 2)
+
+
 def test_the_bar_shows_the_limit_its_source_and_the_wait_within_80_columns() -> None:
     import io
 

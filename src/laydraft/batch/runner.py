@@ -20,6 +20,7 @@ failed, the next run drafts them. No task is ever left un-awaited.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -207,10 +208,7 @@ class BatchRunner:
             self.halt(exc)
             self.result = self.summary(list_path)
             return self.result
-        if self.limiter is not None:
-            heard = await asyncio.to_thread(self.state.heard_limits, self.server, self.model)
-            if heard is not None:
-                self.limiter.recall(*heard)
+        await self._recall_limits()
         tasks: set[asyncio.Task[None]] = set()
         try:
             await self._admit_all(records, tasks)
@@ -280,15 +278,32 @@ class BatchRunner:
         try:
             await asyncio.to_thread(self.state.finish_run, self.run_id, summary.status,
                                     summary.as_dict())
-            if self.limiter is not None and self.limiter.heard:  # for the next run's start
-                await asyncio.to_thread(self.state.save_heard_limits, self.server, self.model,
-                                        self.limiter.reported_rpm, self.limiter.reported_tpm)
         except StorageError as exc:
             if self.stop is None:
                 self.halt(exc)
                 summary = self.summary(list_path)
+        await self._remember_limits()
         self.result = summary
         return summary
+
+    async def _recall_limits(self) -> None:
+        """Start at the limits the last run heard from this server and model, if any."""
+        if self.limiter is None:
+            return
+        try:
+            heard = await asyncio.to_thread(self.state.heard_limits, self.server, self.model)
+        except LaydraftError:  # only a head start: without it the first request probes
+            return
+        if heard is not None:
+            self.limiter.recall(*heard)
+
+    async def _remember_limits(self) -> None:
+        """Keep the limits this run heard, for the next run's start (best effort)."""
+        if self.limiter is None or not self.limiter.heard:
+            return
+        with contextlib.suppress(LaydraftError):  # the drafts and summary are stored already
+            await asyncio.to_thread(self.state.save_heard_limits, self.server, self.model,
+                                    self.limiter.reported_rpm, self.limiter.reported_tpm)
 
     def pending(self, records: Iterable[Abstract | RecordError]) -> Iterator[Abstract]:
         """The records that need drafting, counting the others (bad, skipped) as it goes."""
