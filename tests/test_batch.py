@@ -190,6 +190,26 @@ def test_neither_a_first_run_nor_a_rerun_asks_the_queue_record_by_record(
     assert asked == ["queued_draft", "batch_item"]
 
 
+def test_a_rerun_builds_no_abstract_for_records_it_skips_by_their_key(
+        no_blocking: object, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from laydraft.ingest import iter_records, reader
+
+    settings = load_settings(overrides={"drafter": "offline"})
+    first = BatchRunner(settings, store, DraftingCore(settings))
+    assert asyncio.run(first.run(iter_records(LIST_3, 10**6, skip=first.known_reason),
+                                 "list")).drafted == 3
+    built: list[object] = []
+    real = reader.build_abstract
+    monkeypatch.setattr(reader, "build_abstract",
+                        lambda *args: built.append(args) or real(*args))
+    again = BatchRunner(settings, store, DraftingCore(settings))
+    summary = asyncio.run(again.run(iter_records(LIST_3, 10**6, skip=again.known_reason),
+                                    "list"))
+    assert (summary.drafted, summary.skipped, summary.bad) == (0, 3, 1)
+    assert summary.skipped_reasons == {"already drafted": 3}
+    assert len(built) == 1  # only the record without an abstract, which has no key to skip by
+
+
 # -- the runner through the SDK, the limiter and a recorded 429 --------------------------------------
 
 

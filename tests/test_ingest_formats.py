@@ -198,3 +198,26 @@ def test_read_abstract_refuses_a_file_with_many_records(name: str, count: int) -
         read_abstract(FIXTURES / name, LIMIT)
     assert info.value.code is ErrorCode.SEVERAL_RECORDS
     assert "laydraft batch" in cli_message(info.value)
+
+
+@pytest.mark.parametrize("name", [
+    "pubmed_efetch.xml", "medline_citations.xml", "citations.nbib", "references.ris",
+    "references.bib", "reading_list.csv", "reading_list.jsonl", "article.nxml",
+])
+def test_a_record_passed_over_by_its_key_is_the_one_that_would_have_been_built(
+        name: str) -> None:
+    """``skip`` sees the key the record's Abstract would have (DOI, else PMID) before it is
+    built; records keyed by their text are always built."""
+    from laydraft.ingest import KnownRecord
+
+    built = list(iter_records(FIXTURES / name, 10**7))
+    keys = [r.stable_key() for r in built if isinstance(r, Abstract)]
+    asked: list[str] = []
+    passed = list(iter_records(FIXTURES / name, 10**7,
+                               skip=lambda key: asked.append(key) or "known"))
+    assert len(passed) == len(built)
+    by_identifier = [k for k in keys if not k.startswith("text:")]
+    assert [r.key for r in passed if isinstance(r, KnownRecord)] == by_identifier == asked
+    assert all(r.reason == "known" for r in passed if isinstance(r, KnownRecord))
+    rebuilt = [r for r in passed if isinstance(r, Abstract)]
+    assert [r.stable_key() for r in rebuilt] == [k for k in keys if k.startswith("text:")]

@@ -44,6 +44,7 @@ from ..errors import (
     StorageError,
     UsageError,
 )
+from ..ingest import KnownRecord
 from ..masking import mask_secrets
 from ..models import Abstract, Draft
 from ..prompts import render_draft_prompt
@@ -197,7 +198,7 @@ class BatchRunner:
         """What stopped the run early (None while it goes on or when it finished)."""
         return self.stop
 
-    async def run(self, records: Iterable[Abstract | RecordError], list_path: str) -> BatchSummary:
+    async def run(self, records: Iterable[Abstract | RecordError | KnownRecord], list_path: str) -> BatchSummary:
         """Draft every record that needs it and return how the run ended; never raises for a
         failure (the summary says it). On cancellation (Ctrl-C) the run is closed as
         ``interrupted``, its summary kept in ``self.result``, and CancelledError re-raised."""
@@ -225,7 +226,7 @@ class BatchRunner:
             await _wait_all(tasks)  # what is in flight finishes and is stored
         return await self._close(list_path)
 
-    async def _admit_all(self, records: Iterable[Abstract | RecordError],
+    async def _admit_all(self, records: Iterable[Abstract | RecordError | KnownRecord],
                          tasks: set[asyncio.Task[None]]) -> None:
         """Start a task per record that needs drafting, as many at once as ``in_flight`` says."""
         freed = self.freed = asyncio.Event()
@@ -305,7 +306,7 @@ class BatchRunner:
             await asyncio.to_thread(self.state.save_heard_limits, self.server, self.model,
                                     self.limiter.reported_rpm, self.limiter.reported_tpm)
 
-    def pending(self, records: Iterable[Abstract | RecordError]) -> Iterator[Abstract]:
+    def pending(self, records: Iterable[Abstract | RecordError | KnownRecord]) -> Iterator[Abstract]:
         """The records that need drafting, counting the others (bad, skipped) as it goes."""
         seen: set[str] = set()
         for record in records:
@@ -313,25 +314,29 @@ class BatchRunner:
             if abstract is not None:
                 yield abstract
 
-    def _admit(self, record: Abstract | RecordError, seen: set[str]) -> Abstract | None:
+    def _admit(self, record: Abstract | RecordError | KnownRecord, seen: set[str]) -> Abstract | None:
         """The abstract when it needs drafting; else count why not and return None."""
         return self._count_admission(record, self._skip_reason(record, seen))
 
-    def _pull(self, stream: Iterator[Abstract | RecordError],
-              seen: set[str]) -> tuple[Abstract | RecordError, str | None] | None:
+    def _pull(self, stream: Iterator[Abstract | RecordError | KnownRecord],
+              seen: set[str]) -> tuple[Abstract | RecordError | KnownRecord, str | None] | None:
         """The next record and why it is skipped (None: draft it); None at the end. Blocks."""
         record = next(stream, None)
         return None if record is None else (record, self._skip_reason(record, seen))
 
-    def _skip_reason(self, record: Abstract | RecordError, seen: set[str]) -> str | None:
+    def _skip_reason(self, record: Abstract | RecordError | KnownRecord, seen: set[str]) -> str | None:
         if isinstance(record, RecordError):
             return None
+        if isinstance(record, KnownRecord):  # the reader skipped it on ``known_reason``
+            repeated = record.key in seen
+            seen.add(record.key)
+            return "repeated in the list" if repeated else record.reason
         key = self.key(record)
         reason = "repeated in the list" if key.record_key in seen else self._done_before(key)
         seen.add(key.record_key)
         return reason
 
-    def _count_admission(self, record: Abstract | RecordError,
+    def _count_admission(self, record: Abstract | RecordError | KnownRecord,
                          reason: str | None) -> Abstract | None:
         self.tally.seen += 1
         if isinstance(record, RecordError):
@@ -344,7 +349,7 @@ class BatchRunner:
             self.skipped[reason] = self.skipped.get(reason, 0) + 1
             self.on_change(self.tally)
             return None
-        return record
+        return record if isinstance(record, Abstract) else None
 
     def key(self, abstract: Abstract) -> ItemKey:
         return ItemKey(abstract.stable_key(), self.fingerprint, self.model)
@@ -358,21 +363,13 @@ class BatchRunner:
         job (a re-run of a finished list asks none); the others, and a record met a second
         time, are checked row by row.
         """
-        now = time.monotonic()
-        if self._known is None or now - self._known_at > _KNOWN_FRESH_FOR:
-            self._known = {**(self._known or {}),
-                           **self.state.known(self.fingerprint, self.model)}
-            self._known_at = now
-        known = self._known.get(key.record_key)
-        if known is None:
-            self._known[key.record_key] = ""  # met in this run: look at it if met again
+        known = self._known_now()
+        if key.record_key not in known:
+            known[key.record_key] = ""  # met in this run: look at it if met again
             return None
-        if known == "drafted":
-            return "already drafted"
-        if known == "submitted":
-            return "waiting in a Batch API job"
-        if known == "failed" and not self.retry_failed:
-            return "failed before (use --retry-failed)"
+        reason = self.known_reason(key.record_key)
+        if reason is not None:
+            return reason
         if self.state.drafted(key) is not None:
             return "already drafted"
         item = self.state.item(key)
@@ -384,6 +381,28 @@ class BatchRunner:
         if item.status == "failed" and not self.retry_failed:
             return "failed before (use --retry-failed)"
         return None
+
+    def known_reason(self, record_key: str) -> str | None:
+        """Why a record with this key needs no drafting, when what the queue holds says so
+        without a query of its own (drafted, failed, in a Batch API job); else None. Blocks.
+        The reader asks it before building a record (``iter_records``'s ``skip``)."""
+        known = self._known_now().get(record_key)
+        if known == "drafted":
+            return "already drafted"
+        if known == "submitted":
+            return "waiting in a Batch API job"
+        if known == "failed" and not self.retry_failed:
+            return "failed before (use --retry-failed)"
+        return None
+
+    def _known_now(self) -> dict[str, str]:
+        """What the queue holds of this prompt and model, read again every few seconds."""
+        now = time.monotonic()
+        if self._known is None or now - self._known_at > _KNOWN_FRESH_FOR:
+            self._known = {**(self._known or {}),
+                           **self.state.known(self.fingerprint, self.model)}
+            self._known_at = now
+        return self._known
 
     def _leave(self) -> None:
         """A record the stopped run did not draft: the next run will."""

@@ -18,7 +18,7 @@ from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
 from ..batch.state import BatchState, ItemKey, model_label
 from ..config import Settings, user_data_dir
 from ..errors import BatchAPIError, LaydraftError, RecordError, UsageError
-from ..ingest import Source, iter_records, open_input
+from ..ingest import KnownRecord, Source, iter_records, open_input
 from ..models import Abstract
 from .app import Context, cli, echo_json, pass_context
 from .identity import draft_creator
@@ -56,7 +56,7 @@ def _count(source: Source, settings: Settings) -> int:
     return sum(1 for _ in iter_records(source, settings.max_input_bytes))
 
 
-async def _run(runner: BatchRunner, records: Iterator[Abstract | RecordError],
+async def _run(runner: BatchRunner, records: Iterator[Abstract | RecordError | KnownRecord],
                path: str) -> BatchSummary:
     try:
         return await runner.run(records, path)
@@ -200,7 +200,8 @@ def run_cmd(obj: Context, list_path: str, dry_run: bool, via: str, retry_failed:
                 _name_flags(provider.limiter, rpm, tpm)
             if progress.enabled:
                 runner.tally.total = _count(source, settings)
-            records = iter_records(source, settings.max_input_bytes)  # parses it: off the loop
+            records = iter_records(source, settings.max_input_bytes,  # parses it: off the loop
+                                   skip=runner.known_reason)  # a drafted record is not built
         except LaydraftError as exc:
             _not_started(exc, list_path, as_json)
             raise
@@ -234,7 +235,7 @@ def _submit(obj: Context, settings: Settings, path: str, retry_failed: bool,
     try:
         folder.mkdir(parents=True, exist_ok=True)
         wanted = ((runner.key(a), a) for a in runner.pending(
-            iter_records(source, settings.max_input_bytes)))
+            iter_records(source, settings.max_input_bytes, skip=runner.known_reason)))
         batch_api.submit(settings, provider.batch_client(), state, run_id, wanted, folder, path,
                          sleep=provider.sleep, jobs=jobs)
     except BaseException as exc:

@@ -30,7 +30,8 @@ from .reader import (
     read_abstract_bytes,
     read_records_bytes,
 )
+from .record import KnownRecord
 from .text import parse_text
 
-__all__ = ["Source", "iter_records", "open_input", "parse_text", "read_abstract",
+__all__ = ["KnownRecord", "Source", "iter_records", "open_input", "parse_text", "read_abstract",
            "read_abstract_bytes", "read_records_bytes"]

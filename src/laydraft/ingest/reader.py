@@ -15,18 +15,18 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, overload
 
 from ..errors import ErrorCode, InputError, RecordError
 from ..models import Abstract, SourcePosition
 from .decoding import decode, refuse_binary
 from .formats import InputFormat, detect_format
 from .pipes import DEFAULT_TIMEOUT, is_regular_file, read_path, read_stdin, too_large
-from .record import RawRecord, build_abstract
+from .record import KnownRecord, RawRecord, build_abstract, record_key
 
 SNIFF_BYTES = 65536
 GZIP_MAGIC = b"\x1f\x8b"
@@ -138,32 +138,76 @@ def _raw_records(source: Source, fmt: InputFormat, max_bytes: int) -> Iterator[R
         yield from fmt.read(stream, source.name, max_bytes)
 
 
+Skip = Callable[[str], str | None]  # a record's key -> why it needs no Abstract, or None
+
+
+def _build(raw: RawRecord, position: SourcePosition) -> Abstract | RecordError:
+    try:
+        return build_abstract(raw, position)
+    except InputError as exc:
+        return RecordError(exc.context.get("reason", exc.message), source=str(position))
+
+
 def _checked(source: Source, fmt: InputFormat, max_bytes: int
              ) -> Iterator[Abstract | RecordError]:
     for index, raw in enumerate(_raw_records(source, fmt, max_bytes), start=1):
+        yield _build(raw, SourcePosition(file=source.name, record=index))
+
+
+def _checked_unless_known(source: Source, fmt: InputFormat, max_bytes: int, skip: Skip
+                          ) -> Iterator[Abstract | RecordError | KnownRecord]:
+    """``_checked``, but a record ``skip`` gives a reason for is not built."""
+    for index, raw in enumerate(_raw_records(source, fmt, max_bytes), start=1):
         position = SourcePosition(file=source.name, record=index)
-        try:
-            yield build_abstract(raw, position)
-        except InputError as exc:
-            yield RecordError(exc.context.get("reason", exc.message), source=str(position))
+        key = record_key(raw)
+        reason = skip(key) if key is not None else None
+        yield KnownRecord(key, reason, str(position)) if key is not None and reason is not None \
+            else _build(raw, position)
 
 
-def _records(source: Source, max_bytes: int) -> Iterator[Abstract | RecordError]:
+@overload
+def _records(source: Source, max_bytes: int, skip: None = None
+             ) -> Iterator[Abstract | RecordError]: ...
+
+
+@overload
+def _records(source: Source, max_bytes: int, skip: Skip | None = None
+             ) -> Iterator[Abstract | RecordError | KnownRecord]: ...
+
+
+def _records(source: Source, max_bytes: int, skip: Skip | None = None
+             ) -> Iterator[Abstract | RecordError | KnownRecord]:
     fmt = _sniff(source)
     if fmt.whole_file:
         _read_limited(source, max_bytes)
-    return _checked(source, fmt, max_bytes)
+    if skip is None:
+        return _checked(source, fmt, max_bytes)
+    return _checked_unless_known(source, fmt, max_bytes, skip)
 
 
-def iter_records(path: str | Path | Source, max_bytes: int,
-                 timeout: float = DEFAULT_TIMEOUT) -> Iterator[Abstract | RecordError]:
+@overload
+def iter_records(path: str | Path | Source, max_bytes: int, timeout: float = ...,
+                 skip: None = None) -> Iterator[Abstract | RecordError]: ...
+
+
+@overload
+def iter_records(path: str | Path | Source, max_bytes: int, timeout: float = ...,
+                 skip: Skip | None = None) -> Iterator[Abstract | RecordError | KnownRecord]: ...
+
+
+def iter_records(path: str | Path | Source, max_bytes: int, timeout: float = DEFAULT_TIMEOUT,
+                 skip: Skip | None = None) -> Iterator[Abstract | RecordError | KnownRecord]:
     """Every record of a reading list, streamed; bad records come back as RecordError.
 
     Missing, empty, binary or (for whole-file formats) oversized files raise InputError here,
     before the first record; for streamed formats ``max_bytes`` limits each record (input
     from a pipe must fit it whole, see ``open_input``).
+
+    ``skip`` is asked about each record whose DOI or PMID gives its key before it is built;
+    a reason back means the caller needs no Abstract (a re-run of a drafted list): the record
+    comes back as a ``KnownRecord`` without the cost of cleaning and checking its text.
     """
-    return _records(open_input(path, max_bytes, timeout), max_bytes)
+    return _records(open_input(path, max_bytes, timeout), max_bytes, skip)
 
 
 def read_records_bytes(data: bytes, filename: str,

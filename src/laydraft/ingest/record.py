@@ -116,6 +116,30 @@ def _from_sections(raw: RawRecord) -> tuple[str | None, list[AbstractSection], s
     return raw.title, sections, _render(sections, [])
 
 
+@dataclass(frozen=True)
+class KnownRecord:
+    """A record the reader was told to pass over by its key (``iter_records``'s ``skip``),
+    without building its Abstract; ``reason`` is what ``skip`` said."""
+
+    key: str
+    reason: str
+    source: str
+
+
+def record_key(raw: RawRecord) -> str | None:
+    """The ``Abstract.stable_key`` this record's Abstract will have, when its DOI or PMID
+    says it without building the Abstract; None for a record keyed by its text, or one that
+    cannot be used."""
+    if raw.problem:
+        return None
+    doi = _tidy_doi(raw.doi)
+    if doi:
+        return "doi:" + doi.strip().lower()
+    if raw.pmid and raw.pmid.strip():
+        return "pmid:" + raw.pmid.strip()
+    return None
+
+
 def build_abstract(raw: RawRecord, source: SourcePosition | None = None) -> Abstract:
     """Validate and assemble an Abstract; raises InputError naming ``source``."""
     if raw.problem:
