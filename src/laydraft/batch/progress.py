@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, RenderableType
 from rich.progress import (
@@ -24,8 +24,10 @@ from rich.progress import (
 from rich.table import Column, Table
 from rich.text import Text
 
-from .estimate import Estimate
 from .runner import BatchSummary, Tally
+
+if TYPE_CHECKING:
+    from .estimate import Estimate
 
 REFRESH_SECONDS = 0.1
 

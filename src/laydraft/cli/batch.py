@@ -12,7 +12,6 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..batch.estimate import estimate
 from ..batch.progress import LiveProgress, estimate_table, problems_table, summary_table
 from ..batch.runner import BatchRunner, BatchSummary, prompt_fingerprint
 from ..batch.state import BatchState, ItemKey, model_label
@@ -114,6 +113,8 @@ def _not_started(exc: LaydraftError, path: str, as_json: bool) -> None:
 
 def _dry_run(obj: Context, settings: Settings, path: str, as_json: bool,
              source: Source) -> None:
+    from ..batch.estimate import estimate  # the dry run's token counts: only for it
+
     state = BatchState(obj.store(settings))
     fingerprint = prompt_fingerprint(settings)
     model = model_label("openai" if settings.use_model() else "offline", settings.model)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from . import detect
-from .bibtex import iter_bibtex
 from .decoding import LineReader, decode
 from .detect import Sniff
 from .jats import iter_jats
@@ -46,6 +45,8 @@ def _read_text(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[RawRecor
 
 
 def _read_bibtex(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[RawRecord]:
+    from .bibtex import iter_bibtex  # bibtexparser takes 70 ms to import: only for BibTeX
+
     text, flags = decode(stream.read(), name)
     for raw in iter_bibtex(text):
         raw.flags = flags + raw.flags
