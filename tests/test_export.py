@@ -274,6 +274,18 @@ def test_dates_follow_the_configured_locale_and_pattern(queued: Draft, settings)
         load_settings(overrides={"page_date_format": "the day"})
 
 
+def test_the_default_locale_and_date_pattern_pass_the_full_checks() -> None:
+    """The validators let the defaults through without loading Babel: they must be good."""
+    from babel import Locale
+    from babel.dates import format_date
+
+    from laydraft.config import DEFAULT_PAGE_DATE_FORMAT, DEFAULT_PAGE_LOCALE
+
+    Locale.parse(DEFAULT_PAGE_LOCALE)
+    shown = format_date(datetime(2024, 3, 5).date(), DEFAULT_PAGE_DATE_FORMAT, locale="en")
+    assert shown == "5 March 2024"
+
+
 def test_the_citation_names_six_authors_then_et_al_and_title_cases_the_journal(
         queued: Draft, settings) -> None:  # type: ignore[no-untyped-def]
     draft = with_metadata(queued, authors=AUTHORS, journal="JAMA NEUROLOGY", volume="12",

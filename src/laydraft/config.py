@@ -59,6 +59,12 @@ class Price(BaseModel):
     output: float
 
 
+# The published page's defaults; the validators pass them without loading Babel (a test
+# checks they pass the full checks too).
+DEFAULT_PAGE_LOCALE = "en_GB"
+DEFAULT_PAGE_DATE_FORMAT = "d MMMM y"
+
+
 class Settings(BaseModel):
     """Every setting laydraft reads; ``config.toml`` documents each one."""
 
@@ -102,8 +108,8 @@ class Settings(BaseModel):
         "your care, talk it over with your doctor or care team."
     )
     # The published page: how dates read, the citation, the credit line, links for sharing.
-    page_locale: str = "en_GB"
-    page_date_format: str = "d MMMM y"
+    page_locale: str = DEFAULT_PAGE_LOCALE
+    page_date_format: str = DEFAULT_PAGE_DATE_FORMAT
     citation_authors: int = Field(default=6, ge=0)
     credit_line: str = "Drafted with AI assistance; reviewed by {reviewer} on {date}."
     page_url: str = ""
@@ -168,6 +174,8 @@ class Settings(BaseModel):
     @classmethod
     def _known_locale(cls, value: str) -> str:
         """A locale Babel has CLDR data for ("en_GB", "fr", "de-CH")."""
+        if value == DEFAULT_PAGE_LOCALE:  # known good: no need to load Babel's data for it
+            return value
         from babel import Locale, UnknownLocaleError
 
         code = value.strip().replace("-", "_")
@@ -182,6 +190,8 @@ class Settings(BaseModel):
     @classmethod
     def _date_pattern(cls, value: str) -> str:
         """A CLDR date pattern ("d MMMM y", "MMMM d, y", "dd.MM.y") that shows a date."""
+        if value == DEFAULT_PAGE_DATE_FORMAT:
+            return value
         from datetime import date
 
         from babel.dates import format_date
