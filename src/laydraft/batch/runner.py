@@ -51,7 +51,10 @@ from ..prompts import render_draft_prompt
 from .state import BatchState, ItemKey, ItemRow, model_label
 
 DEFAULT_SERVER = "https://api.openai.com/v1"  # the SDK's server when no base_url is set
-_KNOWN_FRESH_FOR = 2.0  # seconds before the skip check reads what the queue holds again
+# Seconds before the skip check reads what the queue holds again: at least 2, and at least
+# 50 times what the last read took, so a long run's growing queue costs it at most about 2%.
+_KNOWN_FRESH_FOR = 2.0
+_KNOWN_READ_SHARE = 50
 
 __all__ = ["FATAL_STATUSES", "BatchRunner", "BatchSummary", "Tally", "is_fatal",
            "prompt_fingerprint"]
@@ -192,6 +195,7 @@ class BatchRunner:
         self.had_item: set[str] = set()
         self._known: dict[str, str] | None = None  # read on the first skip check, then refreshed
         self._known_at = 0.0
+        self._known_fresh_for = _KNOWN_FRESH_FOR
 
     @property
     def fatal(self) -> LaydraftError | None:
@@ -398,10 +402,12 @@ class BatchRunner:
     def _known_now(self) -> dict[str, str]:
         """What the queue holds of this prompt and model, read again every few seconds."""
         now = time.monotonic()
-        if self._known is None or now - self._known_at > _KNOWN_FRESH_FOR:
+        if self._known is None or now - self._known_at > self._known_fresh_for:
             self._known = {**(self._known or {}),
                            **self.state.known(self.fingerprint, self.model)}
-            self._known_at = now
+            self._known_at = time.monotonic()
+            self._known_fresh_for = max(_KNOWN_FRESH_FOR,
+                                        _KNOWN_READ_SHARE * (self._known_at - now))
         return self._known
 
     def _leave(self) -> None:

@@ -53,7 +53,7 @@ _CASE_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    lowered = text.translate(_CASE_TWINS).lower()
+    lowered = (text if text.isascii() else text.translate(_CASE_TWINS)).lower()
     spans: list[tuple[int, int]] = []
     for pattern, needs in zip(_PATTERNS, _NEEDS, strict=True):
         if needs is None or (needs.search(lowered) is not None
